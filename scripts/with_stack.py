@@ -1,0 +1,56 @@
+"""Start the whole stack with honcho (the Procfile), wait until it is healthy, run a command, stop the stack.
+
+    python scripts/with_stack.py -- pytest -m integration tests/
+
+The command's exit code is returned. The stack's output goes to results/stack.log (no message text is logged
+by the services at their default log levels).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from wait_ready import wait_until_ready  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main(argv: list[str]) -> int:
+    if "--" not in argv:
+        print("usage: with_stack.py -- <command ...>", file=sys.stderr)
+        return 2
+    command = argv[argv.index("--") + 1 :]
+    log_path = ROOT / "results" / "stack.log"
+    log_path.parent.mkdir(exist_ok=True)
+    honcho = Path(sys.executable).with_name("honcho")
+    with log_path.open("ab") as log:
+        stack = subprocess.Popen(
+            [str(honcho), "start", "-f", "Procfile"],
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            try:
+                ready = wait_until_ready(float(os.environ.get("BL_STACK_TIMEOUT", "300")))
+            except TimeoutError as exc:
+                print(f"stack did not start: {exc}; see {log_path}", file=sys.stderr)
+                return 1
+            print(f"stack ready: {ready}", flush=True)
+            return subprocess.call(command, cwd=ROOT)
+        finally:
+            os.killpg(stack.pid, signal.SIGTERM)
+            try:
+                stack.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(stack.pid, signal.SIGKILL)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

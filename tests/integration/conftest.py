@@ -1,0 +1,45 @@
+"""Fixtures for tests against the real running stack (started by scripts/with_stack.py)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import httpx
+import pytest
+
+RASA_URL = os.environ.get("BL_RASA_URL", "http://127.0.0.1:5005")
+SEARCH_URL = os.environ.get("BL_SEARCH_URL", "http://127.0.0.1:8000")
+
+
+@pytest.fixture(scope="session")
+def rasa() -> httpx.Client:
+    client = httpx.Client(base_url=RASA_URL, timeout=30)
+    try:
+        client.get("/status").raise_for_status()
+    except httpx.HTTPError as exc:  # pragma: no cover - depends on the environment
+        pytest.skip(f"Rasa server not reachable at {RASA_URL} ({exc}); run via scripts/with_stack.py")
+    return client
+
+
+class Conversation:
+    """One REST conversation with the real Rasa server."""
+
+    def __init__(self, client: httpx.Client) -> None:
+        self.client = client
+        self.sender = f"test-{uuid.uuid4()}"
+
+    def say(self, text: str) -> list[dict]:
+        resp = self.client.post("/webhooks/rest/webhook", json={"sender": self.sender, "message": text})
+        resp.raise_for_status()
+        return resp.json()
+
+    def slots(self) -> dict:
+        resp = self.client.get(f"/conversations/{self.sender}/tracker")
+        resp.raise_for_status()
+        return resp.json()["slots"]
+
+
+@pytest.fixture
+def conversation(rasa: httpx.Client) -> Conversation:
+    return Conversation(rasa)

@@ -1,0 +1,113 @@
+"""End-to-end conversations over Rasa's REST channel against the real stack.
+
+Rasa server + action server + search service + index all run (scripts/with_stack.py); nothing is faked.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.geo import DEFAULT_REACH_KM, distance_km
+
+pytestmark = pytest.mark.integration
+
+PFLEGE_PREFIXES = ("81", "82")
+
+
+def _texts(replies: list[dict]) -> str:
+    return "\n".join(r.get("text", "") for r in replies if r.get("text"))
+
+
+def _recommendations(replies: list[dict]) -> list[dict]:
+    for r in replies:
+        custom = r.get("custom")
+        if isinstance(custom, dict) and custom.get("type") == "recommendations":
+            return custom["items"]
+    return []
+
+
+def test_done_when_conversation_ends_with_reachable_care_offers(conversation) -> None:
+    assert _texts(conversation.say("Hallo"))
+    replies = conversation.say(
+        "Ich arbeite im Einzelhandel in Unterhaching und will in die Altenpflege wechseln"
+    )
+    assert _texts(replies), "the bot must answer (ask for the time model)"
+    slots = conversation.slots()
+    assert slots["municipality"] == "Unterhaching"
+    assert slots["goal"] == "umschulung"
+    assert (slots["target_kldb"] or "").startswith("821")
+
+    replies = conversation.say("Teilzeit")
+    items = _recommendations(replies)
+    assert 3 <= len(items) <= 5, _texts(replies)
+    assert _texts(replies), "recommendations need readable text next to the payload"
+    for item in items:
+        assert item["kldb_targets"], item
+        assert any(code.startswith(PFLEGE_PREFIXES) for code in item["kldb_targets"]), item
+        assert item["reasons"], item
+        assert {"code", "text"} <= set(item["reasons"][0])
+        if item["format"] != "online":
+            assert item["municipality"] and item["municipality"] != "online"
+        for key in ("offer_id", "title", "provider", "format", "time_model", "url", "shortage_occupation"):
+            assert key in item
+    place_bound = [i for i in items if i["format"] != "online"]
+    from knowledge.catalogue import load_catalogue
+
+    catalogue = load_catalogue()
+    for item in place_bound:
+        offer = catalogue.by_id(item["offer_id"])
+        assert offer is not None, "only offers that exist in the catalogue may be recommended"
+        d = distance_km("Unterhaching", offer.lat, offer.lon)
+        assert d is not None and d <= DEFAULT_REACH_KM, (item["title"], d)
+
+
+def test_several_facts_then_correction(conversation) -> None:
+    conversation.say("Ich bin Verkäuferin aus Haar und möchte in die Pflege")
+    slots = conversation.slots()
+    assert slots["municipality"] == "Haar"
+    assert slots["current_occupation"]
+    assert slots["target_kldb"]
+    conversation.say("nein, ich wohne in Ottobrunn")
+    assert conversation.slots()["municipality"] == "Ottobrunn"
+
+
+def test_outside_landkreis_is_told_and_conversation_goes_on(conversation) -> None:
+    replies = conversation.say("Ich wohne in Dachau und möchte eine Weiterbildung machen")
+    assert "Landkreis München" in _texts(replies)
+    assert conversation.slots()["municipality"] in (None, "")
+    replies = conversation.say("Ich arbeite aber in Garching")
+    assert conversation.slots()["municipality"] == "Garching b.München"
+    assert _texts(replies)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "",
+        "Weiterbildung " * 800,
+        "😀😀😀",
+        "<script>alert('x')</script>",
+        "Merhaba, iş arıyorum ve kurs yapmak istiyorum",
+    ],
+    ids=["empty", "10k", "emoji", "html", "turkish"],
+)
+def test_bad_input_keeps_profile_and_gets_a_fitting_reply(conversation, message: str) -> None:
+    conversation.say("Ich bin Verkäuferin aus Haar und möchte in die Pflege")
+    before = conversation.slots()
+    replies = conversation.say(message)
+    assert _texts(replies), f"no reply to {message[:30]!r}"
+    after = conversation.slots()
+    for slot in ("municipality", "current_occupation", "target_kldb", "goal"):
+        assert after[slot] == before[slot], slot
+
+
+def test_bad_input_replies_differ_by_case(conversation) -> None:
+    answers = {}
+    for kind, message in {
+        "empty": "",
+        "emoji": "😀😀😀",
+        "html": "<b>hallo</b><script>x()</script>",
+        "foreign": "Merhaba, iş arıyorum ve kurs yapmak istiyorum",
+    }.items():
+        answers[kind] = _texts(conversation.say(message))
+    assert len(set(answers.values())) == len(answers), answers
