@@ -167,7 +167,9 @@ def load_catalogue(path: Path | str | None = None, strict: bool = True) -> Catal
 def _index_of(file: Path, offer_id: str) -> int | None:
     """Position of the last record with ``offer_id`` in a file (for duplicate reports)."""
     records = json.loads(file.read_text(encoding="utf-8"))["offers"]
-    hits = [i for i, r in enumerate(records) if isinstance(r, dict) and str(r.get("id")) == offer_id]
+    hits = [
+        i for i, r in enumerate(records) if isinstance(r, dict) and str(r.get("id")) == offer_id
+    ]
     return hits[-1] if hits else None
 
 

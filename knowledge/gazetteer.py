@@ -25,6 +25,10 @@ DATA_FILE = Path(__file__).resolve().parent / "data" / "gemeinden_lkr_muenchen.c
 
 CITY = "München"
 FUZZY_MIN_LENGTH = 6
+# German words one edit away from a place name (found by checking the 416k word forms of the
+# spacy-lookups-data German lemma table against all surface forms); never fuzzy-matched.
+FUZZY_BLOCKLIST = frozenset({"manchen", "mönchen", "moenchen", "tünchen", "tuenchen", "erdung",
+                             "säuerlich", "saeuerlich", "sauerlich", "heimstätten", "heimstaetten"})
 
 # Extra forms for official names (beyond the automatic "X" for "X b.München" / "X i.Isartal").
 _LANDKREIS_ALIASES: dict[str, tuple[str, ...]] = {
@@ -54,8 +58,8 @@ OUTSIDE_PLACES: dict[str, tuple[str, ...]] = {
     CITY: (
         "Munich", "Stadt München", "Landeshauptstadt München", "LH München",
         "Schwabing", "Pasing", "Giesing", "Sendling", "Bogenhausen", "Neuperlach", "Perlach",
-        "Trudering", "Moosach", "Milbertshofen", "Haidhausen", "Laim", "Neuhausen", "Hadern",
-        "Maxvorstadt", "Obergiesing", "Untergiesing", "Freimann", "Solln", "Allach",
+        "Trudering", "Moosach", "Milbertshofen", "Haidhausen", "Laim", "Neuhausen",
+        "Maxvorstadt", "Obergiesing", "Untergiesing", "Freimann", "Solln",
     ),
     "Dachau": (),
     "Freising": (),
@@ -198,7 +202,7 @@ def resolve_place(text: str, fuzzy: bool = True) -> Place | None:
     for key in sorted(keys):
         if key in index:
             return _place(index[key], cleaned)
-    if not fuzzy:
+    if not fuzzy or cleaned.lower() in FUZZY_BLOCKLIST:
         return None
     candidates = {
         index[known]

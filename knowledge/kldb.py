@@ -37,6 +37,7 @@ _EXAMPLE_RE = re.compile(r"(\d{5})-(\d{3})\s+(.*?)(?=\s+\d{5}-\d{3}\s|$)")
 _PAREN_RE = re.compile(r"\s*\([^()]*\)")
 _UMLAUT_AE = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 _UMLAUT_A = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})
+_MANN_FRAU_RE = re.compile(r"(\w+)mann/-frau\b")
 _FEMININE_ENDINGS = ("in", "frau", "männin", "fräulein", "e", "r")
 
 
@@ -113,7 +114,10 @@ def _gender_forms(text: str) -> set[str]:
         return {text}
     male = " ".join(p[0] if p else t for t, p in zip(tokens, pairs))
     female = " ".join(p[1] if p else t for t, p in zip(tokens, pairs))
-    return {text, male, female}
+    forms = {text, male, female}
+    if _MANN_FRAU_RE.search(text):  # people also write the feminine first: "Pflegefachfrau/-mann"
+        forms.add(_MANN_FRAU_RE.sub(r"\1frau/-mann", text))
+    return forms
 
 
 def _qualifier_forms(head: str, qualifier: str) -> set[str]:

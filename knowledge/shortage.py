@@ -34,6 +34,9 @@ COLUMNS = (
 )
 STATUSES = ("Engpass", "Beobachtung")
 LEVELS = ("Bund", "Bayern", "Agenturbezirk München", "Landkreis-Erhebung")
+#: The BA Engpassanalyse does not rate Helfer-level occupations (5th digit 1), so national
+#: entries (all from the Engpassanalyse) do not apply to a Helfer code such as 82101.
+UNRATED_HELPER_LEVELS = frozenset({"Bund"})
 #: Sort order when two entries are equally specific: local evidence first.
 _LEVEL_RANK = {"Landkreis-Erhebung": 0, "Agenturbezirk München": 1, "Bayern": 2, "Bund": 3}
 
@@ -118,18 +121,26 @@ def _default_entries() -> tuple[ShortageEntry, ...]:
     return tuple(load_shortages())
 
 
+def is_helper_code(code: str) -> bool:
+    """True for a 5-digit KldB code at Anforderungsniveau 1 (Helfer-/Anlerntätigkeiten)."""
+    return len(code) == 5 and code.isdigit() and code[4] == "1"
+
+
 def lookup(code: str, entries: list[ShortageEntry] | None = None) -> list[ShortageEntry]:
     """Entries relevant for a KldB code, most specific first.
 
     An entry matches if its code is a prefix of ``code`` (the entry covers the queried
     occupation) or, for a short query code, if it lies inside the queried group. Ties are
-    ordered by level (local first) and then by year (newest first).
+    ordered by level (local first) and then by year (newest first). National (BA) entries
+    are left out for Helfer codes, which the Engpassanalyse does not rate.
     """
     code = (code or "").strip()
     if not code.isdigit():
         return []
     pool = _default_entries() if entries is None else entries
     found = [e for e in pool if code.startswith(e.code) or e.code.startswith(code)]
+    if is_helper_code(code):
+        found = [e for e in found if e.level not in UNRATED_HELPER_LEVELS]
     return sorted(found, key=lambda e: (-len(e.code), _LEVEL_RANK[e.level], -e.year))
 
 

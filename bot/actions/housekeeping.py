@@ -1,0 +1,63 @@
+"""Housekeeping actions: delete the conversation, answer out-of-scope input."""
+
+from __future__ import annotations
+
+import logging
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import AllSlotsReset, EventType, Restarted
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot.actions import constants as c
+
+logger = logging.getLogger(__name__)
+
+DELETE_CONFIRMATION = (
+    "Ich lösche jetzt dieses Gespräch: Ihre Nachrichten und alle Angaben, die Sie mir gemacht "
+    "haben (Beruf, Wohnort, Ziel, Zeitmodell, Lernform und die gezeigten Angebote). "
+    "Das Gespräch wird auch aus dem Gesprächsspeicher des Servers entfernt. "
+    "Sie können jederzeit neu beginnen."
+)
+
+
+class ActionDeleteMyData(Action):
+    """Resets the profile and asks the channel to delete the stored conversation."""
+
+    def name(self) -> str:
+        return "action_delete_my_data"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        dispatcher.utter_message(
+            text=DELETE_CONFIRMATION, json_message={"type": c.PAYLOAD_DELETE_CONVERSATION}
+        )
+        logger.info("conversation deletion requested")
+        return [AllSlotsReset(), Restarted()]
+
+
+def input_issue(tracker: Tracker) -> str | None:
+    """The input-guard flag of the latest message (entity ``input_issue`` or metadata)."""
+    for entity in tracker.latest_message.get("entities", []):
+        if entity.get("entity") == c.ENTITY_INPUT_ISSUE and entity.get("value"):
+            return str(entity["value"])
+    metadata = tracker.latest_message.get("metadata") or {}
+    value = metadata.get(c.ENTITY_INPUT_ISSUE) if isinstance(metadata, dict) else None
+    return str(value) if value else None
+
+
+class ActionHandleOutOfScope(Action):
+    """Answers out-of-scope input by kind; never touches profile slots."""
+
+    def name(self) -> str:
+        return "action_handle_out_of_scope"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        issue = input_issue(tracker)
+        response = c.INPUT_ISSUE_RESPONSES.get(issue or "", c.UTTER_OUT_OF_SCOPE)
+        logger.info("out of scope: issue=%s", issue or "none")
+        dispatcher.utter_message(response=response)
+        return []

@@ -1,0 +1,212 @@
+"""Recommendation actions: search offers for the profile, show more, explain.
+
+The search service is reached only through :mod:`bot.actions.clients.search_client`. If it is
+down the user gets ``utter_search_unavailable`` and the conversation (and all slots) continue;
+nothing about the failure is cached.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot.actions import constants as c
+from bot.actions.clients.search_client import SearchClient, SearchError, get_search_client
+from bot.actions.settings import load_settings
+from bot.actions.utils import formatting, occupations
+from bot.actions.utils.profile import (
+    Profile,
+    build_search_request,
+    kldb_of,
+    pick_occupation,
+    profile_from_slots,
+    relaxation_steps,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def _offer_id(hit: Mapping[str, Any]) -> str:
+    return str(hit.get("offer_id") or hit.get("id") or "")
+
+
+async def search_with_relaxation(
+    client: SearchClient, request: dict[str, Any]
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Search; with fewer than MIN_RESULTS hits widen stepwise (see ``relaxation_steps``).
+
+    Returns at most MAX_RESULTS hits (exact matches first) and the relaxation codes that were
+    needed for the hits shown. Raises ``SearchError`` if the service fails.
+    """
+    body = await client.search(request)
+    hits = [h for h in body["items"] if _offer_id(h)][: c.MAX_RESULTS]
+    relaxed: list[str] = []
+    applied: list[str] = []
+    for code, wider in relaxation_steps(request):
+        if len(hits) >= c.MIN_RESULTS:
+            break
+        applied.append(code)
+        seen = [_offer_id(h) for h in hits]
+        wider = {**wider, "exclude_ids": list(request.get("exclude_ids") or []) + seen}
+        extra = [h for h in (await client.search(wider))["items"] if _offer_id(h) not in seen]
+        if extra:
+            relaxed = list(applied)
+            hits += extra[: c.MAX_RESULTS - len(hits)]
+    return hits, relaxed
+
+
+def occupation_updates(tracker: Tracker) -> dict[str, Any]:
+    """Slot updates for occupations named in the latest message (codes from the NLU entities)."""
+    entities = tracker.latest_message.get("entities", [])
+    updates: dict[str, Any] = {}
+    target = pick_occupation(entities, c.ROLE_TARGET)
+    if target is not None and target.get("role") == c.ROLE_TARGET:
+        value = str(target.get("value")).strip()
+        updates[c.SLOT_TARGET_OCCUPATION] = value
+        updates[c.SLOT_TARGET_KLDB] = kldb_of(target) or occupations.code_for_title(value)
+    current = pick_occupation(entities, c.ROLE_CURRENT)
+    if current is not None and current.get("role") != c.ROLE_TARGET:
+        value = str(current.get("value")).strip()
+        updates[c.SLOT_CURRENT_OCCUPATION] = value
+        updates[c.SLOT_CURRENT_KLDB] = kldb_of(current) or occupations.code_for_title(value)
+    return updates
+
+
+def _last_search_value(
+    request: Mapping[str, Any], hits: Sequence[Mapping[str, Any]], relaxed: Sequence[str], start: int
+) -> dict[str, Any]:
+    """Compact record for follow-ups: the strict request and what was shown (with reasons)."""
+    return {
+        "request": dict(request),
+        "relaxed": list(relaxed),
+        "start_number": start,
+        "items": [
+            {
+                "offer_id": item["offer_id"],
+                "title": item["title"],
+                "reasons": item["reasons"],
+            }
+            for item in (formatting.recommendation_item(h) for h in hits)
+        ],
+    }
+
+
+def _send_recommendations(
+    dispatcher: CollectingDispatcher,
+    hits: Sequence[Mapping[str, Any]],
+    profile: Profile,
+    reach_km: float,
+    relaxed: Sequence[str],
+    more: bool = False,
+    start_number: int = 1,
+) -> None:
+    items = [formatting.recommendation_item(h) for h in hits]
+    text = formatting.recommendations_text(hits, profile, reach_km, relaxed, more, start_number)
+    dispatcher.utter_message(
+        text=text, json_message={"type": c.PAYLOAD_RECOMMENDATIONS, "items": items}
+    )
+
+
+class ActionRecommendOffers(Action):
+    """Searches 3–5 offers for the profile and sends text plus the recommendations payload."""
+
+    def name(self) -> str:
+        return "action_recommend_offers"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        settings = load_settings()
+        updates = occupation_updates(tracker)
+        slots = {**tracker.current_slot_values(), **updates}
+        profile = profile_from_slots(slots)
+        request = build_search_request(
+            profile,
+            reach_km=settings.reach_km,
+            today=settings.today(),
+            title_for_code=occupations.field_title,
+        )
+        events: list[EventType] = [SlotSet(k, v) for k, v in updates.items()]
+        try:
+            hits, relaxed = await search_with_relaxation(get_search_client(settings), request)
+        except SearchError as exc:
+            logger.warning("search failed: %s", exc)
+            dispatcher.utter_message(response=c.UTTER_SEARCH_UNAVAILABLE)
+            return events
+        logger.info("recommend: %d hits, relaxed=%s", len(hits), relaxed)
+        if not hits:
+            dispatcher.utter_message(response=c.UTTER_NO_RESULTS)
+            return events + [
+                SlotSet(c.SLOT_SHOWN_OFFER_IDS, []),
+                SlotSet(c.SLOT_LAST_SEARCH, _last_search_value(request, [], [], 1)),
+            ]
+        _send_recommendations(dispatcher, hits, profile, settings.reach_km, relaxed)
+        return events + [
+            SlotSet(c.SLOT_SHOWN_OFFER_IDS, [_offer_id(h) for h in hits]),
+            SlotSet(c.SLOT_LAST_SEARCH, _last_search_value(request, hits, relaxed, 1)),
+        ]
+
+
+class ActionMoreResults(Action):
+    """Repeats the last search, excluding offers already shown."""
+
+    def name(self) -> str:
+        return "action_more_results"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        last = tracker.get_slot(c.SLOT_LAST_SEARCH)
+        if not isinstance(last, Mapping) or not isinstance(last.get("request"), Mapping):
+            return await ActionRecommendOffers().run(dispatcher, tracker, domain)
+        settings = load_settings()
+        shown = [str(x) for x in tracker.get_slot(c.SLOT_SHOWN_OFFER_IDS) or []]
+        request = {**last["request"], "exclude_ids": shown}
+        try:
+            hits, relaxed = await search_with_relaxation(get_search_client(settings), request)
+        except SearchError as exc:
+            logger.warning("search failed: %s", exc)
+            dispatcher.utter_message(response=c.UTTER_SEARCH_UNAVAILABLE)
+            return []
+        hits = [h for h in hits if _offer_id(h) not in shown]
+        logger.info("more results: %d hits", len(hits))
+        if not hits:
+            dispatcher.utter_message(text=formatting.NO_MORE_RESULTS_TEXT)
+            dispatcher.utter_message(response=c.UTTER_NO_RESULTS)
+            return []
+        profile = profile_from_slots(tracker.current_slot_values())
+        start = len(shown) + 1
+        _send_recommendations(dispatcher, hits, profile, settings.reach_km, relaxed, True, start)
+        return [
+            SlotSet(c.SLOT_SHOWN_OFFER_IDS, shown + [_offer_id(h) for h in hits]),
+            SlotSet(c.SLOT_LAST_SEARCH, _last_search_value(last["request"], hits, relaxed, start)),
+        ]
+
+
+class ActionExplainRecommendation(Action):
+    """Explains the last shown offers from the reasons the search service returned."""
+
+    def name(self) -> str:
+        return "action_explain_recommendation"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        last = tracker.get_slot(c.SLOT_LAST_SEARCH)
+        items = last.get("items") if isinstance(last, Mapping) else None
+        if not items:
+            dispatcher.utter_message(text=formatting.NO_OFFERS_SHOWN_TEXT)
+            return []
+        start = int(last.get("start_number") or 1)
+        number = formatting.parse_offer_number(tracker.latest_message.get("text"))
+        index = formatting.offer_index(number, len(items), start)
+        text = formatting.explanation_text(items, index, start)
+        note = formatting.relaxation_note(last.get("relaxed") or [], load_settings().reach_km)
+        dispatcher.utter_message(text=f"{text}\n{note}" if note else text)
+        return []

@@ -1,0 +1,202 @@
+"""Validate the whole knowledge base: ``python -m knowledge.validate [--today YYYY-MM-DD]``.
+
+Checks the offer catalogue (schema, duplicate ids, KldB codes exist in the KldB CSV,
+municipalities known in ``places.json``, coordinates within 60 km of Munich's centre, URLs
+well-formed, source and date present, ``example_fields`` name real fields, no
+near-duplicate descriptions), the shortage CSV, and that every Landkreis municipality has at
+least one current place-bound offer within :data:`knowledge.geo.DEFAULT_REACH_KM` in each
+shortage field present in the catalogue. Prints counts and exits with 1 on any error.
+Works with whatever offer files exist.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import dataclasses
+import datetime as dt
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlparse
+
+from knowledge import geo
+from knowledge.catalogue import Catalogue, load_catalogue, near_duplicates
+from knowledge.schema import FIELDS, ONLINE_MUNICIPALITY, Offer
+from knowledge.shortage import is_shortage, load_shortages
+
+KLDB_CSV = Path(__file__).resolve().parent / "data" / "kldb2010_v2020_gliederung.csv"
+MAX_KM_FROM_MUNICH = 60.0
+#: KldB groups (Berufsgruppen) that define each catalogue field; a field counts as a
+#: shortage field when one of its groups is an Engpass in ``shortage_occupations.csv``.
+FIELD_GROUPS: dict[str, tuple[str, ...]] = {
+    "pflege": ("813", "821"),
+    "kita": ("831",),
+    "mfa": ("811",),
+    "it": ("431", "432", "433", "434"),
+    "handwerk": ("252", "262", "321", "322", "342"),
+    "kraftfahrer": ("521",),
+}
+OFFER_FIELD_NAMES = frozenset(f.name for f in dataclasses.fields(Offer))
+
+
+@dataclass
+class Report:
+    """Outcome of a validation run."""
+
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    counts: dict[str, Counter[str]] = field(default_factory=dict)
+    coverage: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@lru_cache(maxsize=1)
+def kldb_codes(path: Path = KLDB_CSV) -> frozenset[str]:
+    """All codes (first column) of the KldB 2010 CSV."""
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh, delimiter=";")
+        next(reader, None)
+        return frozenset(row[0].strip() for row in reader if row and row[0].strip().isdigit())
+
+
+def url_ok(url: str) -> bool:
+    """http(s) URL with a host name that contains a dot and no spaces."""
+    parsed = urlparse(url)
+    return parsed.scheme in ("http", "https") and "." in parsed.netloc and " " not in url
+
+
+def shortage_fields(catalogue: Catalogue) -> list[str]:
+    """Fields present in the catalogue whose KldB groups include an Engpass entry."""
+    return [
+        f
+        for f in catalogue.fields()
+        if any(is_shortage(group) for group in FIELD_GROUPS.get(f, ()))
+    ]
+
+
+def check_offer(offer: Offer, codes: frozenset[str]) -> list[str]:
+    """Problems of one loaded offer (beyond the schema checks done while loading)."""
+    problems = []
+    for code in offer.kldb_targets:
+        if code not in codes:
+            problems.append(f"KldB-Code {code} existiert nicht")
+    if offer.format == "online":
+        known = geo.coordinates(offer.municipality) is not None
+        if offer.municipality != ONLINE_MUNICIPALITY and not known:
+            problems.append(f"Ort '{offer.municipality}' unbekannt")
+    else:
+        if geo.coordinates(offer.municipality) is None:
+            problems.append(f"Ort '{offer.municipality}' nicht in places.json")
+        if offer.lat is not None and offer.lon is not None:
+            dist = geo.haversine_km(*geo.MUNICH_CENTRE, offer.lat, offer.lon)
+            if dist > MAX_KM_FROM_MUNICH:
+                problems.append(f"Koordinaten {dist:.0f} km vom Münchner Zentrum entfernt")
+    if not url_ok(offer.url):
+        problems.append(f"URL '{offer.url}' ist ungültig")
+    if not offer.source.strip():
+        problems.append("source fehlt")
+    unknown = set(offer.example_fields) - OFFER_FIELD_NAMES
+    if unknown:
+        problems.append(f"example_fields nennt unbekannte Felder: {', '.join(sorted(unknown))}")
+    return [f"{offer.id}: {p}" for p in problems]
+
+
+def coverage(catalogue: Catalogue, field_name: str, today: dt.date) -> dict[str, int]:
+    """Per Landkreis municipality: current place-bound offers of a field within reach."""
+    offers = [
+        o
+        for o in catalogue.by_field(field_name)
+        if o.format != "online" and o.is_current(today) and o.lat is not None
+    ]
+    return {
+        m: sum(1 for o in offers if geo.within_reach(m, o.lat, o.lon))
+        for m in geo.landkreis_municipalities()
+    }
+
+
+def validate(path: Path | str | None = None, today: dt.date | None = None) -> Report:
+    """Run all checks on the catalogue directory (default ``knowledge/data/offers``)."""
+    today = today or dt.date.today()
+    report = Report()
+    try:
+        load_shortages()
+    except ValueError as exc:
+        report.errors.append(f"shortage_occupations.csv: {exc}")
+    catalogue = load_catalogue(path, strict=False)
+    report.errors.extend(str(e) for e in catalogue.errors)
+    codes = kldb_codes()
+    for offer in catalogue:
+        report.errors.extend(check_offer(offer, codes))
+        if offer.last_updated > today:
+            report.warnings.append(f"{offer.id}: last_updated liegt in der Zukunft")
+        if not offer.kldb_targets and set(offer.fields) & set(FIELD_GROUPS):
+            report.warnings.append(f"{offer.id}: keine kldb_targets in einem Engpassfeld")
+        if not offer.is_current(today):
+            report.warnings.append(f"{offer.id}: alle Starttermine liegen in der Vergangenheit")
+    for a, b, score in near_duplicates(catalogue.offers):
+        report.errors.append(f"{a} und {b}: Beschreibungen fast gleich (Ähnlichkeit {score})")
+    report.counts = {
+        "Feld": Counter(f for o in catalogue for f in o.fields),
+        "Anbieter": Counter(o.provider for o in catalogue),
+        "Format": Counter(o.format for o in catalogue),
+    }
+    for f in shortage_fields(catalogue):
+        cov = coverage(catalogue, f, today)
+        report.coverage[f] = cov
+        for municipality, n in cov.items():
+            if n == 0:
+                report.errors.append(
+                    f"Feld '{f}': kein aktuelles Präsenz-/Hybridangebot im Umkreis von "
+                    f"{geo.DEFAULT_REACH_KM:g} km um {municipality}"
+                )
+    return report
+
+
+def render(report: Report) -> str:
+    """Human-readable German summary of a report."""
+    lines = []
+    total = sum(report.counts.get("Anbieter", Counter()).values())
+    lines.append(f"Angebote gesamt: {total}")
+    for title, counter in report.counts.items():
+        lines.append(f"\nAngebote je {title}:")
+        for key, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])):
+            label = f"{key} ({FIELDS[key]})" if title == "Feld" and key in FIELDS else key
+            lines.append(f"  {n:4d}  {label}")
+    if report.coverage:
+        fields_ = list(report.coverage)
+        lines.append(
+            "\nAktuelle Präsenz-/Hybridangebote im Umkreis von "
+            f"{geo.DEFAULT_REACH_KM:g} km je Gemeinde:"
+        )
+        lines.append("  " + "Gemeinde".ljust(28) + "".join(f.rjust(12) for f in fields_))
+        for m in geo.landkreis_municipalities():
+            counts = "".join(str(report.coverage[f][m]).rjust(12) for f in fields_)
+            lines.append("  " + m.ljust(28) + counts)
+    if report.warnings:
+        lines.append(f"\nHinweise ({len(report.warnings)}):")
+        lines.extend(f"  - {w}" for w in report.warnings)
+    lines.append(f"\nFehler ({len(report.errors)}):" if report.errors else "\nKeine Fehler.")
+    lines.extend(f"  - {e}" for e in report.errors)
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Wissensbasis des Bildungslotsen prüfen")
+    parser.add_argument("--offers", type=Path, default=None, help="Ordner mit Angebotsdateien")
+    parser.add_argument(
+        "--today", type=dt.date.fromisoformat, default=None, help="Stichtag JJJJ-MM-TT"
+    )
+    args = parser.parse_args(argv)
+    report = validate(args.offers, args.today)
+    print(render(report))
+    return 0 if report.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,209 @@
+"""Build the German spaCy pipeline used by Rasa's SpacyNLP: ``build/spacy-de``.
+
+    python -m nlu.build_pipeline --out build/spacy-de [--if-changed]
+
+Pipeline: ``spacy.blank("de")`` + lookup lemmatizer (tables from spacy-lookups-data are copied into
+the saved pipeline, so it reloads without that package) + an EntityRuler whose patterns are generated:
+
+- ``occupation``: every expanded KldB level-5 example title and short title (id = 5-digit code,
+  ambiguity rule of ``knowledge.kldb``) and the field words of ``nlu/patterns/field_words.csv``
+  (id = 2-4 digit group code);
+- ``municipality``: every surface form of ``knowledge.gazetteer`` (id = official/canonical name);
+- ``region``: "Landkreis München" and similar (id "Landkreis München"), so the district never
+  matches as the city;
+- ``goal``, ``time_model``, ``format``: ``nlu/patterns/profile_terms.csv`` (id = canonical value).
+
+Matching is on the token attribute LOWER; every pattern is added in its folded spellings too
+(ß->ss, ä->ae, ä->a), so "unterschleissheim" or "Verkaeuferin" match. The EntityRuler keeps the
+longest match. When two sources produce the same folded phrase, the first source wins in this order:
+region, municipality, profile terms, field words, occupation titles.
+
+The build is deterministic; ``inputs.json`` in the output folder records the SHA-256 of every input
+so ``--if-changed`` (and the Makefile) can skip an up-to-date build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import shutil
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from knowledge import gazetteer
+from knowledge.kldb import DATA_FILE as KLDB_FILE
+from knowledge.kldb import fold_variants, load_kldb
+
+ROOT = Path(__file__).resolve().parent.parent
+PATTERN_DIR = Path(__file__).resolve().parent / "patterns"
+FIELD_WORDS = PATTERN_DIR / "field_words.csv"
+PROFILE_TERMS = PATTERN_DIR / "profile_terms.csv"
+INPUTS_FILE = "inputs.json"
+REGION_ID = "Landkreis München"
+
+INPUT_FILES: tuple[Path, ...] = (
+    KLDB_FILE,
+    gazetteer.DATA_FILE,
+    FIELD_WORDS,
+    PROFILE_TERMS,
+    ROOT / "knowledge" / "kldb.py",
+    ROOT / "knowledge" / "gazetteer.py",
+    Path(__file__).resolve(),
+)
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    """Rows of a comma-separated pattern file with a header."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [row for row in csv.DictReader(handle) if any(v.strip() for v in row.values())]
+
+
+def field_word_entries() -> Iterator[tuple[str, str, str]]:
+    """(label, surface, id) for field words."""
+    for row in read_csv(FIELD_WORDS):
+        yield "occupation", row["word"].strip(), row["kldb"].strip()
+
+
+def profile_term_entries() -> Iterator[tuple[str, str, str]]:
+    """(label, surface, id) for goal/time_model/format terms."""
+    for row in read_csv(PROFILE_TERMS):
+        yield row["entity"].strip(), row["term"].strip(), row["value"].strip()
+
+
+def place_entries() -> Iterator[tuple[str, str, str]]:
+    """(label, surface, id) for the district, municipalities and outside places."""
+    for form in gazetteer.REGION_FORMS:
+        yield "region", form, REGION_ID
+    for form, name in sorted(gazetteer.surface_forms().items()):
+        yield "municipality", form, name
+
+
+def occupation_entries() -> Iterator[tuple[str, str, str]]:
+    """(label, surface, id) for expanded KldB title forms.
+
+    Forms with parentheses or paragraph signs ("Verkaufskraft (§66 BBiG/§42m HWO)") are left to
+    ``Kldb.find_by_title``: nobody types them, and they would only slow down loading.
+    """
+    for form, code in sorted(load_kldb().surface_forms().items()):
+        if not any(ch in form for ch in "()§"):
+            yield "occupation", form, code
+
+
+def generate_patterns(entries: Iterable[tuple[str, str, str]]) -> list[dict[str, str]]:
+    """Phrase patterns in all folded spellings; the first entry claiming a phrase keeps it."""
+    claimed: dict[str, tuple[str, str]] = {}
+    for label, surface, ent_id in entries:
+        for variant in sorted(fold_variants(surface)):
+            variant = " ".join(variant.split())
+            if variant and variant not in claimed:
+                claimed[variant] = (label, ent_id)
+    return [
+        {"label": label, "pattern": phrase, "id": ent_id}
+        for phrase, (label, ent_id) in sorted(claimed.items())
+    ]
+
+
+def all_patterns() -> list[dict[str, str]]:
+    """Every entity pattern of the pipeline, in precedence order (see module docstring)."""
+    def entries() -> Iterator[tuple[str, str, str]]:
+        yield from place_entries()
+        yield from profile_term_entries()
+        yield from field_word_entries()
+        yield from occupation_entries()
+
+    return generate_patterns(entries())
+
+
+def input_hashes() -> dict[str, str]:
+    """SHA-256 of each input file (repository-relative path -> hex digest) plus the spaCy version."""
+    import spacy
+
+    hashes = {
+        str(path.relative_to(ROOT)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in INPUT_FILES
+    }
+    hashes["spacy"] = spacy.about.__version__
+    return hashes
+
+
+def is_up_to_date(out: Path) -> bool:
+    """True when ``out`` was built from exactly the current inputs."""
+    meta = out / INPUTS_FILE
+    if not meta.is_file() or not (out / "config.cfg").is_file():
+        return False
+    try:
+        return json.loads(meta.read_text(encoding="utf-8")).get("inputs") == input_hashes()
+    except (OSError, json.JSONDecodeError):
+        return False
+
+
+def build_nlp(patterns: list[dict[str, str]]):
+    """The in-memory pipeline: blank German tokenizer, EntityRuler, lookup lemmatizer."""
+    import spacy
+
+    nlp = spacy.blank("de")
+    # The ruler comes first: when patterns are (re)loaded, spaCy runs the pipes before the ruler on
+    # every phrase pattern, so this order keeps loading fast (tokenizer only).
+    ruler = nlp.add_pipe(
+        "entity_ruler",
+        config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True, "validate": False},
+    )
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()  # loads the lemma lookup table from spacy-lookups-data
+    ruler.add_patterns(patterns)
+    nlp.meta.update(
+        {
+            "name": "bildungslotse",
+            "version": "0.1.0",
+            "description": "Blank German pipeline with lookup lemmatizer and generated EntityRuler "
+            "(KldB 2010 titles, field words, Landkreis München places, profile terms).",
+            "sources": [
+                {"name": "Klassifikation der Berufe 2010, Fassung 2020",
+                 "author": "Bundesagentur für Arbeit", "url": "https://statistik.arbeitsagentur.de"},
+            ],
+        }
+    )
+    return nlp
+
+
+def build(out: Path) -> dict[str, object]:
+    """Build and save the pipeline to ``out`` atomically; returns a summary."""
+    started = time.monotonic()
+    patterns = all_patterns()
+    nlp = build_nlp(patterns)
+    out = out.resolve()
+    tmp = out.with_name(out.name + ".tmp")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    nlp.to_disk(tmp)
+    labels: dict[str, int] = {}
+    for pattern in patterns:
+        labels[pattern["label"]] = labels.get(pattern["label"], 0) + 1
+    summary = {"inputs": input_hashes(), "patterns": labels}
+    (tmp / INPUTS_FILE).write_text(json.dumps(summary, indent=2, sort_keys=True), encoding="utf-8")
+    if out.exists():
+        shutil.rmtree(out)
+    tmp.rename(out)
+    summary["seconds"] = round(time.monotonic() - started, 1)
+    return summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "build" / "spacy-de")
+    parser.add_argument("--if-changed", action="store_true", help="skip when inputs are unchanged")
+    args = parser.parse_args(argv)
+    if args.if_changed and is_up_to_date(args.out):
+        print(f"{args.out} is up to date")
+        return 0
+    summary = build(args.out)
+    print(f"built {args.out}: {summary['patterns']} in {summary['seconds']} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,33 @@
+"""Settings of the search service (environment variables with prefix ``SEARCH_``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from knowledge.geo import DEFAULT_REACH_KM
+
+
+class Settings(BaseSettings):
+    """``SEARCH_INDEX_DIR``, ``SEARCH_MODEL_PATH``, ``SEARCH_DEFAULT_REACH_KM``, ``SEARCH_CORS_ORIGINS`` …"""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SEARCH_", env_file=".env", env_ignore_empty=True, extra="ignore"
+    )
+
+    index_dir: Path = Path("build/index")
+    model_path: Path = Path("build/e5-small")
+    default_reach_km: float = Field(DEFAULT_REACH_KM, gt=0, le=200)
+    cors_origins: list[str] = ["http://localhost:8080", "http://127.0.0.1:8080"]
+    query_cache_size: int = Field(1024, ge=0)
+    #: seconds between cheap checks of the index meta file for a newer build
+    reload_check_seconds: float = Field(2.0, ge=0)
+    max_limit: int = Field(50, ge=1)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

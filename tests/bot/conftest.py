@@ -1,0 +1,205 @@
+"""Shared fixtures for action tests: dispatcher, tracker_from, domain, a real local search server.
+
+The search service is faked at the HTTP boundary: ``search_server`` runs an in-process aiohttp
+server that filters ``data/search_items.json`` like the real service (kldb prefix, time models,
+formats, distance, exclusions, limit) and records every request body.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import json
+import socket
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp import web
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.actions import constants as c
+
+DATA = Path(__file__).parent / "data"
+REPO = Path(__file__).resolve().parents[2]
+TODAY = "2026-11-26"
+
+
+@pytest.fixture(autouse=True)
+def _env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Deterministic settings for every test (no real service unless a test sets SEARCH_URL)."""
+    monkeypatch.setenv("BL_TODAY", TODAY)
+    monkeypatch.setenv("SEARCH_TIMEOUT_S", "1.0")
+    monkeypatch.delenv("REACH_KM", raising=False)
+
+
+@pytest.fixture
+def dispatcher() -> CollectingDispatcher:
+    return CollectingDispatcher()
+
+
+def _tracker(state: dict[str, Any]) -> Tracker:
+    state = copy.deepcopy(state)
+    slots = {name: None for name in (*c.PROFILE_SLOTS, c.SLOT_SHOWN_OFFER_IDS, c.SLOT_LAST_SEARCH)}
+    slots[c.SLOT_OUTSIDE_AREA] = None
+    slots.update(state.get("slots", {}))
+    if "requested_slot" in state:
+        slots[c.REQUESTED_SLOT] = state["requested_slot"]
+    latest = state.get("latest_message", {})
+    latest.setdefault("text", "")
+    latest.setdefault("entities", [])
+    latest.setdefault("intent", {"name": state.get("intent", "inform"), "confidence": 1.0})
+    events = [{"event": "action", "name": "action_listen"}, {"event": "user", "text": latest["text"]}]
+    if state.get("active_loop"):
+        events.append({"event": "action", "name": state["active_loop"]})
+    # slot candidates (what Rasa's FormAction appends before calling the validation action)
+    for name, value in state.get("candidates", {}).items():
+        events.append({"event": "slot", "name": name, "value": value, "timestamp": None})
+        slots[name] = value
+    return Tracker(
+        sender_id="test-user",
+        slots=slots,
+        latest_message=latest,
+        events=events,
+        paused=False,
+        followup_action=None,
+        active_loop={"name": state["active_loop"]} if state.get("active_loop") else {},
+        latest_action_name=state.get("active_loop") or "action_listen",
+    )
+
+
+@pytest.fixture
+def tracker_from() -> Callable[[dict[str, Any] | str], Tracker]:
+    """Build a tracker from a dict or from ``tests/bot/data/<name>.json``.
+
+    Keys: slots, latest_message (text, entities), candidates (slot -> value set this turn),
+    requested_slot, active_loop, intent.
+    """
+
+    def build(state: dict[str, Any] | str) -> Tracker:
+        if isinstance(state, str):
+            state = json.loads((DATA / f"{state}.json").read_text(encoding="utf-8"))
+        return _tracker(state)
+
+    return build
+
+
+def _minimal_domain() -> dict[str, Any]:
+    slots = {name: {"type": "any", "mappings": [{"type": "custom"}]} for name in c.PROFILE_SLOTS}
+    return {
+        "slots": slots,
+        "forms": {c.PROFILE_FORM: {"required_slots": list(c.PROFILE_FORM_REQUIRED)}},
+        "responses": {},
+    }
+
+
+@pytest.fixture(scope="session")
+def domain() -> dict[str, Any]:
+    """The project domain (bot/domain via rasa's Domain.load) if present, else the contract minimum."""
+    domain_dir = REPO / "bot" / "domain"
+    if any(domain_dir.glob("*.yml")):
+        from rasa.shared.core.domain import Domain
+
+        loaded = Domain.load(str(domain_dir)).as_dict()
+        if c.PROFILE_FORM in loaded.get("forms", {}):
+            return loaded
+    return _minimal_domain()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _matches(item: dict[str, Any], req: dict[str, Any]) -> bool:
+    prefix = req.get("kldb_prefix")
+    if prefix and not any(code.startswith(prefix) for code in item["kldb_targets"]):
+        return False
+    if req.get("time_models") and item["time_model"] not in req["time_models"]:
+        return False
+    if req.get("formats") and item["format"] not in req["formats"]:
+        return False
+    if item["offer_id"] in (req.get("exclude_ids") or []):
+        return False
+    distance = req.get("max_distance_km")
+    if distance and item["format"] != "online":
+        return item["distance_km"] is not None and item["distance_km"] <= distance
+    return True
+
+
+class FakeSearchService:
+    """In-process aiohttp search service with the real HTTP contract."""
+
+    def __init__(self, items: list[dict[str, Any]]) -> None:
+        self.items = items
+        self.requests: list[dict[str, Any]] = []
+        self.mode = "ok"  # ok | error500 | slow | garbage
+        self.delay_s = 0.0
+        self.runner: web.AppRunner | None = None
+        self.port = free_port()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    async def _search(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        self.requests.append(body)
+        if self.mode == "error500":
+            return web.json_response({"detail": "index not loaded"}, status=500)
+        if self.mode == "slow":
+            await asyncio.sleep(self.delay_s)
+        if self.mode == "garbage":
+            return web.Response(text="<html>proxy error</html>", content_type="text/html")
+        if not isinstance(body.get("query"), str):
+            return web.json_response({"detail": "query missing"}, status=422)
+        hits = [i for i in self.items if _matches(i, body)][: body.get("limit") or 5]
+        return web.json_response({"items": hits, "total": len(hits), "query": body["query"]})
+
+    async def _health(self, request: web.Request) -> web.Response:
+        return web.json_response({"status": "ok", "offers": len(self.items)})
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/search", self._search)
+        app.router.add_get("/health", self._health)
+        self.runner = web.AppRunner(app)
+        await self.runner.setup()
+        await web.TCPSite(self.runner, "127.0.0.1", self.port).start()
+
+    async def stop(self) -> None:
+        if self.runner is not None:
+            await self.runner.cleanup()
+            self.runner = None
+
+
+def search_items() -> list[dict[str, Any]]:
+    return json.loads((DATA / "search_items.json").read_text(encoding="utf-8"))["items"]
+
+
+@pytest.fixture
+async def search_server(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeSearchService]:
+    """A running fake search service; SEARCH_URL points to it."""
+    service = FakeSearchService(search_items())
+    await service.start()
+    monkeypatch.setenv("SEARCH_URL", service.url)
+    try:
+        yield service
+    finally:
+        await service.stop()
+
+
+@pytest.fixture
+async def stopped_search_server(
+    monkeypatch: pytest.MonkeyPatch,
+) -> AsyncIterator[FakeSearchService]:
+    """A fake search service that is NOT started yet (connection refused until ``start()``)."""
+    service = FakeSearchService(search_items())
+    monkeypatch.setenv("SEARCH_URL", service.url)
+    try:
+        yield service
+    finally:
+        await service.stop()

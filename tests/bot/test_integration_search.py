@@ -1,0 +1,48 @@
+"""One end-to-end check against the REAL search service (skipped when it is not running).
+
+Start it with ``uvicorn search.app.main:app`` (app env) or set SEARCH_URL to a running instance.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.actions import constants as c
+from bot.actions.clients.search_client import SearchClient, SearchError
+from bot.actions.recommend import ActionRecommendOffers
+from bot.actions.settings import DEFAULT_SEARCH_URL
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+async def real_search_url(monkeypatch) -> str:
+    url = os.environ.get("SEARCH_URL") or DEFAULT_SEARCH_URL
+    try:
+        health = await SearchClient(url, 2.0).health()
+    except SearchError as exc:
+        pytest.skip(f"search service not reachable at {url} ({exc}); start uvicorn search.app.main:app")
+    if not isinstance(health, dict) or health.get("status") != "ok":
+        pytest.skip(f"search service at {url} is not healthy: {health!r}")
+    monkeypatch.setenv("SEARCH_URL", url)
+    monkeypatch.setenv("SEARCH_TIMEOUT_S", "15")  # first query may load the encoder
+    return url
+
+
+async def test_recommendations_from_real_service(real_search_url, tracker_from, domain):
+    dispatcher = CollectingDispatcher()
+    await ActionRecommendOffers().run(dispatcher, tracker_from("altenpflege_profile"), domain)
+    (message,) = dispatcher.messages
+    assert message.get("response") != c.UTTER_SEARCH_UNAVAILABLE
+    if message.get("response") == c.UTTER_NO_RESULTS:
+        pytest.fail("the real catalogue should hold Teilzeit Altenpflege offers near Unterhaching")
+    payload = message["custom"]
+    assert payload["type"] == "recommendations"
+    assert 1 <= len(payload["items"]) <= c.MAX_RESULTS
+    for item in payload["items"]:
+        assert tuple(item) == c.RECOMMENDATION_ITEM_KEYS
+        assert item["time_model"] in ("teilzeit", "berufsbegleitend")
+        assert any(code.startswith("821") for code in item["kldb_targets"])

@@ -1,0 +1,185 @@
+"""EntityResolver on the real built pipeline (SpacyNLP -> EntityRuler spans) plus DIET merges."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlu.components.entity_resolver import occupation_role, resolve_entities
+
+pytestmark = [pytest.mark.bot, pytest.mark.models]
+
+
+def entities(message, kind=None):
+    found = message.get("entities", [])
+    return [e for e in found if kind is None or e["entity"] == kind]
+
+
+def one(message, kind):
+    found = entities(message, kind)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_current_occupation_target_field_and_municipality(parse):
+    msg = parse("Ich bin Verkäuferin aus Haar und möchte in die Pflege")
+    current, target = entities(msg, "occupation")
+    assert (current["value"], current["kldb"], current["role"]) == ("Verkäuferin", "62102", "current")
+    assert current["kldb_title"].startswith("Berufe im Verkauf")
+    assert (target["value"], target["kldb"], target["role"]) == ("Pflege", "813", "target")
+    place = one(msg, "municipality")
+    assert place["value"] == "Haar" and place["in_landkreis"] is True
+    assert all(e["extractor"] == "EntityResolver" for e in entities(msg))
+
+
+def test_field_change_with_goal(parse):
+    msg = parse("Ich arbeite im Einzelhandel in Unterhaching und will in die Altenpflege wechseln")
+    current, target = entities(msg, "occupation")
+    assert (current["kldb"], current["role"]) == ("621", "current")
+    assert (target["kldb"], target["role"]) == ("821", "target")
+    assert one(msg, "goal")["value"] == "umschulung"
+    assert one(msg, "municipality")["value"] == "Unterhaching"
+
+
+@pytest.mark.parametrize(
+    ("text", "official"),
+    [
+        ("nein, ich wohne in Ottobrunn", "Ottobrunn"),
+        ("unterschleissheim", "Unterschleißheim"),
+        ("Hoehenkirchen", "Höhenkirchen-Siegertsbrunn"),
+        ("garching", "Garching b.München"),
+        ("Ich komme aus Garching b. München", "Garching b.München"),
+        ("wohne in grafelfing", "Gräfelfing"),
+        ("ich wohne in Unterhachnig", "Unterhaching"),  # typo, fuzzy fallback
+    ],
+)
+def test_municipality_spellings(parse, text, official):
+    place = one(parse(text), "municipality")
+    assert place["value"] == official and place["in_landkreis"] is True
+
+
+def test_city_is_outside_landkreis(parse):
+    place = one(parse("Ich wohne in München"), "municipality")
+    assert place["value"] == "München" and place["in_landkreis"] is False
+
+
+def test_landkreis_muenchen_is_not_the_city(parse):
+    assert entities(parse("Ich wohne im Landkreis München"), "municipality") == []
+
+
+def test_outside_town(parse):
+    place = one(parse("Dachau"), "municipality")
+    assert place["value"] == "Dachau" and place["in_landkreis"] is False
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Ich bin Erzieher/in", "83113"),
+        ("Pflegefachfrau", "81302"),
+        ("Pflegefachmann", "81302"),
+        ("Pflegefachfrau/-mann", "81302"),
+        ("Kauffrau im Einzelhandel", "62102"),
+        ("ich bin verkaeuferin", "62102"),
+        ("ich bin altenpflegerin", "82102"),
+    ],
+)
+def test_job_titles_resolve_to_berufsgattung(parse, text, code):
+    occupation = one(parse(text), "occupation")
+    assert occupation["kldb"] == code
+    assert occupation["value"].lower() in text.lower()
+
+
+def test_value_keeps_the_users_spelling(parse):
+    occupation = one(parse("Ich bin ERZIEHERIN"), "occupation")
+    assert occupation["value"] == "ERZIEHERIN"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value"),
+    [
+        ("Teilzeit", "time_model", "teilzeit"),
+        ("am liebsten abends", "time_model", "berufsbegleitend"),
+        ("neben dem Job", "time_model", "berufsbegleitend"),
+        ("lieber online", "format", "online"),
+        ("vor Ort bitte", "format", "praesenz"),
+        ("praesenz", "format", "praesenz"),
+        ("nach der Elternzeit", "goal", "wiedereinstieg"),
+        ("Ich will mich weiterbilden", "goal", "weiterbildung"),
+        ("Meister machen", "goal", "aufstieg"),
+    ],
+)
+def test_profile_terms(parse, text, kind, value):
+    assert one(parse(text), kind)["value"] == value
+
+
+def test_ja_has_no_entities(parse):
+    msg = parse("ja")
+    assert entities(msg) == []
+    assert msg.get("input_issue") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        ("Ich möchte Pflegefachfrau werden", "target"),
+        ("Umschulung zur Erzieherin", "target"),
+        ("Ich möchte als Erzieherin arbeiten", "target"),
+        ("Ich arbeite als Koch", "current"),
+        ("Ich habe Koch gelernt", "current"),
+        ("Ich bin gelernte Verkäuferin", "current"),
+        ("Ich war Altenpfleger", "current"),
+        ("Erzieherin", None),
+    ],
+)
+def test_role_cues(parse, text, role):
+    assert one(parse(text), "occupation").get("role") == role
+
+
+def test_occupation_role_is_clause_local():
+    text = "Ich habe Koch gelernt und möchte als Erzieherin arbeiten"
+    assert occupation_role(text, text.index("Koch"), text.index("Koch") + 4) == "current"
+    start = text.index("Erzieherin")
+    assert occupation_role(text, start, start + len("Erzieherin")) == "target"
+
+
+def test_diet_overlap_is_replaced_and_diet_role_kept(parse):
+    text = "Ich bin Verkäuferin"
+    start = text.index("Verkäuferin")
+    diet = {"entity": "occupation", "start": start, "end": start + 7, "value": "Verkäuf",
+            "role": "target", "extractor": "DIETClassifier", "confidence_entity": 0.6}
+    occupation = one(parse(text, [diet]), "occupation")
+    assert occupation["value"] == "Verkäuferin" and occupation["kldb"] == "62102"
+    assert occupation["role"] == "target"  # DIET's role wins over the context cue
+    assert occupation["extractor"] == "EntityResolver"
+
+
+def test_diet_span_missed_by_ruler_is_resolved_or_kept_without_code():
+    text = "Ich war Bäckereifachverkäuferin und dann Glücksbringerin"
+    first = text.index("Bäckereifachverkäuferin")
+    second = text.index("Glücksbringerin")
+    diet = [
+        {"entity": "occupation", "start": first, "end": first + 23, "value": "x"},
+        {"entity": "occupation", "start": second, "end": second + 15, "value": "y"},
+        {"entity": "municipality", "start": 0, "end": 3, "value": "Ich"},
+        {"entity": "topic", "start": 0, "end": 3, "value": "Ich"},
+    ]
+    result = resolve_entities(text, [], diet)
+    occupations = [e for e in result if e["entity"] == "occupation"]
+    assert occupations[0]["value"] == "Bäckereifachverkäuferin"
+    assert occupations[0]["kldb"].startswith("623")
+    assert occupations[1]["value"] == "Glücksbringerin" and "kldb" not in occupations[1]
+    assert not [e for e in result if e["entity"] == "municipality"]  # unresolvable: dropped
+    assert [e for e in result if e["entity"] == "topic"] == [diet[3]]  # untouched
+
+
+def test_diet_profile_value_is_canonicalised():
+    text = "gerne halbtags"
+    diet = [{"entity": "time_model", "start": 6, "end": 14, "value": "halbtags"}]
+    assert resolve_entities(text, [], diet)[0]["value"] == "teilzeit"
+
+
+def test_no_duplicates_when_diet_and_ruler_agree(parse):
+    text = "Ich wohne in Ottobrunn"
+    start = text.index("Ottobrunn")
+    diet = {"entity": "municipality", "start": start, "end": start + 9, "value": "Ottobrunn"}
+    assert len(entities(parse(text, [diet]), "municipality")) == 1

@@ -1,0 +1,407 @@
+"""Tests of web/server.py, web/tracker_db.py and web/retention.py against a real SQLite
+tracker store with Rasa 3.6's ``events`` layout (and PostgreSQL when one is reachable)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from knowledge.schema import FORMATS, TIME_MODELS
+from web import retention
+from web.server import SOCKET_IO_BUNDLE, create_app, delete_again_later
+from web.settings import REPO_ROOT, WebSettings, resolve_sqlite_path
+from web.tracker_db import TrackerDB, is_valid_sender_id
+
+pytestmark = pytest.mark.app
+
+DAY = 86400.0
+SECRET_TEXT = "Mein geheimer Satz 4711 über meine Krankheit"
+
+
+def make_settings(db_url: str, **overrides: object) -> WebSettings:
+    values: dict[str, object] = {
+        "tracker_db_url": db_url,
+        "retention_on_start": False,
+        "delete_grace_seconds": 0,
+    }
+    values.update(overrides)
+    return WebSettings(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def client(events_db) -> TestClient:
+    with TestClient(create_app(make_settings(events_db.url))) as test_client:
+        yield test_client
+
+
+# ---------------------------------------------------------------- page, assets, config
+
+
+def test_page_shows_assistant_and_privacy_notice_with_configured_retention(events_db) -> None:
+    app = create_app(make_settings(events_db.url, retention_days=14))
+    with TestClient(app) as client:
+        response = client.get("/")
+    assert response.status_code == 200
+    html = response.text
+    assert "automatisierter Assistent" in html
+    assert "Landkreises München" in html
+    assert "keine Daten an Dritte" in html
+    assert '<span id="retention-days">14</span> Tage' in html
+    assert "{{RETENTION_DAYS}}" not in html
+    assert "Gespräch löschen" in html
+    assert "Meine Daten löschen" in html
+    assert 'aria-live="polite"' in html
+    # nothing is loaded from another host
+    assert "https://" not in html and "http://" not in html
+
+
+def test_page_sends_strict_csp_allowing_only_rasa(events_db) -> None:
+    app = create_app(make_settings(events_db.url, rasa_url="http://rasa.internal:5005"))
+    with TestClient(app) as client:
+        csp = client.get("/").headers["content-security-policy"]
+    assert "script-src 'self';" in csp
+    assert "connect-src 'self' http://rasa.internal:5005 ws://rasa.internal:5005;" in csp
+    assert "unsafe-inline" not in csp
+
+
+def test_config_json_comes_from_settings(events_db) -> None:
+    settings = make_settings(
+        events_db.url, rasa_url="http://rasa.internal:5005/", retention_days=21,
+        connect_timeout_ms=2500,
+    )
+    with TestClient(create_app(settings)) as client:
+        config = client.get("/config.json").json()
+    assert config["rasaUrl"] == "http://rasa.internal:5005"
+    assert config["socketPath"] == "/socket.io/"
+    assert config["retentionDays"] == 21
+    assert config["connectTimeoutMs"] == 2500
+    assert config["labels"] == {"format": FORMATS, "time_model": TIME_MODELS}
+
+
+def test_public_rasa_url_overrides_internal_one(events_db) -> None:
+    settings = make_settings(
+        events_db.url, rasa_url="http://localhost:5005",
+        rasa_public_url="https://bot.landkreis-muenchen.example",
+    )
+    with TestClient(create_app(settings)) as client:
+        assert client.get("/config.json").json()["rasaUrl"] == (
+            "https://bot.landkreis-muenchen.example"
+        )
+        csp = client.get("/").headers["content-security-policy"]
+    assert "wss://bot.landkreis-muenchen.example" in csp
+
+
+def test_static_assets_are_served(client: TestClient) -> None:
+    js = client.get("/static/app.js")
+    assert js.status_code == 200
+    assert "session_request" in js.text and "user_uttered" in js.text
+    assert "innerHTML" not in js.text  # text is only ever inserted as text
+    assert client.get("/static/styles.css").status_code == 200
+
+
+def test_socket_io_client_is_served_from_node_modules(client: TestClient) -> None:
+    if not SOCKET_IO_BUNDLE.is_file():
+        pytest.skip("socket.io-client not installed: run `npm ci --prefix web`")
+    response = client.get("/vendor/socket.io.min.js")
+    assert response.status_code == 200
+    assert "javascript" in response.headers["content-type"]
+    assert response.content == SOCKET_IO_BUNDLE.read_bytes()
+
+
+def test_health(client: TestClient) -> None:
+    body = client.get("/health").json()
+    assert body["status"] == "ok"
+    assert body["retention_days"] == 30
+    assert body["socketio_client"] == SOCKET_IO_BUNDLE.is_file()
+
+
+def test_settings_read_web_prefixed_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WEB_RETENTION_DAYS", "7")
+    monkeypatch.setenv("WEB_RASA_URL", "http://10.0.0.5:5005")
+    settings = WebSettings()
+    assert settings.retention_days == 7
+    assert settings.browser_rasa_url == "http://10.0.0.5:5005"
+
+
+def test_default_tracker_db_is_rasa_db_in_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("WEB_TRACKER_DB_URL", raising=False)
+    settings = WebSettings()
+    assert settings.resolved_tracker_db_url == f"sqlite:///{REPO_ROOT / 'rasa.db'}"
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("sqlite:///rasa.db", "sqlite:////base/rasa.db"),
+        ("sqlite:///data/rasa.db", "sqlite:////base/data/rasa.db"),
+        ("sqlite:////abs/rasa.db", "sqlite:////abs/rasa.db"),
+        ("sqlite:///:memory:", "sqlite:///:memory:"),
+        ("postgresql://u@db:5432/rasa", "postgresql://u@db:5432/rasa"),
+    ],
+)
+def test_resolve_sqlite_path(url: str, expected: str) -> None:
+    assert resolve_sqlite_path(url, Path("/base")) == expected
+
+
+# ---------------------------------------------------------------- deletion API
+
+
+def test_delete_removes_only_that_conversation(client: TestClient, events_db) -> None:
+    mine, other = str(uuid.uuid4()), uuid.uuid4().hex
+    now = time.time()
+    events_db.add_turns(mine, [now - 60, now])
+    events_db.add_turns(other, [now])
+
+    response = client.delete(f"/api/conversations/{mine}")
+
+    assert response.status_code == 204
+    assert response.content == b""
+    assert events_db.count(mine) == 0
+    assert events_db.count(other) == 2
+
+
+def test_delete_accepts_rasa_hex_session_ids(client: TestClient, events_db) -> None:
+    sender = uuid.uuid4().hex
+    events_db.add_turn(sender, time.time())
+    assert client.delete(f"/api/conversations/{sender}").status_code == 204
+    assert events_db.count(sender) == 0
+
+
+def test_delete_of_unknown_conversation_is_204(client: TestClient) -> None:
+    assert client.delete(f"/api/conversations/{uuid.uuid4()}").status_code == 204
+
+
+def test_delete_before_rasa_created_its_tables_is_204(tmp_path: Path) -> None:
+    settings = make_settings(f"sqlite:///{tmp_path / 'empty.db'}")
+    with TestClient(create_app(settings)) as client:
+        assert client.delete(f"/api/conversations/{uuid.uuid4()}").status_code == 204
+
+
+@pytest.mark.parametrize(
+    "sender_id",
+    [
+        "abc",
+        "default",
+        "x" * 36,
+        "0" * 31,
+        "0" * 33,
+        str(uuid.uuid4()) + "0",
+        str(uuid.uuid4()).replace("a", "g").replace("b", "g").replace("c", "g") + "g",
+        "' OR 1=1 --" + "0" * 30,
+        "a" * 300,
+    ],
+)
+def test_delete_rejects_invalid_sender_ids(client: TestClient, events_db, sender_id: str) -> None:
+    events_db.add_turn("default", time.time())
+    response = client.delete(f"/api/conversations/{sender_id}")
+    assert response.status_code == 422
+    assert events_db.count() == 2
+
+
+def test_delete_reports_storage_failure_as_503(tmp_path: Path) -> None:
+    (tmp_path / "not-a-db").write_text("this is not sqlite")
+    settings = make_settings(f"sqlite:///{tmp_path / 'not-a-db'}")
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        assert client.delete(f"/api/conversations/{uuid.uuid4()}").status_code == 503
+
+
+def test_is_valid_sender_id() -> None:
+    assert is_valid_sender_id(str(uuid.uuid4()))
+    assert is_valid_sender_id(uuid.uuid4().hex)
+    assert is_valid_sender_id(str(uuid.uuid4()).upper())
+    assert not is_valid_sender_id("")
+    assert not is_valid_sender_id("zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz")
+    assert not is_valid_sender_id(str(uuid.uuid4()) + "\n")
+
+
+async def test_repeated_deletion_removes_events_saved_after_the_first(events_db) -> None:
+    """Rasa saves the turn that asked for deletion after the reply went out."""
+    sender = str(uuid.uuid4())
+    db = TrackerDB(events_db.url)
+    events_db.add_turn(sender, time.time())
+    db.delete_conversation(sender)
+    assert events_db.count(sender) == 0
+
+    pending = asyncio.create_task(delete_again_later(db, sender, 0.3))
+    await asyncio.sleep(0.05)
+    events_db.add_turns(sender, [time.time(), time.time()])  # Rasa's late save
+    assert events_db.count(sender) == 4
+
+    assert await pending == 4
+    assert events_db.count(sender) == 0
+    db.dispose()
+
+
+def test_delete_endpoint_schedules_the_repeated_deletion(events_db) -> None:
+    sender = str(uuid.uuid4())
+    settings = make_settings(events_db.url, delete_grace_seconds=0.3)
+    with TestClient(create_app(settings)) as client:
+        events_db.add_turn(sender, time.time())
+        assert client.delete(f"/api/conversations/{sender}").status_code == 204
+        events_db.add_turn(sender, time.time())  # saved by Rasa after the first delete
+        deadline = time.monotonic() + 5
+        while events_db.count(sender) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    assert events_db.count(sender) == 0
+
+
+# ---------------------------------------------------------------- retention
+
+
+def test_cutoff_timestamp() -> None:
+    assert retention.cutoff_timestamp(30, now=100 * DAY) == 70 * DAY
+    with pytest.raises(ValueError):
+        retention.cutoff_timestamp(0)
+
+
+def test_retention_deletes_conversations_whose_newest_event_is_too_old(events_db) -> None:
+    now = 1_800_000_000.0
+    old, recent, mixed, edge = (str(uuid.uuid4()) for _ in range(4))
+    events_db.add_turns(old, [now - 45 * DAY, now - 31 * DAY])
+    events_db.add_turns(recent, [now - 2 * DAY])
+    events_db.add_turns(mixed, [now - 90 * DAY, now - 29 * DAY])  # newest event still young
+    events_db.add_turns(edge, [now - 30 * DAY + 3600])
+
+    db = TrackerDB(events_db.url)
+    result = retention.run_retention(db, 30, now=now)
+    db.dispose()
+
+    assert result.conversations == 1
+    assert result.events == 4
+    assert events_db.senders() == {recent, mixed, edge}
+    assert events_db.count(mixed) == 4  # a kept conversation keeps its older events
+
+
+def test_retention_without_events_table_does_nothing(tmp_path: Path) -> None:
+    db = TrackerDB(f"sqlite:///{tmp_path / 'fresh.db'}")
+    assert retention.run_retention(db, 30).conversations == 0
+    db.dispose()
+
+
+def test_retention_runs_at_server_start(events_db) -> None:
+    now = time.time()
+    expired, active = str(uuid.uuid4()), str(uuid.uuid4())
+    events_db.add_turns(expired, [now - 40 * DAY])
+    events_db.add_turns(active, [now - 1 * DAY])
+    settings = make_settings(events_db.url, retention_on_start=True, retention_days=30)
+    with TestClient(create_app(settings)):
+        deadline = time.monotonic() + 5
+        while events_db.count(expired) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    assert events_db.senders() == {active}
+
+
+async def test_retention_loop_repeats_and_survives_errors(events_db) -> None:
+    calls: list[int] = []
+
+    class FlakyDB(TrackerDB):
+        def purge_older_than(self, cutoff: float) -> retention.PurgeResult:
+            calls.append(1)
+            if len(calls) == 1:
+                raise RuntimeError("database is locked")
+            return super().purge_older_than(cutoff)
+
+    db = FlakyDB(events_db.url)
+    task = asyncio.create_task(retention.retention_loop(db, 30, interval_seconds=0.05))
+    await asyncio.sleep(0.3)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    db.dispose()
+    assert len(calls) >= 3
+
+
+def test_retention_cli(events_db, capsys: pytest.CaptureFixture[str]) -> None:
+    now = time.time()
+    expired, active = str(uuid.uuid4()), str(uuid.uuid4())
+    events_db.add_turns(expired, [now - 10 * DAY])
+    events_db.add_turns(active, [now - 1 * DAY])
+
+    assert retention.main(["--db-url", events_db.url, "--days", "7", "--dry-run"]) == 0
+    assert "1 conversations older than 7 days (dry run)" in capsys.readouterr().out
+    assert events_db.senders() == {expired, active}
+
+    assert retention.main(["--db-url", events_db.url, "--days", "7"]) == 0
+    assert "deleted 1 conversations (2 events)" in capsys.readouterr().out
+    assert events_db.senders() == {active}
+
+
+def test_no_message_text_or_sender_id_in_logs(
+    events_db, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    sender, expired = str(uuid.uuid4()), str(uuid.uuid4())
+    events_db.add_turn(sender, time.time(), text=SECRET_TEXT)
+    events_db.add_turn(expired, time.time() - 60 * DAY, text=SECRET_TEXT)
+    settings = make_settings(events_db.url, retention_on_start=True)
+    with TestClient(create_app(settings)) as client:
+        assert client.delete(f"/api/conversations/{sender}").status_code == 204
+        deadline = time.monotonic() + 5
+        while events_db.count(expired) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    assert events_db.count() == 0
+    ours = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("web"))
+    assert "Deleted a conversation" in ours and "Retention (30 days)" in ours
+    assert SECRET_TEXT not in caplog.text
+    assert sender not in ours and expired not in ours
+
+
+# ---------------------------------------------------------------- PostgreSQL (when available)
+
+PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+@pytest.fixture
+def pg_db():
+    import sqlalchemy as sa
+
+    schema = f"bl_web_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(PG_URL)
+    try:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    except Exception as exc:  # noqa: BLE001
+        admin.dispose()
+        pytest.skip(f"PostgreSQL not reachable at {PG_URL}: {type(exc).__name__}")
+    url = f"{PG_URL}?options=-csearch_path%3D{schema}"
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:  # the table Rasa's SQLTrackerStore creates on PostgreSQL
+        conn.execute(sa.text(
+            "CREATE TABLE events (id SERIAL PRIMARY KEY, sender_id VARCHAR(255) NOT NULL, "
+            "type_name VARCHAR(255) NOT NULL, timestamp FLOAT, intent_name VARCHAR(255), "
+            "action_name VARCHAR(255), data TEXT)"
+        ))
+        conn.execute(sa.text("CREATE INDEX ix_events_sender_id ON events (sender_id)"))
+    yield url, engine
+    engine.dispose()
+    with admin.begin() as conn:
+        conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()
+
+
+def test_delete_and_retention_on_postgresql(pg_db) -> None:
+    import sqlalchemy as sa
+
+    url, engine = pg_db
+    now = 1_800_000_000.0
+    mine, old, young = (str(uuid.uuid4()) for _ in range(3))
+    rows = [(mine, now), (mine, now), (old, now - 40 * DAY), (young, now - DAY)]
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text("INSERT INTO events (sender_id, type_name, timestamp, data) "
+                    "VALUES (:s, 'user', :t, '{}')"),
+            [{"s": s, "t": t} for s, t in rows],
+        )
+    db = TrackerDB(url)
+    assert db.delete_conversation(mine) == 2
+    assert retention.run_retention(db, 30, now=now).conversations == 1
+    db.dispose()
+    with engine.connect() as conn:
+        left = {r[0] for r in conn.execute(sa.text("SELECT DISTINCT sender_id FROM events"))}
+    assert left == {young}

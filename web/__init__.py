@@ -1,0 +1,1 @@
+"""Web chat page of the Bildungslotse: static page, its FastAPI server and conversation retention."""

@@ -1,0 +1,168 @@
+"""FastAPI server of the chat page (port 8080): page, assets, client config, deletion API.
+
+Start with ``uvicorn web.server:app``. Settings: ``web.settings.WebSettings`` (``WEB_*``).
+No message text is ever logged here; the page talks to Rasa directly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from functools import lru_cache
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+from fastapi import FastAPI, HTTPException, Response
+from fastapi import Path as PathParam
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from knowledge.schema import FORMATS, TIME_MODELS
+from web.retention import retention_loop
+from web.settings import WEB_DIR, WebSettings, get_settings
+from web.tracker_db import SENDER_ID_PATTERN, TrackerDB
+
+logger = logging.getLogger(__name__)
+
+STATIC_DIR = WEB_DIR / "static"
+SOCKET_IO_BUNDLE = WEB_DIR / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"
+RETENTION_PLACEHOLDER = "{{RETENTION_DAYS}}"
+
+SenderId = Annotated[str, PathParam(min_length=32, max_length=36, pattern=SENDER_ID_PATTERN)]
+
+
+def connect_sources(rasa_url: str) -> str:
+    """CSP ``connect-src`` for the page: itself plus Rasa over HTTP(S) and WebSocket."""
+    parts = urlsplit(rasa_url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    ws_scheme = "wss" if parts.scheme == "https" else "ws"
+    return f"'self' {origin} {ws_scheme}://{parts.netloc}"
+
+
+def security_headers(rasa_url: str) -> dict[str, str]:
+    """Headers for the page: strict CSP (no inline script), no referrer leakage."""
+    csp = (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        f"connect-src {connect_sources(rasa_url)}; base-uri 'none'; form-action 'self'; "
+        "object-src 'none'"
+    )
+    return {
+        "Content-Security-Policy": csp,
+        "Referrer-Policy": "no-referrer",
+        "X-Content-Type-Options": "nosniff",
+    }
+
+
+@lru_cache(maxsize=4)
+def render_page(retention_days: int) -> str:
+    """The page with the retention period filled in (visible before any script runs)."""
+    html = (STATIC_DIR / "index.html").read_text(encoding="utf-8")
+    return html.replace(RETENTION_PLACEHOLDER, str(retention_days))
+
+
+def client_config(settings: WebSettings) -> dict[str, Any]:
+    """What app.js needs: where Rasa is, timeouts, retention, German labels."""
+    return {
+        "rasaUrl": settings.browser_rasa_url,
+        "socketPath": "/socket.io/",
+        "connectTimeoutMs": settings.connect_timeout_ms,
+        "retentionDays": settings.retention_days,
+        "labels": {"format": FORMATS, "time_model": TIME_MODELS},
+    }
+
+
+async def delete_again_later(db: TrackerDB, sender_id: str, delay_seconds: float) -> int:
+    """Delete a conversation once more after ``delay_seconds``; return deleted rows.
+
+    Rasa stores a turn's events only after the turn's messages were sent, and it
+    re-inserts the whole session when it finds fewer stored events than it expects.
+    When the deletion is triggered by the bot's own reply ("Meine Daten löschen"),
+    that save can land after the first delete; this second pass removes it.
+    """
+    await asyncio.sleep(delay_seconds)
+    try:
+        return await asyncio.to_thread(db.delete_conversation, sender_id)
+    except Exception as exc:  # noqa: BLE001 - a background task must not raise
+        logger.error("Repeated deletion failed: %s", type(exc).__name__)
+        return 0
+
+
+def create_app(settings: WebSettings | None = None) -> FastAPI:
+    """Build the app; tests pass their own settings."""
+    cfg = settings or get_settings()
+    db = TrackerDB(cfg.resolved_tracker_db_url)
+    headers = security_headers(cfg.browser_rasa_url)
+    pending: set[asyncio.Task[int]] = set()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if not SOCKET_IO_BUNDLE.is_file():
+            logger.warning("socket.io client missing: run `npm ci --prefix web`")
+        job = asyncio.create_task(
+            retention_loop(
+                db,
+                cfg.retention_days,
+                cfg.retention_interval_hours * 3600,
+                run_first=cfg.retention_on_start,
+            )
+        )
+        try:
+            yield
+        finally:
+            job.cancel()
+            for task in (job, *pending):
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            db.dispose()
+
+    app = FastAPI(
+        title="Bildungslotse – Chatseite", lifespan=lifespan, docs_url=None, redoc_url=None
+    )
+    app.state.settings = cfg
+    app.state.tracker_db = db
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def page() -> HTMLResponse:
+        return HTMLResponse(render_page(cfg.retention_days), headers=headers)
+
+    @app.get("/vendor/socket.io.min.js", include_in_schema=False)
+    def socket_io_client() -> FileResponse:
+        if not SOCKET_IO_BUNDLE.is_file():
+            raise HTTPException(404, "socket.io client not installed (npm ci --prefix web)")
+        return FileResponse(SOCKET_IO_BUNDLE, media_type="text/javascript")
+
+    @app.get("/config.json")
+    def config() -> JSONResponse:
+        return JSONResponse(client_config(cfg), headers={"Cache-Control": "no-store"})
+
+    @app.get("/health")
+    def health() -> dict[str, Any]:
+        return {
+            "status": "ok",
+            "socketio_client": SOCKET_IO_BUNDLE.is_file(),
+            "retention_days": cfg.retention_days,
+        }
+
+    @app.delete("/api/conversations/{sender_id}", status_code=204)
+    async def delete_conversation(sender_id: SenderId) -> Response:
+        try:
+            deleted = await asyncio.to_thread(db.delete_conversation, sender_id)
+        except Exception as exc:  # noqa: BLE001 - report storage failures as 503
+            logger.error("Deleting a conversation failed: %s", type(exc).__name__)
+            raise HTTPException(503, "Löschen ist gerade nicht möglich.") from exc
+        logger.info("Deleted a conversation on request (%d events)", deleted)
+        if cfg.delete_grace_seconds > 0:
+            task = asyncio.create_task(
+                delete_again_later(db, sender_id, cfg.delete_grace_seconds)
+            )
+            pending.add(task)
+            task.add_done_callback(pending.discard)
+        return Response(status_code=204)
+
+    return app
+
+
+app = create_app()

@@ -1,0 +1,367 @@
+/*
+ * Bildungslotse chat page.
+ * Talks to Rasa over socket.io (channel "socketio", session persistence) and falls back to
+ * Rasa's REST channel when socket.io cannot connect in time. All text – the user's and the
+ * bot's – is inserted with textContent / text nodes, never as HTML.
+ */
+(function () {
+  "use strict";
+
+  const SESSION_KEY = "bildungslotse.sessionId";
+  const TEXT = {
+    you: "Sie: ",
+    bot: "Bildungslotse: ",
+    choices: "Antwortmöglichkeiten",
+    offers: "Passende Angebote",
+    provider: "Anbieter",
+    place: "Ort",
+    format: "Format",
+    timeModel: "Zeitmodell",
+    nextStart: "Nächster Start",
+    reasons: "Warum dieses Angebot passt:",
+    shortage: "Engpassberuf – Fachkräfte gesucht",
+    link: "Zum Angebot",
+    newWindow: " (öffnet in einem neuen Fenster)",
+    online: "online (ortsunabhängig)",
+    notGiven: "nicht angegeben",
+    answering: "Der Assistent antwortet …",
+    reconnecting: "Verbindung unterbrochen – sie wird wiederhergestellt …",
+    unreachable: "Der Assistent ist gerade nicht erreichbar. Bitte versuchen Sie es später noch einmal.",
+    deleted: "Ihr Gespräch und Ihre Angaben wurden gelöscht. Sie können jederzeit ein neues Gespräch beginnen.",
+    deleteFailed: "Das Gespräch konnte gerade nicht gelöscht werden. Bitte versuchen Sie es später noch einmal.",
+  };
+
+  const el = {
+    conversation: document.getElementById("conversation"),
+    log: document.getElementById("log"),
+    status: document.getElementById("status"),
+    form: document.getElementById("composer"),
+    input: document.getElementById("message"),
+    deleteButton: document.getElementById("delete-button"),
+  };
+
+  const state = {
+    config: null,
+    senderId: null,
+    socket: null,
+    transport: null, // Promise resolving to "socket", "rest" or null (no configuration)
+  };
+
+  // ---------------------------------------------------------------- session id
+
+  function newSessionId() {
+    if (window.crypto && typeof window.crypto.randomUUID === "function") {
+      return window.crypto.randomUUID();
+    }
+    const bytes = window.crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+    return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join("-");
+  }
+
+  function loadSessionId() {
+    try {
+      const stored = window.sessionStorage.getItem(SESSION_KEY);
+      if (stored && /^[0-9a-f-]{32,36}$/i.test(stored)) return stored;
+    } catch (e) { /* storage blocked: use a fresh id */ }
+    return storeSessionId(newSessionId());
+  }
+
+  function storeSessionId(id) {
+    try { window.sessionStorage.setItem(SESSION_KEY, id); } catch (e) { /* ignore */ }
+    return id;
+  }
+
+  // ---------------------------------------------------------------- rendering
+
+  function create(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function hidden(text) {
+    return create("span", "visually-hidden", text);
+  }
+
+  function append(node) {
+    el.log.appendChild(node);
+    el.conversation.scrollTop = el.conversation.scrollHeight;
+  }
+
+  function setStatus(text) {
+    el.status.textContent = text || "";
+  }
+
+  /** Appends text to a node, turning http(s) URLs into links (built as elements, not HTML). */
+  function appendLinkified(node, text) {
+    const pattern = /https?:\/\/[^\s<>"]+[^\s<>".,;:!?)]/g;
+    let last = 0;
+    for (const match of text.matchAll(pattern)) {
+      node.appendChild(document.createTextNode(text.slice(last, match.index)));
+      const link = create("a", null, match[0]);
+      link.href = match[0];
+      link.target = "_blank";
+      link.rel = "noopener noreferrer";
+      node.appendChild(link);
+      last = match.index + match[0].length;
+    }
+    node.appendChild(document.createTextNode(text.slice(last)));
+  }
+
+  function renderUserText(text) {
+    const bubble = create("p", "message message--user");
+    bubble.appendChild(hidden(TEXT.you));
+    bubble.appendChild(document.createTextNode(text));
+    append(bubble);
+  }
+
+  function renderBotText(text) {
+    const bubble = create("p", "message message--bot");
+    bubble.appendChild(hidden(TEXT.bot));
+    appendLinkified(bubble, String(text));
+    append(bubble);
+  }
+
+  function renderSystem(text) {
+    append(create("p", "message message--system", text));
+  }
+
+  function renderChoices(buttons) {
+    const group = create("div", "choices");
+    group.setAttribute("role", "group");
+    group.setAttribute("aria-label", TEXT.choices);
+    buttons.forEach((choice) => {
+      if (!choice || !choice.title) return;
+      const button = create("button", "button button--secondary", choice.title);
+      button.type = "button";
+      button.addEventListener("click", () => {
+        group.querySelectorAll("button").forEach((b) => { b.disabled = true; });
+        el.input.focus();
+        sendMessage(String(choice.payload || choice.title), String(choice.title));
+      });
+      group.appendChild(button);
+    });
+    if (group.childElementCount) append(group);
+  }
+
+  function label(kind, value) {
+    const labels = (state.config && state.config.labels && state.config.labels[kind]) || {};
+    return labels[value] || value;
+  }
+
+  function formatDate(value) {
+    const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(String(value || ""));
+    return match ? `${match[3]}.${match[2]}.${match[1]}` : value;
+  }
+
+  function safeUrl(value) {
+    try {
+      const url = new URL(String(value), window.location.href);
+      return url.protocol === "https:" || url.protocol === "http:" ? url.href : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function renderCard(item) {
+    const card = create("article", "card");
+    card.appendChild(create("h3", null, item.title || TEXT.offers));
+    if (item.shortage_occupation === true) card.appendChild(create("p", "card__badge", TEXT.shortage));
+
+    const facts = create("dl", "card__facts");
+    const place = item.municipality === "online" ? TEXT.online : item.municipality;
+    [
+      [TEXT.provider, item.provider],
+      [TEXT.place, place],
+      [TEXT.format, item.format && label("format", item.format)],
+      [TEXT.timeModel, item.time_model && label("time_model", item.time_model)],
+      [TEXT.nextStart, item.next_start ? formatDate(item.next_start) : TEXT.notGiven],
+    ].forEach(([term, value]) => {
+      if (!value) return;
+      facts.appendChild(create("dt", null, term));
+      facts.appendChild(create("dd", null, value));
+    });
+    card.appendChild(facts);
+
+    const reasons = (Array.isArray(item.reasons) ? item.reasons : []).filter((r) => r && r.text);
+    if (reasons.length) {
+      card.appendChild(create("p", "card__reasons-title", TEXT.reasons));
+      const list = create("ul", "card__reasons");
+      reasons.forEach((reason) => list.appendChild(create("li", null, reason.text)));
+      card.appendChild(list);
+    }
+
+    const href = safeUrl(item.url);
+    if (href) {
+      const link = create("a", "card__link", TEXT.link);
+      link.href = href;
+      link.target = "_blank";
+      link.rel = "noopener noreferrer";
+      link.appendChild(hidden(`: ${item.title || ""}${TEXT.newWindow}`));
+      card.appendChild(link);
+    }
+    return card;
+  }
+
+  function renderRecommendations(items) {
+    const list = create("ul", "cards");
+    list.setAttribute("aria-label", TEXT.offers);
+    items.forEach((item) => {
+      if (!item || typeof item !== "object") return;
+      const entry = create("li");
+      entry.appendChild(renderCard(item));
+      list.appendChild(entry);
+    });
+    if (list.childElementCount) append(list);
+  }
+
+  /**
+   * Finds a structured payload ({type: ...}) in a bot message. Rasa delivers it as "custom"
+   * (REST), as "attachment" (socket.io), or – for custom JSON of the form {"data": {...}} on
+   * socket.io – as the message itself.
+   */
+  function findPayload(message) {
+    const custom = message.custom;
+    const attachment = message.attachment;
+    const candidates = [
+      custom, custom && custom.data, custom && custom.payload,
+      attachment, attachment && attachment.payload, message,
+    ];
+    return candidates.find((c) => c && typeof c === "object" && typeof c.type === "string"
+      && (c.type === "recommendations" || c.type === "delete_conversation")) || null;
+  }
+
+  function handleBotMessage(message) {
+    if (!message || typeof message !== "object") return;
+    setStatus("");
+    if (typeof message.text === "string" && message.text.trim()) renderBotText(message.text);
+    const buttons = message.quick_replies || message.buttons;
+    if (Array.isArray(buttons) && buttons.length) renderChoices(buttons);
+    const payload = findPayload(message);
+    if (!payload) return; // unknown structured content is never shown raw
+    if (payload.type === "recommendations" && Array.isArray(payload.items)) {
+      renderRecommendations(payload.items);
+    } else if (payload.type === "delete_conversation") {
+      deleteConversation();
+    }
+  }
+
+  // ---------------------------------------------------------------- transport
+
+  /** Resolves to "socket" once Rasa confirmed the session, or "rest" after the timeout. */
+  function connect() {
+    const config = state.config;
+    return new Promise((resolve) => {
+      if (typeof window.io !== "function") {
+        resolve("rest");
+        return;
+      }
+      let settled = false;
+      const socket = window.io(config.rasaUrl, {
+        path: config.socketPath,
+        transports: ["websocket", "polling"],
+        timeout: config.connectTimeoutMs,
+      });
+      const timer = window.setTimeout(() => {
+        if (settled) return;
+        settled = true;
+        socket.close();
+        resolve("rest");
+      }, config.connectTimeoutMs);
+
+      socket.on("connect", () => {
+        setStatus("");
+        socket.emit("session_request", { session_id: state.senderId });
+      });
+      socket.on("session_confirm", () => {
+        if (settled) return;
+        settled = true;
+        window.clearTimeout(timer);
+        state.socket = socket;
+        resolve("socket");
+      });
+      socket.on("disconnect", () => { if (state.socket) setStatus(TEXT.reconnecting); });
+      socket.on("bot_uttered", handleBotMessage);
+    });
+  }
+
+  async function sendRest(text) {
+    setStatus(TEXT.answering);
+    try {
+      const response = await fetch(`${state.config.rasaUrl}/webhooks/rest/webhook`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ sender: state.senderId, message: text }),
+      });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const messages = await response.json();
+      setStatus("");
+      (Array.isArray(messages) ? messages : []).forEach(handleBotMessage);
+    } catch (e) {
+      setStatus("");
+      renderSystem(TEXT.unreachable);
+    }
+  }
+
+  async function sendMessage(text, shownText) {
+    renderUserText(shownText || text);
+    const transport = await state.transport;
+    if (!transport) {
+      renderSystem(TEXT.unreachable);
+    } else if (transport === "socket") {
+      state.socket.emit("user_uttered", { message: text, session_id: state.senderId });
+    } else {
+      await sendRest(text);
+    }
+  }
+
+  // ---------------------------------------------------------------- deletion
+
+  async function deleteConversation() {
+    try {
+      const response = await fetch(`/api/conversations/${encodeURIComponent(state.senderId)}`, {
+        method: "DELETE",
+      });
+      if (response.status !== 204) throw new Error(`HTTP ${response.status}`);
+    } catch (e) {
+      renderSystem(TEXT.deleteFailed);
+      return;
+    }
+    state.senderId = storeSessionId(newSessionId());
+    if (state.socket) state.socket.emit("session_request", { session_id: state.senderId });
+    el.log.replaceChildren();
+    renderSystem(TEXT.deleted);
+  }
+
+  // ---------------------------------------------------------------- start
+
+  function onSubmit(event) {
+    event.preventDefault();
+    const text = el.input.value.trim();
+    if (!text) return;
+    el.input.value = "";
+    sendMessage(text);
+  }
+
+  async function start() {
+    const response = await fetch("/config.json", { cache: "no-store" });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    state.config = await response.json();
+    return connect();
+  }
+
+  function init() {
+    state.senderId = loadSessionId();
+    el.form.addEventListener("submit", onSubmit);
+    el.deleteButton.addEventListener("click", deleteConversation);
+    state.transport = start().catch(() => null);
+    state.transport.then((transport) => {
+      document.body.dataset.transport = transport || "none"; // for diagnostics and tests
+    });
+  }
+
+  init();
+})();
