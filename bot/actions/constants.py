@@ -71,6 +71,21 @@ INPUT_ISSUE_RESPONSES = {
     "foreign_language": "utter_input_foreign_language",
 }
 
+# Custom actions implemented in this package (bot contract)
+CUSTOM_ACTIONS = (
+    "validate_profile_form",
+    "action_recommend_offers",
+    "action_more_results",
+    "action_explain_recommendation",
+    "action_shortage_occupations",
+    "action_funding_info",
+    "action_recognition_info",
+    "action_language_courses",
+    "action_request_human",
+    "action_delete_my_data",
+    "action_handle_out_of_scope",
+)
+
 # Custom payload types (bot -> channel)
 PAYLOAD_RECOMMENDATIONS = "recommendations"
 PAYLOAD_DELETE_CONVERSATION = "delete_conversation"

@@ -1,4 +1,6 @@
-"""Validation of ``profile_form`` (required: current_occupation, municipality, goal, time_model, format).
+"""Validation of ``profile_form``.
+
+Required slots: current_occupation, municipality, goal, time_model, format.
 
 Domain requirements (bot/domain): form ``profile_form`` with the required slots above; slots
 ``current_kldb``, ``target_occupation``, ``target_kldb``, ``outside_area``; response
@@ -71,7 +73,11 @@ class ValidateProfileForm(FormValidationAction):
     def _target_events(tracker: Tracker, already: set[str]) -> list[EventType]:
         """target_occupation/target_kldb from an occupation entity with role ``target``."""
         target = pick_occupation(tracker.latest_message.get("entities", []), c.ROLE_TARGET)
-        if target is None or target.get("role") != c.ROLE_TARGET or c.SLOT_TARGET_OCCUPATION in already:
+        if (
+            target is None
+            or target.get("role") != c.ROLE_TARGET
+            or c.SLOT_TARGET_OCCUPATION in already
+        ):
             return []
         value = str(target.get("value")).strip()
         if not _plausible_text(value):

@@ -69,7 +69,7 @@ def vhs_line(municipality: str | None) -> str | None:
 
 
 class ActionFundingInfo(Action):
-    """Funding checklists (Bildungsgutschein, § 82, Aufstiegs-BAföG, Meisterbonus, Bildungsurlaub)."""
+    """Funding checklists (Bildungsgutschein, § 82, AFBG, Meisterbonus, Bildungsurlaub)."""
 
     def name(self) -> str:
         return "action_funding_info"
@@ -83,14 +83,17 @@ class ActionFundingInfo(Action):
         topic_values = _entity_values(tracker, c.ENTITY_TOPIC)
         keys = facts.funding_topics_for(text, topic_values, profile.goal)
         asked = any(
-            any(k in " ".join([text, *topic_values]).casefold() for k in data["funding"][key]["keywords"])
+            any(
+                k in " ".join([text, *topic_values]).casefold()
+                for k in data["funding"][key]["keywords"]
+            )
             for key in keys
         )
         topics = [data["funding"][k] for k in keys]
         if asked:
             parts = [
                 facts.render_checklist(topic, self._extra(key, profile.target_kldb))
-                for key, topic in zip(keys[:MAX_CHECKLISTS], topics[:MAX_CHECKLISTS])
+                for key, topic in zip(keys[:MAX_CHECKLISTS], topics[:MAX_CHECKLISTS], strict=True)
             ]
             answer = "\n\n".join(parts)
         else:

@@ -79,7 +79,10 @@ def occupation_updates(tracker: Tracker) -> dict[str, Any]:
 
 
 def _last_search_value(
-    request: Mapping[str, Any], hits: Sequence[Mapping[str, Any]], relaxed: Sequence[str], start: int
+    request: Mapping[str, Any],
+    hits: Sequence[Mapping[str, Any]],
+    relaxed: Sequence[str],
+    start: int,
 ) -> dict[str, Any]:
     """Compact record for follow-ups: the strict request and what was shown (with reasons)."""
     return {

@@ -35,7 +35,9 @@ async def test_correction_overwrites_municipality(tracker_from, dispatcher, doma
             "slots": {"municipality": "Unterhaching", "current_occupation": "Einzelhandel"},
             "latest_message": {
                 "text": "nein, ich wohne in Ottobrunn",
-                "entities": [{"entity": "municipality", "value": "Ottobrunn", "in_landkreis": True}],
+                "entities": [
+                    {"entity": "municipality", "value": "Ottobrunn", "in_landkreis": True}
+                ],
             },
             "candidates": {"municipality": "Ottobrunn"},
         }
@@ -58,7 +60,9 @@ async def test_short_place_name_becomes_official_name(tracker_from, dispatcher, 
     assert slots["municipality"] == "Garching b.München"
 
 
-async def test_place_outside_landkreis_is_declined_and_asked_again(tracker_from, dispatcher, domain):
+async def test_place_outside_landkreis_is_declined_and_asked_again(
+    tracker_from, dispatcher, domain
+):
     tracker = tracker_from(
         {
             "active_loop": "profile_form",
@@ -147,7 +151,11 @@ async def test_garbage_values_are_rejected(tracker_from, dispatcher, domain):
             "active_loop": "profile_form",
             "requested_slot": "goal",
             "latest_message": {"text": "???", "entities": []},
-            "candidates": {"goal": "irgendwas", "format": "telepathisch", "current_occupation": "!!!"},
+            "candidates": {
+                "goal": "irgendwas",
+                "format": "telepathisch",
+                "current_occupation": "!!!",
+            },
         }
     )
     slots = await run_form(tracker, dispatcher, domain)
@@ -176,7 +184,12 @@ async def test_target_only_does_not_fill_current_occupation(tracker_from, dispat
             "latest_message": {
                 "text": "Ich will Altenpfleger werden",
                 "entities": [
-                    {"entity": "occupation", "value": "Altenpfleger", "role": "target", "kldb": "82102"}
+                    {
+                        "entity": "occupation",
+                        "value": "Altenpfleger",
+                        "role": "target",
+                        "kldb": "82102",
+                    }
                 ],
             },
             "candidates": {"current_occupation": "Altenpfleger"},

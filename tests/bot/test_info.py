@@ -15,7 +15,9 @@ from bot.actions.info import (
 )
 from bot.actions.utils import facts
 
-PROMISES = re.compile(r"(haben|steht)\s+(Ihnen\s+)?(einen\s+)?Anspruch auf (bezahlten\s+)?Bildungsurlaub", re.I)
+PROMISES = re.compile(
+    r"(haben|steht)\s+(Ihnen\s+)?(einen\s+)?Anspruch auf (bezahlten\s+)?Bildungsurlaub", re.I
+)
 
 
 async def answer(action, tracker, dispatcher, domain) -> str:
@@ -24,9 +26,14 @@ async def answer(action, tracker, dispatcher, domain) -> str:
     return dispatcher.messages[0]["text"]
 
 
-async def test_bildungsgutschein_checklist_names_source_stand_office(tracker_from, dispatcher, domain):
+async def test_bildungsgutschein_checklist_names_source_stand_office(
+    tracker_from, dispatcher, domain
+):
     tracker = tracker_from(
-        {"intent": "ask_funding", "latest_message": {"text": "Bekomme ich einen Bildungsgutschein?"}}
+        {
+            "intent": "ask_funding",
+            "latest_message": {"text": "Bekomme ich einen Bildungsgutschein?"},
+        }
     )
     text = await answer(ActionFundingInfo(), tracker, dispatcher, domain)
     assert "§§ 81 ff. SGB III" in text
@@ -57,7 +64,10 @@ async def test_funding_overview_by_goal_has_office_and_source_per_topic(
 
 async def test_bildungsurlaub_question_is_answered_honestly(tracker_from, dispatcher, domain):
     tracker = tracker_from(
-        {"intent": "ask_funding", "latest_message": {"text": "Habe ich Anspruch auf Bildungsurlaub?"}}
+        {
+            "intent": "ask_funding",
+            "latest_message": {"text": "Habe ich Anspruch auf Bildungsurlaub?"},
+        }
     )
     text = await answer(ActionFundingInfo(), tracker, dispatcher, domain)
     assert "Bayern hat kein Gesetz über Bildungsurlaub" in text
@@ -87,7 +97,9 @@ def test_every_facts_topic_is_complete():
 
 
 async def test_shortage_for_target_names_level_and_year(tracker_from, dispatcher, domain):
-    tracker = tracker_from({"intent": "ask_shortage_occupations", "slots": {"target_kldb": "82102"}})
+    tracker = tracker_from(
+        {"intent": "ask_shortage_occupations", "slots": {"target_kldb": "82102"}}
+    )
     text = await answer(ActionShortageOccupations(), tracker, dispatcher, domain)
     assert "Altenpflege" in text
     assert "Ebene: Bund, Jahr 2024" in text
@@ -97,7 +109,10 @@ async def test_shortage_for_target_names_level_and_year(tracker_from, dispatcher
 
 async def test_shortage_overview_without_occupation(tracker_from, dispatcher, domain):
     tracker = tracker_from(
-        {"intent": "ask_shortage_occupations", "latest_message": {"text": "Welche Berufe werden gesucht?"}}
+        {
+            "intent": "ask_shortage_occupations",
+            "latest_message": {"text": "Welche Berufe werden gesucht?"},
+        }
     )
     text = await answer(ActionShortageOccupations(), tracker, dispatcher, domain)
     assert "Softwareentwicklung" in text and "Erziehung" in text
@@ -110,12 +125,17 @@ async def test_recognition_for_pflege_names_lfp(tracker_from, dispatcher, domain
             "intent": "ask_recognition",
             "latest_message": {
                 "text": "Wird meine Ausbildung als Krankenschwester anerkannt?",
-                "entities": [{"entity": "occupation", "value": "Krankenschwester", "kldb": "81302"}],
+                "entities": [
+                    {"entity": "occupation", "value": "Krankenschwester", "kldb": "81302"}
+                ],
             },
         }
     )
     text = await answer(ActionRecognitionInfo(), tracker, dispatcher, domain)
-    assert "Für Ihren Pflegeberuf ist in Bayern das Bayerische Landesamt für Pflege (LfP) zuständig." in text
+    assert (
+        "Für Ihren Pflegeberuf ist in Bayern das Bayerische Landesamt für Pflege (LfP) zuständig."
+        in text
+    )
     assert "MigraNet" in text and "Wer entscheidet:" in text and "Stand:" in text
 
 

@@ -24,7 +24,9 @@ async def real_search_url(monkeypatch) -> str:
     try:
         health = await SearchClient(url, 2.0).health()
     except SearchError as exc:
-        pytest.skip(f"search service not reachable at {url} ({exc}); start uvicorn search.app.main:app")
+        pytest.skip(
+            f"search service not reachable at {url} ({exc}); start uvicorn search.app.main:app"
+        )
     if not isinstance(health, dict) or health.get("status") != "ok":
         pytest.skip(f"search service at {url} is not healthy: {health!r}")
     monkeypatch.setenv("SEARCH_URL", url)

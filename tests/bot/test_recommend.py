@@ -23,7 +23,9 @@ def custom_payloads(dispatcher) -> list[dict[str, Any]]:
 async def test_recommendation_message_has_text_and_payload(
     search_server, tracker_from, dispatcher, domain
 ):
-    events = await ActionRecommendOffers().run(dispatcher, tracker_from("altenpflege_profile"), domain)
+    events = await ActionRecommendOffers().run(
+        dispatcher, tracker_from("altenpflege_profile"), domain
+    )
 
     assert len(dispatcher.messages) == 1, "text and payload belong to ONE bot message"
     message = dispatcher.messages[0]
@@ -59,7 +61,9 @@ async def test_request_carries_profile_filters(search_server, tracker_from, disp
     assert request["profile"]["goal"] == "umschulung"
 
 
-async def test_praesenz_accepts_hybrid_but_not_online(search_server, tracker_from, dispatcher, domain):
+async def test_praesenz_accepts_hybrid_but_not_online(
+    search_server, tracker_from, dispatcher, domain
+):
     state = tracker_from("altenpflege_profile")
     state.slots["format"] = "praesenz"
     await ActionRecommendOffers().run(dispatcher, state, domain)
@@ -137,7 +141,9 @@ async def test_more_results_excludes_shown_offers(search_server, tracker_from, d
 
 async def test_more_results_when_exhausted(search_server, tracker_from, dispatcher, domain):
     tracker = tracker_from("altenpflege_profile")
-    tracker.slots.update(slot_events(await ActionRecommendOffers().run(dispatcher, tracker, domain)))
+    tracker.slots.update(
+        slot_events(await ActionRecommendOffers().run(dispatcher, tracker, domain))
+    )
     tracker.slots["shown_offer_ids"] = [i["offer_id"] for i in search_server.items]
 
     from rasa_sdk.executor import CollectingDispatcher
@@ -151,7 +157,9 @@ async def test_explanation_uses_only_reasons_of_shown_offers(
     search_server, tracker_from, dispatcher, domain
 ):
     tracker = tracker_from("altenpflege_profile")
-    tracker.slots.update(slot_events(await ActionRecommendOffers().run(dispatcher, tracker, domain)))
+    tracker.slots.update(
+        slot_events(await ActionRecommendOffers().run(dispatcher, tracker, domain))
+    )
     shown = tracker.slots["last_search"]["items"]
 
     from rasa_sdk.executor import CollectingDispatcher

@@ -1,4 +1,4 @@
-"""The action server registers every contract action from the package (as `rasa run actions` does)."""
+"""The action server registers every contract action (as `rasa run actions` does)."""
 
 from __future__ import annotations
 
@@ -6,19 +6,9 @@ import sys
 
 from rasa_sdk.executor import ActionExecutor
 
-CONTRACT_ACTIONS = {
-    "validate_profile_form",
-    "action_recommend_offers",
-    "action_more_results",
-    "action_explain_recommendation",
-    "action_shortage_occupations",
-    "action_funding_info",
-    "action_recognition_info",
-    "action_language_courses",
-    "action_request_human",
-    "action_delete_my_data",
-    "action_handle_out_of_scope",
-}
+from bot.actions import constants as c
+
+CONTRACT_ACTIONS = set(c.CUSTOM_ACTIONS)
 
 
 def test_package_registers_contract_actions():

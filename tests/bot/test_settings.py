@@ -25,7 +25,9 @@ def test_overrides(monkeypatch):
     assert s.today() == dt.date(2027, 1, 5)
 
 
-@pytest.mark.parametrize(("name", "value"), [("REACH_KM", "weit"), ("SEARCH_TIMEOUT_S", "-1"), ("BL_TODAY", "morgen")])
+@pytest.mark.parametrize(
+    ("name", "value"), [("REACH_KM", "weit"), ("SEARCH_TIMEOUT_S", "-1"), ("BL_TODAY", "morgen")]
+)
 def test_malformed_values_fail_loudly(monkeypatch, name, value):
     monkeypatch.setenv(name, value)
     with pytest.raises(ValueError):

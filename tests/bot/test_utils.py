@@ -44,7 +44,9 @@ def test_format_compatibility(fmt, expected):
 
 
 def test_profile_drops_non_canonical_values():
-    profile = profile_from_slots({"goal": "Karriere!", "time_model": "teilzeit", "target_kldb": "abc"})
+    profile = profile_from_slots(
+        {"goal": "Karriere!", "time_model": "teilzeit", "target_kldb": "abc"}
+    )
     assert (profile.goal, profile.time_model, profile.target_kldb) == (None, "teilzeit", None)
 
 
@@ -95,9 +97,25 @@ def test_offer_index_absolute_and_relative():
 
 
 def test_recommendation_item_has_exactly_the_contract_keys():
-    item = formatting.recommendation_item({"offer_id": "x", "title": "T", "score": 0.3, "reasons": [{"code": "field", "text": "IT", "weight": 1}]})
+    item = formatting.recommendation_item(
+        {
+            "offer_id": "x",
+            "title": "T",
+            "score": 0.3,
+            "reasons": [{"code": "field", "text": "IT", "weight": 1}],
+        }
+    )
     assert list(item) == [
-        "offer_id", "title", "provider", "municipality", "format", "time_model",
-        "kldb_targets", "shortage_occupation", "url", "next_start", "reasons",
+        "offer_id",
+        "title",
+        "provider",
+        "municipality",
+        "format",
+        "time_model",
+        "kldb_targets",
+        "shortage_occupation",
+        "url",
+        "next_start",
+        "reasons",
     ]
     assert item["reasons"] == [{"code": "field", "text": "IT"}]

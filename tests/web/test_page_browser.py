@@ -575,8 +575,9 @@ def test_page_works_under_its_own_csp(
 
 
 def test_full_conversation_against_running_stack(browser: Any) -> None:
-    web_url = os.environ.get("BL_WEB_URL", "http://127.0.0.1:8080").rstrip("/")
-    rasa_url = os.environ.get("BL_RASA_URL", "http://127.0.0.1:5005").rstrip("/")
+    web_port, rasa_port = os.environ.get("WEB_PORT", "8080"), os.environ.get("RASA_PORT", "5005")
+    web_url = os.environ.get("BL_WEB_URL", f"http://127.0.0.1:{web_port}").rstrip("/")
+    rasa_url = os.environ.get("BL_RASA_URL", f"http://127.0.0.1:{rasa_port}").rstrip("/")
     if not reachable(f"{rasa_url}/"):
         pytest.skip(f"Rasa is not reachable at {rasa_url} (BL_RASA_URL): start the stack first")
     if not reachable(f"{web_url}/health"):

@@ -57,7 +57,9 @@ class SearchClient:
                     if response.status >= 500:
                         raise SearchUnavailable(f"search service answered HTTP {response.status}")
                     if response.status >= 400:
-                        raise SearchError(f"search service rejected request: HTTP {response.status}")
+                        raise SearchError(
+                            f"search service rejected request: HTTP {response.status}"
+                        )
                     return await response.json(content_type=None)
         except SearchError:
             raise

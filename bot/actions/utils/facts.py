@@ -14,7 +14,9 @@ from typing import Any
 
 FACTS_FILE = Path(__file__).resolve().parent.parent / "data" / "facts.json"
 REQUIRED_TOPIC_KEYS = ("title", "checklist", "office", "sources", "stand")
-DISCLAIMER = "Das ist eine Orientierung, keine Zusage – die Entscheidung trifft die genannte Stelle."
+DISCLAIMER = (
+    "Das ist eine Orientierung, keine Zusage – die Entscheidung trifft die genannte Stelle."
+)
 
 
 def _check_topic(where: str, topic: Mapping[str, Any]) -> None:
@@ -45,7 +47,9 @@ def funding_topics_for(text: str, topics: Iterable[str], goal: str | None) -> li
     funding = load_facts()["funding"]
     haystack = " ".join([text or "", *topics]).casefold()
     matched = [
-        key for key, topic in funding.items() if any(k in haystack for k in topic.get("keywords", []))
+        key
+        for key, topic in funding.items()
+        if any(k in haystack for k in topic.get("keywords", []))
     ]
     # "Meisterbonus" contains "meister": keep the more specific topic alone
     if "meisterbonus" in matched and "meisterbonus" in haystack and "bafög" not in haystack:

@@ -17,9 +17,24 @@ from knowledge.schema import FORMATS, GOALS, ONLINE_MUNICIPALITY, TIME_MODELS
 
 MAX_REASONS_IN_TEXT = 2
 _ORDINALS = {
-    "erste": 1, "ersten": 1, "erstes": 1, "zweite": 2, "zweiten": 2, "zweites": 2,
-    "dritte": 3, "dritten": 3, "drittes": 3, "vierte": 4, "vierten": 4, "viertes": 4,
-    "fünfte": 5, "fünften": 5, "fünftes": 5, "letzte": -1, "letzten": -1, "letztes": -1,
+    "erste": 1,
+    "ersten": 1,
+    "erstes": 1,
+    "zweite": 2,
+    "zweiten": 2,
+    "zweites": 2,
+    "dritte": 3,
+    "dritten": 3,
+    "drittes": 3,
+    "vierte": 4,
+    "vierten": 4,
+    "viertes": 4,
+    "fünfte": 5,
+    "fünften": 5,
+    "fünftes": 5,
+    "letzte": -1,
+    "letzten": -1,
+    "letztes": -1,
 }
 
 
@@ -102,7 +117,9 @@ def offer_line(number: int, raw: Mapping[str, Any]) -> str:
     if item["time_model"] in TIME_MODELS:
         details.append(TIME_MODELS[item["time_model"]])
     start = format_date_de(item["next_start"])
-    start_text = f"Nächster Start: {start}." if start else "Start: laufender Einstieg oder auf Anfrage."
+    start_text = (
+        f"Nächster Start: {start}." if start else "Start: laufender Einstieg oder auf Anfrage."
+    )
     reasons = [r["text"] for r in item["reasons"][:MAX_REASONS_IN_TEXT]]
     reason_text = f" Warum: {'; '.join(reasons)}." if reasons else ""
     details_text = ", ".join(d for d in details if d)
@@ -118,7 +135,11 @@ def relaxation_note(codes: Sequence[str], reach_km: float) -> str | None:
         notes.append(f"den Umkreis auf {reach_km * WIDER_AREA_FACTOR:.0f} km erweitert")
     if not notes:
         return None
-    return "Hinweis: Es gab nur wenige genau passende Angebote, deshalb habe ich " + " und ".join(notes) + "."
+    return (
+        "Hinweis: Es gab nur wenige genau passende Angebote, deshalb habe ich "
+        + " und ".join(notes)
+        + "."
+    )
 
 
 def recommendations_text(
@@ -144,8 +165,13 @@ def recommendations_text(
     if note:
         lines.append(note)
     if any(hit.get("example_fields") for hit in hits):
-        lines.append("Bitte beachten Sie: Einzelne Angaben (z. B. Termine) sind Beispieldaten des Demonstrationskatalogs.")
-    lines.append("Fragen Sie „Warum passt das?“ für die Begründung oder „Weitere Angebote“ für mehr.")
+        lines.append(
+            "Bitte beachten Sie: Einzelne Angaben (z. B. Termine) sind Beispieldaten "
+            "des Demonstrationskatalogs."
+        )
+    lines.append(
+        "Fragen Sie „Warum passt das?“ für die Begründung oder „Weitere Angebote“ für mehr."
+    )
     return "\n".join(lines)
 
 
@@ -186,12 +212,20 @@ def explanation_text(
     chosen: Iterable[tuple[int, Mapping[str, Any]]] = (
         [(index, items[index])] if index is not None else enumerate(items)
     )
-    lines = ["So bin ich zu den Vorschlägen gekommen (nur anhand überprüfbarer Angaben der Angebote und Ihres Profils):"]
+    lines = [
+        "So bin ich zu den Vorschlägen gekommen (nur anhand überprüfbarer Angaben "
+        "der Angebote und Ihres Profils):"
+    ]
     for i, item in chosen:
         reasons = [str(r.get("text")) for r in item.get("reasons") or [] if r.get("text")]
-        reason_text = "; ".join(reasons) if reasons else "keine besonderen Gründe über die Suchanfrage hinaus"
+        reason_text = (
+            "; ".join(reasons) if reasons else "keine besonderen Gründe über die Suchanfrage hinaus"
+        )
         lines.append(f"{start_number + i}. „{item.get('title')}“: {reason_text}.")
-    lines.append("Ob eine Förderung für Sie möglich ist, entscheidet die zuständige Stelle – fragen Sie mich gern nach Förderung.")
+    lines.append(
+        "Ob eine Förderung für Sie möglich ist, entscheidet die zuständige Stelle – "
+        "fragen Sie mich gern nach Förderung."
+    )
     return "\n".join(lines)
 
 
