@@ -1,12 +1,14 @@
 """Municipality names of Landkreis München and the ways people type them.
 
-The 29 official names come from ``knowledge/data/gemeinden_lkr_muenchen.csv``. Each name gets short
-forms ("Garching" -> "Garching b.München"), well-known Ortsteile ("Heimstetten" -> "Kirchheim b.München"),
-spelling folds (ß/ss, ä/ae/a, lower case; see ``knowledge.kldb.match_keys``) and, for names of six or
-more letters, a tolerance of one edit (insert, delete, substitute or swap two neighbours).
+The 29 official names come from ``knowledge/data/gemeinden_lkr_muenchen.csv``. Each name gets
+short forms ("Garching" -> "Garching b.München"), well-known Ortsteile ("Heimstetten" ->
+"Kirchheim b.München"), spelling folds (ß/ss, ä/ae/a, lower case; see
+``knowledge.kldb.match_keys``) and, for names of six or more letters, a tolerance of one edit
+(insert, delete, substitute or swap two neighbours), except for the words in ``FUZZY_BLOCKLIST``.
 
-Places outside the Landkreis that users name (the city of München, neighbouring towns) resolve with
-``in_landkreis=False``. "Landkreis München" is the district, not a municipality: it resolves to None.
+Places outside the Landkreis that users name (the city of München, neighbouring towns) resolve
+with ``in_landkreis=False``. "Landkreis München" is the district, not a municipality: it
+resolves to None.
 
 Stdlib only: imported by both environments.
 """
@@ -27,13 +29,31 @@ CITY = "München"
 FUZZY_MIN_LENGTH = 6
 # German words one edit away from a place name (found by checking the 416k word forms of the
 # spacy-lookups-data German lemma table against all surface forms); never fuzzy-matched.
-FUZZY_BLOCKLIST = frozenset({"manchen", "mönchen", "moenchen", "tünchen", "tuenchen", "erdung",
-                             "säuerlich", "saeuerlich", "sauerlich", "heimstätten", "heimstaetten"})
+FUZZY_BLOCKLIST = frozenset(
+    {
+        "manchen",
+        "mönchen",
+        "moenchen",
+        "tünchen",
+        "tuenchen",
+        "erdung",
+        "säuerlich",
+        "saeuerlich",
+        "sauerlich",
+        "heimstätten",
+        "heimstaetten",
+    }
+)
 
 # Extra forms for official names (beyond the automatic "X" for "X b.München" / "X i.Isartal").
 _LANDKREIS_ALIASES: dict[str, tuple[str, ...]] = {
     "Garching b.München": ("Garching", "Garching bei München", "Garching b. München"),
-    "Kirchheim b.München": ("Kirchheim", "Kirchheim bei München", "Kirchheim b. München", "Heimstetten"),
+    "Kirchheim b.München": (
+        "Kirchheim",
+        "Kirchheim bei München",
+        "Kirchheim b. München",
+        "Heimstetten",
+    ),
     "Pullach i.Isartal": ("Pullach", "Pullach im Isartal", "Pullach i. Isartal"),
     "Höhenkirchen-Siegertsbrunn": ("Höhenkirchen", "Siegertsbrunn", "Höhenkirchen Siegertsbrunn"),
     "Straßlach-Dingharting": ("Straßlach", "Dingharting", "Straßlach Dingharting"),
@@ -56,10 +76,28 @@ _LANDKREIS_ALIASES: dict[str, tuple[str, ...]] = {
 # Places outside the Landkreis: canonical name -> other spellings.
 OUTSIDE_PLACES: dict[str, tuple[str, ...]] = {
     CITY: (
-        "Munich", "Stadt München", "Landeshauptstadt München", "LH München",
-        "Schwabing", "Pasing", "Giesing", "Sendling", "Bogenhausen", "Neuperlach", "Perlach",
-        "Trudering", "Moosach", "Milbertshofen", "Haidhausen", "Laim", "Neuhausen",
-        "Maxvorstadt", "Obergiesing", "Untergiesing", "Freimann", "Solln",
+        "Munich",
+        "Stadt München",
+        "Landeshauptstadt München",
+        "LH München",
+        "Schwabing",
+        "Pasing",
+        "Giesing",
+        "Sendling",
+        "Bogenhausen",
+        "Neuperlach",
+        "Perlach",
+        "Trudering",
+        "Moosach",
+        "Milbertshofen",
+        "Haidhausen",
+        "Laim",
+        "Neuhausen",
+        "Maxvorstadt",
+        "Obergiesing",
+        "Untergiesing",
+        "Freimann",
+        "Solln",
     ),
     "Dachau": (),
     "Freising": (),
@@ -95,14 +133,21 @@ OUTSIDE_PLACES: dict[str, tuple[str, ...]] = {
 
 # District names: never a municipality, never the city.
 REGION_FORMS: tuple[str, ...] = (
-    "Landkreis München", "Lkr. München", "Lkr München", "LK München", "Kreis München",
-    "Landkreis", "Münchner Umland", "Umland",
+    "Landkreis München",
+    "Lkr. München",
+    "Lkr München",
+    "LK München",
+    "Kreis München",
+    "Landkreis",
+    "Münchner Umland",
+    "Umland",
 )
 
 
 @dataclass(frozen=True)
 class Place:
-    """A resolved place: official (or canonical) name, whether it lies in the Landkreis, typed text."""
+    """A resolved place: official (or canonical) name, whether it lies in the Landkreis, typed
+    text."""
 
     name: str
     in_landkreis: bool
@@ -113,11 +158,15 @@ class Place:
 def landkreis_names() -> list[str]:
     """The 29 official municipality names, in file order."""
     with DATA_FILE.open(encoding="utf-8-sig", newline="") as handle:
-        return [row["name"].strip() for row in csv.DictReader(handle, delimiter=";") if row["name"].strip()]
+        return [
+            row["name"].strip()
+            for row in csv.DictReader(handle, delimiter=";")
+            if row["name"].strip()
+        ]
 
 
 def _automatic_short_forms(name: str) -> set[str]:
-    """"X b.München" -> "X b. München", "X"; "A-B" -> "A B"."""
+    """ "X b.München" -> "X b. München", "X"; "A-B" -> "A B"."""
     forms = {name}
     short = re.split(r"\s+(?:b\.|i\.|bei|im)\s*", name)[0]
     forms.add(short)
@@ -161,7 +210,8 @@ def is_region(text: str) -> bool:
 
 
 def within_one_edit(a: str, b: str) -> bool:
-    """Optimal-string-alignment distance <= 1 (one insert, delete, substitution or adjacent swap)."""
+    """Optimal-string-alignment distance <= 1 (one insert, delete, substitution or adjacent
+    swap)."""
     if a == b:
         return True
     la, lb = len(a), len(b)
@@ -172,15 +222,17 @@ def within_one_edit(a: str, b: str) -> bool:
         if len(diff) == 1:
             return True
         return (
-            len(diff) == 2 and diff[1] == diff[0] + 1
-            and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
         )
     if la > lb:
         a, b = b, a
     i = 0
     while i < len(a) and a[i] == b[i]:
         i += 1
-    return a[i:] == b[i + 1:]
+    return a[i:] == b[i + 1 :]
 
 
 def _place(name: str, matched: str) -> Place:

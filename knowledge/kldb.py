@@ -7,13 +7,15 @@ Levels: 1 Berufsbereich (1 digit), 2 Berufshauptgruppe (2), 3 Berufsgruppe (3),
 4 Berufsuntergruppe (4), 5 Berufsgattung (5 digits). The 5th digit of a Berufsgattung is the
 Anforderungsniveau (1 Helfer, 2 Fachkraft, 3 Spezialist, 4 Experte).
 
-Level-5 rows list example job titles ("Zugeordnete Berufe (Beispiele): 82102-101 Altenpfleger/in ...");
-each example title resolves to the 5-digit code of its Berufsgattung.
+Level-5 rows list example job titles ("Zugeordnete Berufe (Beispiele): 82102-101
+Altenpfleger/in ..."); each example title resolves to the 5-digit code of its Berufsgattung.
 
 Ambiguity rule (documented contract): when a normalised surface form belongs to several codes,
-``find_by_title`` orders the candidates so that codes at Fachkraft level (5th digit 2) come first,
-then by the number of that code's titles producing the form (more first), then by code. The first
-candidate is the one the NLU uses.
+``find_by_title`` orders the candidates so that codes at Fachkraft level (5th digit 2) come
+first; then codes with a title that produces the form as written before codes whose title
+produces it only after dropping a parenthesised qualifier; then codes with more such titles;
+then by code. The first candidate is the one the NLU uses. Example: "Pflegefachfrau" -> 81302
+(three "Pflegefachmann/-frau (...)" titles) before 82102 (one) before 81313 (Spezialist).
 
 Stdlib only: imported by both the bot (Python 3.10) and the app (Python 3.11) environments.
 """
@@ -92,7 +94,9 @@ def _gender_pair(token: str) -> tuple[str, str] | None:
         suffix = alt[1:]
         if not suffix:
             return None
-        if head.lower().endswith("mann") and suffix.lower().startswith(("frau", "männin", "fräulein")):
+        if head.lower().endswith("mann") and suffix.lower().startswith(
+            ("frau", "männin", "fräulein")
+        ):
             return head, head[:-4] + suffix
         # Align the suffix's start with the last matching position in head ("-kauffrau", "-ärztin").
         fold_head, fold_suffix = _fold_base(head), _fold_base(suffix)
@@ -101,7 +105,9 @@ def _gender_pair(token: str) -> tuple[str, str] | None:
             if pos > 0:
                 return head, head[:pos] + suffix
         return head, head + suffix
-    if alt[:1].isupper() and alt.lower().endswith(_FEMININE_ENDINGS):  # Koch/Köchin, Gehilfe/Gehilfin
+    if alt[:1].isupper() and alt.lower().endswith(
+        _FEMININE_ENDINGS
+    ):  # Koch/Köchin, Gehilfe/Gehilfin
         return head, alt
     return None
 
@@ -112,8 +118,8 @@ def _gender_forms(text: str) -> set[str]:
     pairs = [_gender_pair(t) for t in tokens]
     if not any(pairs):
         return {text}
-    male = " ".join(p[0] if p else t for t, p in zip(tokens, pairs))
-    female = " ".join(p[1] if p else t for t, p in zip(tokens, pairs))
+    male = " ".join(p[0] if p else t for t, p in zip(tokens, pairs, strict=True))
+    female = " ".join(p[1] if p else t for t, p in zip(tokens, pairs, strict=True))
     forms = {text, male, female}
     if _MANN_FRAU_RE.search(text):  # people also write the feminine first: "Pflegefachfrau/-mann"
         forms.add(_MANN_FRAU_RE.sub(r"\1frau/-mann", text))
@@ -178,7 +184,8 @@ _DIRECT_WEIGHT = 100
 
 
 def _weighted_keys(title: str) -> dict[str, int]:
-    """Match keys of a title's forms: 100 for forms of the title as written, 1 for stripped forms."""
+    """Match keys of a title's forms: 100 for forms of the title as written, 1 for stripped
+    forms."""
     weights: dict[str, int] = {}
     title = clean_text(title)
     for index, base in enumerate(_title_bases(title)):
@@ -234,7 +241,9 @@ class Kldb:
     def children(self, code: str) -> list[Occupation]:
         """Direct children (one level deeper)."""
         return [
-            o for o in self._by_code.values() if len(o.code) == len(code) + 1 and o.code.startswith(code)
+            o
+            for o in self._by_code.values()
+            if len(o.code) == len(code) + 1 and o.code.startswith(code)
         ]
 
     def descendants_at_level(self, code: str, level: int = 5) -> list[Occupation]:
@@ -260,7 +269,8 @@ class Kldb:
         """Occupations whose job titles match ``text`` exactly after normalisation.
 
         Ordered by the ambiguity rule: Fachkraft level first, then titles matching as written before
-        titles matching only without their parenthesised qualifier, then more matching titles, then code.
+        titles matching only without their parenthesised qualifier, then more matching titles,
+        then code.
         """
         votes = self.candidates_for(text)
         ranked = sorted(votes, key=lambda c: (c[4] != "2", -votes[c], c))
@@ -272,7 +282,8 @@ class Kldb:
         return found[0].code if found else None
 
     def surface_forms(self) -> dict[str, str]:
-        """Every expanded (not folded) title form of level-5 entries -> its resolved 5-digit code."""
+        """Every expanded (not folded) title form of level-5 entries -> its resolved 5-digit
+        code."""
         result: dict[str, str] = {}
         for occ in sorted(self._by_code.values(), key=lambda o: o.code):
             if occ.level != 5:

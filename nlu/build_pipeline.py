@@ -2,8 +2,9 @@
 
     python -m nlu.build_pipeline --out build/spacy-de [--if-changed]
 
-Pipeline: ``spacy.blank("de")`` + lookup lemmatizer (tables from spacy-lookups-data are copied into
-the saved pipeline, so it reloads without that package) + an EntityRuler whose patterns are generated:
+Pipeline: ``spacy.blank("de")`` + an EntityRuler whose patterns are generated + a lookup
+lemmatizer (its table from spacy-lookups-data is saved with the pipeline, so it reloads
+without that package):
 
 - ``occupation``: every expanded KldB level-5 example title and short title (id = 5-digit code,
   ambiguity rule of ``knowledge.kldb``) and the field words of ``nlu/patterns/field_words.csv``
@@ -15,11 +16,11 @@ the saved pipeline, so it reloads without that package) + an EntityRuler whose p
 
 Matching is on the token attribute LOWER; every pattern is added in its folded spellings too
 (ß->ss, ä->ae, ä->a), so "unterschleissheim" or "Verkaeuferin" match. The EntityRuler keeps the
-longest match. When two sources produce the same folded phrase, the first source wins in this order:
-region, municipality, profile terms, field words, occupation titles.
+longest match. When two sources produce the same folded phrase, the first source wins in this
+order: region, municipality, profile terms, field words, occupation titles.
 
-The build is deterministic; ``inputs.json`` in the output folder records the SHA-256 of every input
-so ``--if-changed`` (and the Makefile) can skip an up-to-date build.
+The build is deterministic; ``inputs.json`` in the output folder records the SHA-256 of every
+input so ``--if-changed`` (and the Makefile) can skip an up-to-date build.
 """
 
 from __future__ import annotations
@@ -109,6 +110,7 @@ def generate_patterns(entries: Iterable[tuple[str, str, str]]) -> list[dict[str,
 
 def all_patterns() -> list[dict[str, str]]:
     """Every entity pattern of the pipeline, in precedence order (see module docstring)."""
+
     def entries() -> Iterator[tuple[str, str, str]]:
         yield from place_entries()
         yield from profile_term_entries()
@@ -119,7 +121,8 @@ def all_patterns() -> list[dict[str, str]]:
 
 
 def input_hashes() -> dict[str, str]:
-    """SHA-256 of each input file (repository-relative path -> hex digest) plus the spaCy version."""
+    """SHA-256 of each input file (repository-relative path -> hex digest) plus the spaCy
+    version."""
     import spacy
 
     hashes = {
@@ -162,8 +165,11 @@ def build_nlp(patterns: list[dict[str, str]]):
             "description": "Blank German pipeline with lookup lemmatizer and generated EntityRuler "
             "(KldB 2010 titles, field words, Landkreis München places, profile terms).",
             "sources": [
-                {"name": "Klassifikation der Berufe 2010, Fassung 2020",
-                 "author": "Bundesagentur für Arbeit", "url": "https://statistik.arbeitsagentur.de"},
+                {
+                    "name": "Klassifikation der Berufe 2010, Fassung 2020",
+                    "author": "Bundesagentur für Arbeit",
+                    "url": "https://statistik.arbeitsagentur.de",
+                },
             ],
         }
     )

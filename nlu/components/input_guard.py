@@ -2,22 +2,26 @@
 
 Two components live here:
 
-``InputGuard`` (first in the pipeline, before ``SpacyNLP``; registered as MESSAGE_FEATURIZER so the
-default recipe runs it in pipeline order at training and prediction time) classifies every message:
+``InputGuard`` (first in the pipeline, before ``SpacyNLP``; registered as MESSAGE_FEATURIZER so
+the default recipe runs it in pipeline order at training and prediction time) classifies every
+message:
 
 - ``empty``: nothing but whitespace;
-- ``markup``: HTML/script markup; tags (and script/style bodies) are stripped for downstream components;
-- ``too_long``: more than ``max_chars`` (1000) characters; the text is truncated for downstream components;
+- ``markup``: HTML/script markup; tags (and script/style bodies) are stripped for downstream
+  components;
+- ``too_long``: more than ``max_chars`` (1000) characters; the text is truncated for downstream
+  components;
 - ``emoji_only``: no letters or digits at all (emoji, symbols, punctuation);
-- ``foreign_language``: clearly neither German nor English (py3langid plus word checks: short messages,
-  messages with German or English function words, KldB/place words or umlauts never count; text that
-  is mostly in a non-Latin script always counts).
+- ``foreign_language``: clearly neither German nor English (py3langid plus word checks: short
+  messages, messages with German or English function words, KldB/place words or umlauts never
+  count; text mostly in a non-Latin script always counts).
 
-The kind is stored as message property ``input_issue`` (in the parse output), as ``input_issue_blocking``
-(bool) and as an entity ``{"entity": "input_issue", "value": kind}``. Training data is left untouched.
+The kind is stored as message property ``input_issue`` (top level of the parse output), as
+``input_issue_blocking`` (bool) and as an entity ``{"entity": "input_issue", "value": kind}``.
+Training data is left untouched.
 
-``InputIssueIntentOverride`` (after DIETClassifier/FallbackClassifier; INTENT_CLASSIFIER) sets the intent
-to ``out_of_scope`` with confidence 1.0 when the issue is blocking: empty, emoji_only, too_long,
+``InputIssueIntentOverride`` (INTENT_CLASSIFIER, after DIETClassifier) sets the intent to
+``out_of_scope`` with confidence 1.0 when the issue is blocking: empty, emoji_only, too_long,
 foreign_language, and markup that left no words. Markup around real words is not blocking.
 """
 
@@ -51,16 +55,20 @@ BLOCKING_KINDS = frozenset({EMPTY, TOO_LONG, EMOJI_ONLY, FOREIGN})
 
 MAX_CHARS = 1000
 
-_SCRIPT_RE = re.compile(r"<\s*(script|style)\b[^>]*>.*?(<\s*/\s*\1\s*>|$)", re.IGNORECASE | re.DOTALL)
+_SCRIPT_RE = re.compile(
+    r"<\s*(script|style)\b[^>]*>.*?(<\s*/\s*\1\s*>|$)", re.IGNORECASE | re.DOTALL
+)
 _TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z!][^<>]*>")
 _JS_RE = re.compile(r"\bjavascript\s*:", re.IGNORECASE)
 _WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 # Words that make a message German or English whatever a statistical detector says.
 GERMAN_WORDS = frozenset(
-    """aber alle als also am an auch auf aus bei bin bis bitte bist da danke das dass dem den der des
+    """aber alle als also am an auch auf aus bei bin bis bitte bist da danke das dass dem den der
+    des
     die dir doch du ein eine einem einen einer er es etwas für gern gerne gibt habe haben hallo hat
-    ich ihr im in ist ja kann kein keine kurs kurse mal mein meine mich mir mit möchte nach nein nicht
+    ich ihr im in ist ja kann kein keine kurs kurse mal mein meine mich mir mit möchte nach nein
+    nicht
     noch nur oder ohne schon sehr sie sind so suche und uns vom von vor war was weiterbildung wenn
     wie will wir wo wohne zu zum zur über umschulung beruf job arbeit arbeite tschüss servus moin
     grüß gott okay ok""".split()
@@ -176,11 +184,10 @@ def classify_text(text: str | None, max_chars: int = MAX_CHARS) -> GuardResult:
     return GuardResult(None, text, False)
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
 class InputGuard(GraphComponent):
-    """Flags empty, over-long, emoji-only, markup and foreign-language input (see module docstring)."""
+    """Flags empty, over-long, emoji-only, markup and foreign-language input (see module
+    docstring)."""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -221,24 +228,32 @@ class InputGuard(GraphComponent):
         message.set(INPUT_ISSUE, result.kind, add_to_output=True)
         message.set(INPUT_ISSUE_BLOCKING, result.blocking, add_to_output=True)
         message.set(ORIGINAL_LENGTH, len(original), add_to_output=True)
-        entity = {
-            "entity": INPUT_ISSUE,
-            "value": result.kind,
-            "start": 0,
-            "end": len(result.text),
-            "confidence_entity": 1.0,
-            "extractor": type(self).__name__,
-        }
-        message.set(ENTITIES, [*message.get(ENTITIES, []), entity], add_to_output=True)
+        ensure_issue_entity(message)
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
-)
+def ensure_issue_entity(message: Message) -> None:
+    """Add the ``input_issue`` entity for the message's issue unless it is already there."""
+    kind = message.get(INPUT_ISSUE)
+    entities = message.get(ENTITIES, []) or []
+    if not kind or any(e.get("entity") == INPUT_ISSUE for e in entities):
+        return
+    entity = {
+        "entity": INPUT_ISSUE,
+        "value": kind,
+        "start": 0,
+        "end": len(message.get(TEXT) or ""),
+        "confidence_entity": 1.0,
+        "extractor": InputGuard.__name__,
+    }
+    message.set(ENTITIES, [*entities, entity], add_to_output=True)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class InputIssueIntentOverride(GraphComponent):
     """Forces intent ``out_of_scope`` (confidence 1.0) for blocking input issues.
 
-    Place it after DIETClassifier and FallbackClassifier so nothing overrides it.
+    Place it after DIETClassifier (and ideally after FallbackClassifier) so nothing overrides it.
+    It also restores the ``input_issue`` entity, which DIETClassifier drops for empty texts.
     """
 
     @staticmethod
@@ -263,6 +278,7 @@ class InputIssueIntentOverride(GraphComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         """Override the intent of messages with a blocking input issue."""
         for message in messages:
+            ensure_issue_entity(message)
             if message.get(INPUT_ISSUE_BLOCKING):
                 intent = {"name": self._intent, "confidence": 1.0}
                 message.set(INTENT, intent, add_to_output=True)

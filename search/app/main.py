@@ -16,8 +16,14 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
 from search.app.api.routes import health, search
+from search import facts
 from search.app.core.config import Settings, get_settings
-from search.encoder import CachedQueryEncoder, Encoder, ModelNotFoundError, SentenceTransformerEncoder
+from search.encoder import (
+    CachedQueryEncoder,
+    Encoder,
+    ModelNotFoundError,
+    SentenceTransformerEncoder,
+)
 from search.service import IndexHolder
 
 log = logging.getLogger(__name__)
@@ -38,6 +44,7 @@ async def _validation_handler(_: Request, exc: RequestValidationError) -> JSONRe
 
 def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
                holder: IndexHolder | None = None) -> FastAPI:
+    explicit = settings is not None
     settings = settings or get_settings()
 
     @asynccontextmanager
@@ -46,9 +53,11 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
         if enc is None:
             st = SentenceTransformerEncoder(settings.model_path)
             try:
-                _ = st.model  # load once at start-up, not on the first request
+                st.encode_queries(["Aufwärmen"])  # load + warm up at start-up, not on request 1
             except ModelNotFoundError as exc:
                 log.error("%s", exc)
+            facts.kldb_title("821")  # load KldB and shortage tables once
+            facts.shortage_entries("821")
             enc = CachedQueryEncoder(st, maxsize=settings.query_cache_size)
         hold = holder or IndexHolder(settings.index_dir, expected_model=lambda: enc.name,
                                      check_seconds=settings.reload_check_seconds)
@@ -61,6 +70,8 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
     app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
                        allow_methods=["GET", "POST"], allow_headers=["*"])
     app.add_exception_handler(RequestValidationError, _validation_handler)
+    if explicit:  # routes see the same settings as the lifespan
+        app.dependency_overrides[get_settings] = lambda: settings
     app.include_router(health.router)
     app.include_router(search.router)
     return app

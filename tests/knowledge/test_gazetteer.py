@@ -51,8 +51,14 @@ def test_resolves_landkreis_forms(text, official):
 
 @pytest.mark.parametrize(
     ("text", "name"),
-    [("München", "München"), ("Muenchen", "München"), ("Munich", "München"),
-     ("Dachau", "Dachau"), ("Fürstenfeldbruck", "Fürstenfeldbruck"), ("Starnberg", "Starnberg")],
+    [
+        ("München", "München"),
+        ("Muenchen", "München"),
+        ("Munich", "München"),
+        ("Dachau", "Dachau"),
+        ("Fürstenfeldbruck", "Fürstenfeldbruck"),
+        ("Starnberg", "Starnberg"),
+    ],
 )
 def test_outside_places_are_not_in_landkreis(text, name):
     place = resolve_place(text)
@@ -65,16 +71,37 @@ def test_landkreis_muenchen_is_not_the_city():
     assert not is_region("München")
 
 
-@pytest.mark.parametrize(("typo", "official"),
-                         [("Unterhachnig", "Unterhaching"), ("Ottobrun", "Ottobrunn"),
-                          ("Ismanning", "Ismaning"), ("Taufkirchn", "Taufkirchen")])
+@pytest.mark.parametrize(
+    ("typo", "official"),
+    [
+        ("Unterhachnig", "Unterhaching"),
+        ("Ottobrun", "Ottobrunn"),
+        ("Ismanning", "Ismaning"),
+        ("Taufkirchn", "Taufkirchen"),
+    ],
+)
 def test_small_typos_resolve_for_long_names(typo, official):
     assert resolve_place(typo).name == official
 
 
-@pytest.mark.parametrize("word", ["Har", "Arbeit", "Pflege", "Freizeit", "Planung", "Kirche",
-                                  "manchen", "Manchen", "Erdung", "Garten", "Teilzeit",
-                                  "Umschulung", ""])
+@pytest.mark.parametrize(
+    "word",
+    [
+        "Har",
+        "Arbeit",
+        "Pflege",
+        "Freizeit",
+        "Planung",
+        "Kirche",
+        "manchen",
+        "Manchen",
+        "Erdung",
+        "Garten",
+        "Teilzeit",
+        "Umschulung",
+        "",
+    ],
+)
 def test_no_false_hits(word):
     assert resolve_place(word) is None
 

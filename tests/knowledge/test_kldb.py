@@ -61,15 +61,21 @@ def test_anforderungsniveau_none_for_groups(kldb):
         ("Pflegefachmann/-frau (Ausbildung)", {"Pflegefachmann", "Pflegefachfrau"}),
         ("Erzieher/in", {"Erzieher", "Erzieherin", "Erzieher/in"}),
         ("Verkäufer/in", {"Verkäufer", "Verkäuferin"}),
-        ("Kaufmann/-frau - Einzelhandel",
-         {"Kaufmann im Einzelhandel", "Kauffrau im Einzelhandel", "Kaufmann Einzelhandel"}),
+        (
+            "Kaufmann/-frau - Einzelhandel",
+            {"Kaufmann im Einzelhandel", "Kauffrau im Einzelhandel", "Kaufmann Einzelhandel"},
+        ),
         ("Koch/Köchin", {"Koch", "Köchin"}),
         ("Amtmann/-männin", {"Amtmann", "Amtmännin"}),
-        ("Wirtschaftskaufmann/-kauffrau im Einzelhandel",
-         {"Wirtschaftskaufmann im Einzelhandel", "Wirtschaftskauffrau im Einzelhandel"}),
+        (
+            "Wirtschaftskaufmann/-kauffrau im Einzelhandel",
+            {"Wirtschaftskaufmann im Einzelhandel", "Wirtschaftskauffrau im Einzelhandel"},
+        ),
         ("Zahnarzt/-ärztin", {"Zahnarzt", "Zahnärztin"}),
-        ("Landwirtschaftliche/r Gehilfe/Gehilfin",
-         {"Landwirtschaftlicher Gehilfe", "Landwirtschaftliche Gehilfin"}),
+        (
+            "Landwirtschaftliche/r Gehilfe/Gehilfin",
+            {"Landwirtschaftlicher Gehilfe", "Landwirtschaftliche Gehilfin"},
+        ),
     ],
 )
 def test_expand_title_forms(title, expected):

@@ -52,9 +52,11 @@ def test_field_words_file_is_valid():
 
 
 def test_profile_terms_use_canonical_values():
-    allowed = {"goal": {"weiterbildung", "umschulung", "wiedereinstieg", "aufstieg"},
-               "time_model": {"vollzeit", "teilzeit", "berufsbegleitend"},
-               "format": {"praesenz", "online", "hybrid"}}
+    allowed = {
+        "goal": {"weiterbildung", "umschulung", "wiedereinstieg", "aufstieg"},
+        "time_model": {"vollzeit", "teilzeit", "berufsbegleitend"},
+        "format": {"praesenz", "online", "hybrid"},
+    }
     for row in build_pipeline.read_csv(build_pipeline.PROFILE_TERMS):
         assert row["value"] in allowed[row["entity"]], row
 
@@ -74,9 +76,12 @@ def test_lemmas_and_longest_match(nlp):
 
 
 def test_folded_and_lower_case_spellings_match(nlp):
-    for text, ent_id in [("hoehenkirchen", "Höhenkirchen-Siegertsbrunn"),
-                         ("VERKÄUFERIN", "62102"), ("verkauferin", "62102"),
-                         ("pflegefachfrau/-mann", "81302")]:
+    for text, ent_id in [
+        ("hoehenkirchen", "Höhenkirchen-Siegertsbrunn"),
+        ("VERKÄUFERIN", "62102"),
+        ("verkauferin", "62102"),
+        ("pflegefachfrau/-mann", "81302"),
+    ]:
         assert [e.ent_id_ for e in nlp(text.lower()).ents] == [ent_id]
 
 

@@ -23,7 +23,11 @@ def one(message, kind):
 def test_current_occupation_target_field_and_municipality(parse):
     msg = parse("Ich bin Verkäuferin aus Haar und möchte in die Pflege")
     current, target = entities(msg, "occupation")
-    assert (current["value"], current["kldb"], current["role"]) == ("Verkäuferin", "62102", "current")
+    assert (current["value"], current["kldb"], current["role"]) == (
+        "Verkäuferin",
+        "62102",
+        "current",
+    )
     assert current["kldb_title"].startswith("Berufe im Verkauf")
     assert (target["value"], target["kldb"], target["role"]) == ("Pflege", "813", "target")
     place = one(msg, "municipality")
@@ -145,8 +149,15 @@ def test_occupation_role_is_clause_local():
 def test_diet_overlap_is_replaced_and_diet_role_kept(parse):
     text = "Ich bin Verkäuferin"
     start = text.index("Verkäuferin")
-    diet = {"entity": "occupation", "start": start, "end": start + 7, "value": "Verkäuf",
-            "role": "target", "extractor": "DIETClassifier", "confidence_entity": 0.6}
+    diet = {
+        "entity": "occupation",
+        "start": start,
+        "end": start + 7,
+        "value": "Verkäuf",
+        "role": "target",
+        "extractor": "DIETClassifier",
+        "confidence_entity": 0.6,
+    }
     occupation = one(parse(text, [diet]), "occupation")
     assert occupation["value"] == "Verkäuferin" and occupation["kldb"] == "62102"
     assert occupation["role"] == "target"  # DIET's role wins over the context cue
@@ -183,3 +194,18 @@ def test_no_duplicates_when_diet_and_ruler_agree(parse):
     start = text.index("Ottobrunn")
     diet = {"entity": "municipality", "start": start, "end": start + 9, "value": "Ottobrunn"}
     assert len(entities(parse(text, [diet]), "municipality")) == 1
+
+
+def test_blocking_input_drops_diet_guesses(parse):
+    junk = [
+        {"entity": "occupation", "start": 0, "end": 1, "value": "😀"},
+        {"entity": "municipality", "start": 9, "end": 17, "value": "arıyorum"},
+    ]
+    for text in ("😀😀", "Merhaba, iş arıyorum"):
+        msg = parse(text, junk)
+        assert [e["entity"] for e in entities(msg)] == ["input_issue"]
+
+
+def test_diet_spans_without_letters_are_dropped():
+    diet = [{"entity": "occupation", "start": 7, "end": 8, "value": ","}]
+    assert resolve_entities("Merhaba, ja", [], diet) == []

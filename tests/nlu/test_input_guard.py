@@ -59,8 +59,13 @@ def _message(text):
 
 @pytest.mark.parametrize(
     ("text", "kind"),
-    [("", "empty"), ("x" * 10_000, "too_long"), ("😀😀", "emoji_only"),
-     ("<script>alert(1)</script>", "markup"), ("Merhaba, iş arıyorum", "foreign_language")],
+    [
+        ("", "empty"),
+        ("x" * 10_000, "too_long"),
+        ("😀😀", "emoji_only"),
+        ("<script>alert(1)</script>", "markup"),
+        ("Merhaba, iş arıyorum", "foreign_language"),
+    ],
 )
 def test_component_records_issue_and_forces_out_of_scope(input_guard, intent_override, text, kind):
     message = _message(text)
@@ -112,3 +117,11 @@ def test_full_chain_long_input_stays_fast(parse):
     assert message.get("input_issue") == "too_long"
     assert message.get("intent")["name"] == "out_of_scope"
     assert time.monotonic() - started < 2.0
+
+
+def test_override_restores_issue_entity_dropped_by_diet(input_guard, intent_override):
+    message = _message("")
+    input_guard.process([message])
+    message.set("entities", [])  # DIETClassifier replaces entities with [] for empty texts
+    intent_override.process([message])
+    assert [e["value"] for e in message.get("entities")] == ["empty"]

@@ -57,7 +57,8 @@ def fixture_offers() -> list[Offer]:
                    provider="Pflegeschule Alt", time_model="teilzeit",
                    kldb_targets=("82102",), start_dates=(d(2026, 1, 1), d(2026, 11, 25))),
         make_offer(id="p-dup", title="Umschulung Altenpflege in Teilzeit",
-                   description="Umschulung zur Pflegefachkraft Altenpflege, Teilzeit (zweiter Termin).",
+                   description="Umschulung zur Pflegefachkraft Altenpflege, Teilzeit "
+                               "(zweiter Termin).",
                    provider="Pflegeschule Süd", course_type="umschulung", time_model="teilzeit",
                    municipality="Unterhaching", kldb_targets=("82102",), fields=("pflege",),
                    start_dates=(d(2027, 9, 1),)),
@@ -66,7 +67,8 @@ def fixture_offers() -> list[Offer]:
                    provider="Schule Dachau", time_model="teilzeit", municipality="Dachau",
                    kldb_targets=("82102",)),
         make_offer(id="m-1", title="Meisterkurs Elektrotechnik",
-                   description="Vorbereitung auf die Meisterprüfung im Elektrohandwerk, berufsbegleitend.",
+                   description="Vorbereitung auf die Meisterprüfung im Elektrohandwerk, "
+                               "berufsbegleitend.",
                    provider="Handwerkskammer", course_type="aufstiegsfortbildung",
                    time_model="berufsbegleitend", municipality="München", format="hybrid",
                    kldb_targets=("26212",), funding=("aufstiegs_bafoeg", "meisterbonus"),

@@ -35,7 +35,8 @@ PLACES = geo.landkreis_municipalities() + ["München", "Dachau"]
 def own_haversine(a: tuple[float, float], b: tuple[float, float]) -> float:
     r = 6371.0
     la1, lo1, la2, lo2 = map(math.radians, (*a, *b))
-    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    h = (math.sin((la2 - la1) / 2) ** 2
+         + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2)
     return 2 * r * math.asin(math.sqrt(h))
 
 
@@ -70,7 +71,8 @@ def check(offer: Offer, profile: ranking.Profile, today: dt.date) -> None:
     holds = bool(t) and any(c.startswith(t) for c in offer.kldb_targets)
     assert ("target_occupation" in by_code) == holds
     if holds:
-        assert f"KldB {t})" in by_code["target_occupation"] or by_code["target_occupation"].endswith(f"KldB {t}")
+        text = by_code["target_occupation"]
+        assert f"(KldB {t})" in text or text.endswith(f"KldB {t}")
 
     # online / distance
     assert ("online" in by_code) == (offer.format == "online")

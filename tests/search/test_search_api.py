@@ -68,7 +68,8 @@ def test_filters_pass_through(client):
 def test_municipality_aliases_are_resolved(client):
     r = client.post("/search", json=BASE | {"municipality": "unterhaching"})
     assert r.status_code == 200
-    texts = [x["text"] for i in r.json()["items"] for x in i["reasons"] if x["code"] == "distance_km"]
+    texts = [x["text"] for i in r.json()["items"] for x in i["reasons"]
+             if x["code"] == "distance_km"]
     assert texts and all("von Unterhaching" in t for t in texts)
 
 

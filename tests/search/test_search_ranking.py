@@ -130,8 +130,10 @@ def test_shortage_component_uses_injected_lookup():
 
 def test_egal_format_gives_no_bonus():
     offer = make_offer(format="praesenz")
-    assert ranking.fit_components(offer, Profile(format="egal"), 0.0, 25, no_shortage)["format"] == 0
-    assert ranking.fit_components(offer, Profile(format="praesenz"), 0.0, 25, no_shortage)["format"] == 1
+    def fmt(value: str) -> float:
+        return ranking.fit_components(offer, Profile(format=value), 0.0, 25, no_shortage)["format"]
+
+    assert fmt("egal") == 0 and fmt("online") == 0 and fmt("praesenz") == 1
 
 
 def test_weights_are_documented_in_module_docstring():

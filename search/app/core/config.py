@@ -10,16 +10,21 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from knowledge.geo import DEFAULT_REACH_KM
 
+#: Repository root; default artefact paths are anchored here so the working directory
+#: of the process does not matter.
+REPO_ROOT = Path(__file__).resolve().parents[3]
+
 
 class Settings(BaseSettings):
-    """``SEARCH_INDEX_DIR``, ``SEARCH_MODEL_PATH``, ``SEARCH_DEFAULT_REACH_KM``, ``SEARCH_CORS_ORIGINS`` …"""
+    """Read from ``SEARCH_INDEX_DIR``, ``SEARCH_MODEL_PATH``, ``SEARCH_DEFAULT_REACH_KM``,
+    ``SEARCH_CORS_ORIGINS`` (JSON list) … or ``.env``."""
 
     model_config = SettingsConfigDict(
         env_prefix="SEARCH_", env_file=".env", env_ignore_empty=True, extra="ignore"
     )
 
-    index_dir: Path = Path("build/index")
-    model_path: Path = Path("build/e5-small")
+    index_dir: Path = REPO_ROOT / "build" / "index"
+    model_path: Path = REPO_ROOT / "build" / "e5-small"
     default_reach_km: float = Field(DEFAULT_REACH_KM, gt=0, le=200)
     cors_origins: list[str] = ["http://localhost:8080", "http://127.0.0.1:8080"]
     query_cache_size: int = Field(1024, ge=0)

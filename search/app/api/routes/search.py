@@ -11,6 +11,7 @@ from knowledge import geo
 from search import ranking
 from search.app.api.deps import EncoderDep, SettingsDep, StoreDep
 from search.app.schemas import SearchRequest, SearchResponse
+from search.encoder import ModelNotFoundError
 from search.service import SearchParams, run_search
 
 router = APIRouter(prefix="/search", tags=["search"])
@@ -66,5 +67,8 @@ def to_params(req: SearchRequest, default_reach_km: float) -> SearchParams:
 async def search(req: SearchRequest, store: StoreDep, encoder: EncoderDep,
                  settings: SettingsDep) -> SearchResponse:
     params = to_params(req, settings.default_reach_km)
-    items, total = await run_in_threadpool(run_search, store, encoder, params)
+    try:
+        items, total = await run_in_threadpool(run_search, store, encoder, params)
+    except ModelNotFoundError as exc:
+        raise HTTPException(status_code=503, detail=f"Sprachmodell nicht verfügbar: {exc}") from exc
     return SearchResponse(items=items, total=total, query=req.query)
