@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import html
+import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -282,8 +283,7 @@ class Kldb:
         return found[0].code if found else None
 
     def surface_forms(self) -> dict[str, str]:
-        """Every expanded (not folded) title form of level-5 entries -> its resolved 5-digit
-        code."""
+        """Every expanded (unfolded) title form of level-5 entries -> its resolved 5-digit code."""
         result: dict[str, str] = {}
         for occ in sorted(self._by_code.values(), key=lambda o: o.code):
             if occ.level != 5:
@@ -295,6 +295,49 @@ class Kldb:
                         if code:
                             result[form] = code
         return result
+
+    def head_groups(self) -> dict[str, str]:
+        """Heads of qualified titles that are no title themselves -> shared group code.
+
+        "Fachinformatiker/in - Anwendungsentwicklung", "... - Systemintegration" give the head
+        forms "Fachinformatiker", "Fachinformatikerin" -> "43" (the longest code prefix shared by
+        all codes using that head, at least 2 digits); heads spread over several Berufsbereiche
+        ("Helfer/in - ...") are left out.
+        """
+        return dict(_head_groups(self))
+
+    def resolve_code(self, text: str) -> str | None:
+        """Code for a typed title: exact title match first, then the head-of-title group code."""
+        code = self.best_code_for_title(text)
+        if code:
+            return code
+        keys = match_keys(text)
+        for head, group in sorted(self.head_groups().items()):
+            if match_keys(head) & keys:
+                return group
+        return None
+
+
+def _head_groups(kldb: Kldb) -> list[tuple[str, str]]:
+    codes_by_head: dict[str, set[str]] = defaultdict(set)
+    for occ in kldb:
+        if occ.level != 5:
+            continue
+        for title in occ.job_titles:
+            for base in _title_bases(clean_text(title)):
+                if " - " in base:
+                    for head in _gender_forms(base.split(" - ", 1)[0]):
+                        codes_by_head[head].add(occ.code)
+    result = []
+    for head, codes in sorted(codes_by_head.items()):
+        if kldb.candidates_for(head):
+            continue  # the head is a title of its own
+        prefix = os.path.commonprefix(sorted(codes))
+        while len(prefix) >= 2 and kldb.get(prefix) is None:
+            prefix = prefix[:-1]
+        if len(prefix) >= 2 and not any(ch in head for ch in "()§."):
+            result.append((head, prefix))
+    return result
 
 
 def read_occupations(path: Path = DATA_FILE) -> list[Occupation]:

@@ -7,8 +7,9 @@ lemmatizer (its table from spacy-lookups-data is saved with the pipeline, so it 
 without that package):
 
 - ``occupation``: every expanded KldB level-5 example title and short title (id = 5-digit code,
-  ambiguity rule of ``knowledge.kldb``) and the field words of ``nlu/patterns/field_words.csv``
-  (id = 2-4 digit group code);
+  ambiguity rule of ``knowledge.kldb``), the heads of qualified titles ("Fachinformatiker" -> 43,
+  ``Kldb.head_groups``) and the field words of ``nlu/patterns/field_words.csv`` (id = 2-4 digit
+  group code);
 - ``municipality``: every surface form of ``knowledge.gazetteer`` (id = official/canonical name);
 - ``region``: "Landkreis München" and similar (id "Landkreis München"), so the district never
   matches as the city;
@@ -89,9 +90,12 @@ def occupation_entries() -> Iterator[tuple[str, str, str]]:
     Forms with parentheses or paragraph signs ("Verkaufskraft (§66 BBiG/§42m HWO)") are left to
     ``Kldb.find_by_title``: nobody types them, and they would only slow down loading.
     """
-    for form, code in sorted(load_kldb().surface_forms().items()):
+    kldb = load_kldb()
+    for form, code in sorted(kldb.surface_forms().items()):
         if not any(ch in form for ch in "()§"):
             yield "occupation", form, code
+    for head, group in sorted(kldb.head_groups().items()):  # "Fachinformatiker" -> 43
+        yield "occupation", head, group
 
 
 def generate_patterns(entries: Iterable[tuple[str, str, str]]) -> list[dict[str, str]]:

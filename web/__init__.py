@@ -1,1 +1,1 @@
-"""Web chat page of the Bildungslotse: static page, its FastAPI server and conversation retention."""
+"""Web chat page of the Bildungslotse: the page, its FastAPI server, conversation retention."""

@@ -155,9 +155,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
             raise HTTPException(503, "Löschen ist gerade nicht möglich.") from exc
         logger.info("Deleted a conversation on request (%d events)", deleted)
         if cfg.delete_grace_seconds > 0:
-            task = asyncio.create_task(
-                delete_again_later(db, sender_id, cfg.delete_grace_seconds)
-            )
+            task = asyncio.create_task(delete_again_later(db, sender_id, cfg.delete_grace_seconds))
             pending.add(task)
             task.add_done_callback(pending.discard)
         return Response(status_code=204)

@@ -106,6 +106,13 @@ _TARGET_WORDS = frozenset(
     }
 )
 _TARGET_RIGHT = frozenset({"werden", "lernen", "wechseln", "umschulen", "umsteigen"})
+_WISH_RIGHT = frozenset({"arbeiten", "anfangen", "einsteigen", "machen", "starten"})
+# Lower-case words that are also ruler phrases in another language ("it" = IT): only accepted
+# when typed in upper case or when the message has no English words.
+_ENGLISH_HOMOGRAPHS = frozenset({"it"})
+_ENGLISH_CUES = frozenset(
+    "is the a i for looking do does can what how about want need like of to and find get".split()
+)
 _CURRENT_LEFT = frozenset(
     {
         "bin",
@@ -176,6 +183,8 @@ def occupation_role(text: str, start: int, end: int) -> str | None:
     wants = any(w in _TARGET_WORDS for w in left + right)
     if any(w in _TARGET_RIGHT for w in right):
         return TARGET
+    if wants and any(w in _WISH_RIGHT for w in right):  # "möchte in der Pflege arbeiten"
+        return TARGET
     for cue in _TARGET_LEFT:
         n = len(cue)
         for offset in range(
@@ -206,11 +215,34 @@ def ruler_spans(message: Message) -> list[dict[str, Any]]:
     doc = message.get(SPACY_DOC)
     if doc is None:
         return []
-    return [
-        {"start": ent.start_char, "end": ent.end_char, "label": ent.label_, "id": ent.ent_id_}
-        for ent in doc.ents
-        if ent.label_ in RULER_LABELS
-    ]
+    text = message.get(TEXT) or ""
+    spans = []
+    for ent in doc.ents:
+        if ent.label_ not in RULER_LABELS:
+            continue
+        start = _align(text, ent.text, ent.start_char)
+        if start is not None:
+            spans.append(
+                {
+                    "start": start,
+                    "end": start + len(ent.text),
+                    "label": ent.label_,
+                    "id": ent.ent_id_,
+                }
+            )
+    return spans
+
+
+def _align(text: str, ent_text: str, start: int) -> int | None:
+    """Start of ``ent_text`` in ``text`` (case-insensitive) at or nearest to ``start``.
+
+    SpacyNLP lower-cases the text; a few characters ("İ") change length when lower-cased, which
+    shifts the doc's offsets against the message text.
+    """
+    if text[start : start + len(ent_text)].lower() == ent_text.lower():
+        return start
+    found = [m.start() for m in re.finditer(re.escape(ent_text), text, re.IGNORECASE)]
+    return min(found, key=lambda pos: abs(pos - start)) if found else None
 
 
 def occupation_entity(text: str, start: int, end: int, code: str | None) -> dict[str, Any]:
@@ -239,9 +271,20 @@ def municipality_entity(start: int, end: int, place: gazetteer.Place) -> dict[st
     }
 
 
+def is_english_homograph(text: str, start: int, end: int) -> bool:
+    """True for a lower-case "it" in a message that reads as English ("is it free?")."""
+    surface = text[start:end]
+    if surface.lower() not in _ENGLISH_HOMOGRAPHS or not surface.islower():
+        return False
+    others = _words(text[:start]) + _words(text[end:])
+    return any(w in _ENGLISH_CUES for w in others)
+
+
 def resolve_ruler_span(text: str, span: dict[str, Any]) -> dict[str, Any] | None:
-    """Final entity for one ruler span; None for the district ("Landkreis München")."""
+    """Final entity for one ruler span; None for the district and English homographs."""
     start, end, label, ent_id = span["start"], span["end"], span["label"], span["id"]
+    if is_english_homograph(text, start, end):
+        return None
     if label == OCCUPATION:
         return occupation_entity(text, start, end, ent_id)
     if label == MUNICIPALITY:
@@ -261,8 +304,7 @@ def resolve_diet_entity(text: str, entity: dict[str, Any]) -> dict[str, Any] | N
     surface = text[start:end] if 0 <= start < end <= len(text) else str(entity.get("value", ""))
     label = entity["entity"]
     if label == OCCUPATION:
-        found = load_kldb().find_by_title(surface)
-        resolved = occupation_entity(text, start, end, found[0].code if found else None)
+        resolved = occupation_entity(text, start, end, load_kldb().resolve_code(surface))
         resolved["value"] = surface
         return resolved
     if label == MUNICIPALITY:
@@ -293,6 +335,19 @@ def fuzzy_municipalities(text: str, taken: list[tuple[int, int]]) -> list[dict[s
 def _has_letters(text: str, entity: dict[str, Any]) -> bool:
     start, end = entity.get("start", 0), entity.get("end", 0)
     return bool(re.search(r"[^\W\d_]", text[start:end] or str(entity.get("value", ""))))
+
+
+def _drop_repeated_profile_values(entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Keep one goal/time_model/format entity per value (first occurrence)."""
+    seen: set[tuple[str, str]] = set()
+    kept = []
+    for entity in sorted(entities, key=lambda e: (e["start"], e["end"])):
+        key = (entity["entity"], str(entity["value"]))
+        if entity["entity"] in PROFILE_ENTITIES and key in seen:
+            continue
+        seen.add(key)
+        kept.append(entity)
+    return kept
 
 
 def resolve_entities(
@@ -334,6 +389,7 @@ def resolve_entities(
     if not any(e["entity"] == MUNICIPALITY for e in result):
         taken = covered + [(e["start"], e["end"]) for e in result]
         result.extend(fuzzy_municipalities(text, taken))
+    result = _drop_repeated_profile_values(result)
     for entity in result:
         if entity.get("role") is None:
             entity.pop("role", None)

@@ -205,7 +205,9 @@ class InputGuard(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> InputGuard:
-        """Creates the component (no training, no persisted state)."""
+        """Creates the component (no persisted state) and warms the word lists."""
+        domain_vocabulary()
+        accepted_language_probability("Guten Tag")  # loads the py3langid model once
         return cls({**cls.get_default_config(), **config})
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

@@ -138,3 +138,18 @@ def test_surface_forms_map_to_level5_codes(kldb):
     assert forms["Altenpflegerin"] == "82102"
     assert forms["Pflegefachmann"] == "81302"
     assert all(len(code) == 5 for code in forms.values())
+
+
+def test_head_groups_share_a_code_prefix(kldb):
+    heads = kldb.head_groups()
+    assert heads["Fachinformatiker"] == "43"
+    assert heads["Pflegefachkraft"] == "813"
+    assert "Helfer" not in heads  # spread over many Berufsbereiche
+    assert "Altenpfleger" not in heads  # a title of its own
+    assert all(kldb.get(code) is not None for code in heads.values())
+
+
+def test_resolve_code_prefers_exact_titles(kldb):
+    assert kldb.resolve_code("Altenpflegerin") == "82102"
+    assert kldb.resolve_code("Fachinformatikerin") == "43"
+    assert kldb.resolve_code("Glücksbringer") is None

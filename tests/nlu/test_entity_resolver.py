@@ -209,3 +209,37 @@ def test_blocking_input_drops_diet_guesses(parse):
 def test_diet_spans_without_letters_are_dropped():
     diet = [{"entity": "occupation", "start": 7, "end": 8, "value": ","}]
     assert resolve_entities("Merhaba, ja", [], diet) == []
+
+
+def test_it_field_word_but_not_english_it(parse):
+    msg = parse("Ich bin Bankkauffrau und möchte in die IT")
+    current, target = entities(msg, "occupation")
+    assert (current["kldb"], current["role"]) == ("72112", "current")
+    assert (target["kldb"], target["role"]) == ("43", "target")
+    assert one(parse("ich will in die it"), "occupation")["kldb"] == "43"
+    assert entities(parse("Is it free? I am looking for a course"), "occupation") == []
+
+
+def test_wish_to_work_in_field_is_target(parse):
+    occupation = one(parse("Ich möchte gern in der Altenpflege arbeiten"), "occupation")
+    assert (occupation["kldb"], occupation["role"]) == ("821", "target")
+    current = one(parse("Ich arbeite in der Altenpflege"), "occupation")
+    assert current["role"] == "current"
+
+
+def test_head_of_qualified_titles_gives_group_code(parse):
+    msg = parse("Ich suche eine Umschulung zum Fachinformatiker in Teilzeit")
+    occupation = one(msg, "occupation")
+    assert (occupation["kldb"], occupation["role"]) == ("43", "target")
+    assert one(parse("Umschulung zur Pflegefachkraft"), "occupation")["kldb"] == "813"
+
+
+def test_repeated_profile_value_is_reported_once(parse):
+    msg = parse("Ich will nach der Elternzeit zurück in den Beruf")
+    assert [e["value"] for e in entities(msg, "goal")] == ["wiedereinstieg"]
+
+
+def test_offsets_survive_lowercasing_that_changes_length(parse):
+    text = "İİ ich wohne in Ottobrunn"  # "İ".lower() has two characters
+    place = one(parse(text), "municipality")
+    assert text[place["start"] : place["end"]] == "Ottobrunn"

@@ -36,8 +36,12 @@ class RasaEventsDB:
 
     def add_turn(self, sender_id: str, timestamp: float, text: str = "Hallo") -> None:
         """Store a user message and a bot reply as Rasa does (event JSON in ``data``)."""
-        user = {"event": "user", "timestamp": timestamp, "text": text,
-                "parse_data": {"intent": {"name": "greet"}}}
+        user = {
+            "event": "user",
+            "timestamp": timestamp,
+            "text": text,
+            "parse_data": {"intent": {"name": "greet"}},
+        }
         bot = {"event": "bot", "timestamp": timestamp + 0.5, "text": "Guten Tag!"}
         rows = [
             (sender_id, "user", timestamp, "greet", None, json.dumps(user)),

@@ -27,14 +27,23 @@ from sanic.response import text as text_response
 def build_app(script: dict[str, list[dict]], received: Path) -> Sanic:
     app = Sanic("rasa_socketio_stub")
     channel = SocketIOInput(
-        user_message_evt="user_uttered", bot_message_evt="bot_uttered",
+        user_message_evt="user_uttered",
+        bot_message_evt="bot_uttered",
         session_persistence=True,
     )
 
     async def handle(message: UserMessage) -> None:
         with received.open("a", encoding="utf-8") as log:
-            log.write(json.dumps({"sender_id": message.sender_id, "text": message.text,
-                                  "input_channel": message.input_channel}) + "\n")
+            log.write(
+                json.dumps(
+                    {
+                        "sender_id": message.sender_id,
+                        "text": message.text,
+                        "input_channel": message.input_channel,
+                    }
+                )
+                + "\n"
+            )
         for reply in script.get(message.text or "", [{"text": "Verstanden."}]):
             event = BotUttered(text=reply.get("text"), data=reply.get("data", {}))
             await message.output_channel.send_response(message.sender_id, event.message())

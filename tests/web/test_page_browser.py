@@ -86,7 +86,13 @@ RECOMMENDATIONS = {
             "shortage_occupation": True,
             "url": "https://vhs.example/betreuung",
             "next_start": "2027-01-15",
-            "reasons": [{"code": "distance_km", "text": "Etwa 5 km von Unterhaching."}],
+            "reasons": [
+                {"code": "distance_km", "text": "Etwa 5 km von Unterhaching."},
+                {
+                    "code": "shortage",
+                    "text": "Engpassberuf; Quelle: https://statistik.example/engpass.",
+                },
+            ],
         },
     ],
 }
@@ -131,6 +137,13 @@ def run_axe(page: Any) -> list[dict[str, Any]]:
     return severe
 
 
+def save_screenshot(page: Any, name: str) -> None:
+    """Screenshot of the whole conversation (the scroll area unrolled) into artifacts/."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.add_style_tag(content=".app{height:auto}.conversation{overflow:visible}")
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+
+
 # ---------------------------------------------------------------- fixtures
 
 
@@ -159,9 +172,20 @@ def running_web_server(rasa_url: str, db_path: Path) -> Iterator[str]:
         "WEB_RETENTION_DAYS": "30",
     }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "web.server:app", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning"],
-        cwd=REPO_ROOT, env=env,
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "web.server:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        cwd=REPO_ROOT,
+        env=env,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -193,7 +217,9 @@ class FakeRasaRest:
         self.requests.append(body)
         messages = [{"recipient_id": body.get("sender"), **m} for m in self.reply(body["message"])]
         route.fulfill(
-            status=200, content_type="application/json", body=json.dumps(messages),
+            status=200,
+            content_type="application/json",
+            body=json.dumps(messages),
             headers={"Access-Control-Allow-Origin": "*"},
         )
 
@@ -208,8 +234,9 @@ def page_factory(browser: Any, web_server: dict[str, Any]) -> Iterator[Callable[
         height: int = 800,
     ) -> tuple[Any, FakeRasaRest]:
         # bypass_csp only so that the test can inject axe-core as an inline script
-        context = browser.new_context(viewport={"width": width, "height": height},
-                                      bypass_csp=True, locale="de-DE")
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, bypass_csp=True, locale="de-DE"
+        )
         contexts.append(context)
         page = context.new_page()
         fake = FakeRasaRest(reply or (lambda text: [{"text": "Verstanden."}]))
@@ -266,10 +293,12 @@ def test_keyboard_focus_order_and_enter_sends(page_factory: Callable[..., Any]) 
     order = []
     for _ in range(4):
         page.keyboard.press("Tab")
-        order.append(page.evaluate(
-            "document.activeElement.id || document.activeElement.tagName.toLowerCase()"
-            " + ':' + document.activeElement.textContent.trim()"
-        ))
+        order.append(
+            page.evaluate(
+                "document.activeElement.id || document.activeElement.tagName.toLowerCase()"
+                " + ':' + document.activeElement.textContent.trim()"
+            )
+        )
     assert order == ["delete-button", "conversation", "message", "button:Senden"]
     # the focused element shows a visible outline
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
@@ -303,9 +332,13 @@ def test_recommendation_cards_render_from_rest_custom_payload(
         return [
             {"text": "Diese Angebote passen zu Ihnen:"},
             {"custom": RECOMMENDATIONS},
-            {"text": "Möchten Sie weitere Angebote sehen?",
-             "buttons": [{"title": "Ja, bitte", "payload": "/more_results"},
-                         {"title": "Nein, danke", "payload": "/deny"}]},
+            {
+                "text": "Möchten Sie weitere Angebote sehen?",
+                "buttons": [
+                    {"title": "Ja, bitte", "payload": "/more_results"},
+                    {"title": "Nein, danke", "payload": "/deny"},
+                ],
+            },
         ]
 
     page, fake = page_factory(reply)
@@ -315,10 +348,16 @@ def test_recommendation_cards_render_from_rest_custom_payload(
     assert cards.count() == 3
 
     first = cards.nth(0).inner_text()
-    for expected in ("Umschulung Pflegefachfrau/Pflegefachmann",
-                     "Berufsfachschule für Pflege Unterhaching", "Unterhaching",
-                     "vor Ort (Präsenz)", "Teilzeit", "01.03.2027",
-                     "Führt zu Ihrem Zielberuf Altenpflege.", "Engpassberuf"):
+    for expected in (
+        "Umschulung Pflegefachfrau/Pflegefachmann",
+        "Berufsfachschule für Pflege Unterhaching",
+        "Unterhaching",
+        "vor Ort (Präsenz)",
+        "Teilzeit",
+        "01.03.2027",
+        "Führt zu Ihrem Zielberuf Altenpflege.",
+        "Engpassberuf",
+    ):
         assert expected in first
     assert cards.nth(0).locator(".card__reasons li").count() == 3
     link = cards.nth(0).locator("a.card__link")
@@ -335,6 +374,9 @@ def test_recommendation_cards_render_from_rest_custom_payload(
     assert second.locator(".card__badge").count() == 0
     assert second.locator("a").count() == 0  # javascript: URL is dropped
     assert cards.nth(2).locator(".card__badge").count() == 1
+    source = cards.nth(2).locator(".card__reasons a")
+    assert source.get_attribute("href") == "https://statistik.example/engpass"
+    assert source.get_attribute("rel") == "noopener noreferrer"
     assert "hybrid (vor Ort und online)" in cards.nth(2).inner_text()
 
     body = page.locator("body").inner_text()
@@ -359,8 +401,7 @@ def test_layout_at_360px(page_factory: Callable[..., Any]) -> None:
         assert box["height"] >= 40, selector  # comfortable touch target
     card_box = page.locator(".card").first.bounding_box()
     assert card_box["x"] + card_box["width"] <= 360
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "page-360px.png"), full_page=True)
+    save_screenshot(page, "page-360px.png")
 
 
 def test_delete_button_deletes_the_stored_conversation(
@@ -379,8 +420,11 @@ def test_delete_button_deletes_the_stored_conversation(
             "NOT NULL, type_name VARCHAR(255) NOT NULL, timestamp FLOAT, intent_name "
             "VARCHAR(255), action_name VARCHAR(255), data TEXT, PRIMARY KEY (id))"
         )
-        conn.execute("INSERT INTO events (sender_id, type_name, timestamp, data) "
-                     "VALUES (?, 'user', ?, '{}')", (sender, time.time()))
+        conn.execute(
+            "INSERT INTO events (sender_id, type_name, timestamp, data) "
+            "VALUES (?, 'user', ?, '{}')",
+            (sender, time.time()),
+        )
 
     with page.expect_response(lambda r: "/api/conversations/" in r.url) as response_info:
         page.get_by_role("button", name="Gespräch löschen").click()
@@ -410,8 +454,11 @@ def test_delete_command_payload_triggers_deletion(page_factory: Callable[..., An
 
 def test_axe_finds_no_serious_violations(page_factory: Callable[..., Any]) -> None:
     def reply(text: str) -> list[dict[str, Any]]:
-        return [{"text": "Diese Angebote passen:"}, {"custom": RECOMMENDATIONS},
-                {"text": "Noch etwas?", "buttons": [{"title": "Ja", "payload": "/affirm"}]}]
+        return [
+            {"text": "Diese Angebote passen:"},
+            {"custom": RECOMMENDATIONS},
+            {"text": "Noch etwas?", "buttons": [{"title": "Ja", "payload": "/affirm"}]},
+        ]
 
     page, _ = page_factory(reply)
     assert run_axe(page) == []  # empty page with the notice
@@ -426,15 +473,28 @@ def test_axe_finds_no_serious_violations(page_factory: Callable[..., Any]) -> No
 BOT_PYTHON = Path(os.environ.get("BL_BOT_PYTHON", REPO_ROOT / ".venv-bot" / "bin" / "python"))
 SOCKET_SCRIPT: dict[str, list[dict[str, Any]]] = {
     "Hallo": [{"text": "Guten Tag! Ich bin der Bildungslotse."}],
-    "Angebote": [{"text": "Diese Angebote passen zu Ihnen:"},
-                 {"data": {"attachment": RECOMMENDATIONS}}],
+    "Angebote": [
+        {"text": "Diese Angebote passen zu Ihnen:"},
+        {"data": {"attachment": RECOMMENDATIONS}},
+    ],
     "Mehr Angebote": [{"data": {"custom": {"data": RECOMMENDATIONS}}}],
-    "Optionen": [{"text": "Wie möchten Sie lernen?\n\nBitte wählen Sie.",
-                  "data": {"buttons": [
-                      {"title": "Teilzeit", "payload": '/inform{"time_model": "teilzeit"}'},
-                      {"title": "Vollzeit", "payload": '/inform{"time_model": "vollzeit"}'}]}}],
-    "Meine Daten löschen": [{"text": "Ich lösche Ihr Gespräch.",
-                             "data": {"custom": {"data": {"type": "delete_conversation"}}}}],
+    "Optionen": [
+        {
+            "text": "Wie möchten Sie lernen?\n\nBitte wählen Sie.",
+            "data": {
+                "buttons": [
+                    {"title": "Teilzeit", "payload": '/inform{"time_model": "teilzeit"}'},
+                    {"title": "Vollzeit", "payload": '/inform{"time_model": "vollzeit"}'},
+                ]
+            },
+        }
+    ],
+    "Meine Daten löschen": [
+        {
+            "text": "Ich lösche Ihr Gespräch.",
+            "data": {"custom": {"data": {"type": "delete_conversation"}}},
+        }
+    ],
 }
 
 
@@ -448,12 +508,24 @@ def socket_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str,
     script.write_text(json.dumps(SOCKET_SCRIPT), encoding="utf-8")
     received.touch()
     port = free_port()
-    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false",
-           "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "TF_CPP_MIN_LOG_LEVEL": "2"}
+    env = {
+        **os.environ,
+        "RASA_TELEMETRY_ENABLED": "false",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+    }
     stub = subprocess.Popen(
-        [str(BOT_PYTHON), str(Path(__file__).with_name("rasa_socketio_stub.py")), str(port),
-         str(script), str(received)],
-        cwd=tmp, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(BOT_PYTHON),
+            str(Path(__file__).with_name("rasa_socketio_stub.py")),
+            str(port),
+            str(script),
+            str(received),
+        ],
+        cwd=tmp,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     rasa_url = f"http://127.0.0.1:{port}"
     try:
@@ -472,8 +544,9 @@ def received_messages(stack: dict[str, Any]) -> list[dict[str, Any]]:
 
 @pytest.fixture
 def socket_page(browser: Any, socket_stack: dict[str, Any]) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1024, "height": 800}, bypass_csp=True,
-                                  locale="de-DE")
+    context = browser.new_context(
+        viewport={"width": 1024, "height": 800}, bypass_csp=True, locale="de-DE"
+    )
     page = context.new_page()
     page.goto(socket_stack["url"])
     page.wait_for_function("document.body.dataset.transport !== undefined", timeout=15000)
@@ -501,7 +574,7 @@ def test_socket_io_cards_from_attachment_and_custom_data(socket_page: Any) -> No
     page.wait_for_function("document.querySelectorAll('.card').length === 3")
     send(page, "Mehr Angebote")
     page.wait_for_function("document.querySelectorAll('.card').length === 6")
-    assert page.locator(".card .card__reasons li").count() == 2 * 5
+    assert page.locator(".card .card__reasons li").count() == 2 * 6
     body = page.locator("body").inner_text()
     assert "offer_id" not in body and "{" not in body
 
@@ -512,10 +585,9 @@ def test_socket_io_quick_replies_send_payload(
     page = socket_page
     send(page, "Optionen")
     page.get_by_role("button", name="Teilzeit").click()
-    page.wait_for_function(
-        "document.querySelectorAll('.message--user').length === 2"
-    )
-    last = received_messages(socket_stack)[-1]
+    page.wait_for_function("document.querySelectorAll('.message--user').length === 2")
+    page.wait_for_function("document.querySelectorAll('.message--bot').length === 3")
+    last = received_messages(socket_stack)[-1]  # the stub answered, so it has logged it
     assert last["text"] == '/inform{"time_model": "teilzeit"}'
     assert page.locator(".message--user").nth(1).text_content().endswith("Teilzeit")
     # Rasa splits the text at blank lines into two messages; both are shown
@@ -546,8 +618,10 @@ def test_page_works_under_its_own_csp(
     violations: list[str] = []
     try:
         page = context.new_page()
-        page.on("console", lambda m: violations.append(m.text)
-                if "Content Security Policy" in m.text else None)
+        page.on(
+            "console",
+            lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
+        )
         page.goto(socket_stack["url"])
         page.wait_for_selector("body[data-transport=socket]", state="attached")
         send(page, "Hallo")
@@ -557,10 +631,14 @@ def test_page_works_under_its_own_csp(
         assert "gelöscht" in page.inner_text(".message--system")
 
         rest = context.new_page()
-        rest.on("console", lambda m: violations.append(m.text)
-                if "Content Security Policy" in m.text else None)
-        rest.route(f"{web_server['rasa_url']}/webhooks/rest/webhook",
-                   FakeRasaRest(lambda text: [{"text": "Antwort über REST"}]))
+        rest.on(
+            "console",
+            lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
+        )
+        rest.route(
+            f"{web_server['rasa_url']}/webhooks/rest/webhook",
+            FakeRasaRest(lambda text: [{"text": "Antwort über REST"}]),
+        )
         rest.goto(web_server["url"])
         rest.wait_for_selector("body[data-transport=rest]", state="attached")
         send(rest, "Hallo")
@@ -583,8 +661,9 @@ def test_full_conversation_against_running_stack(browser: Any) -> None:
     if not reachable(f"{web_url}/health"):
         pytest.skip(f"web page server is not reachable at {web_url} (BL_WEB_URL)")
 
-    context = browser.new_context(viewport={"width": 1024, "height": 900}, bypass_csp=True,
-                                  locale="de-DE")
+    context = browser.new_context(
+        viewport={"width": 1024, "height": 900}, bypass_csp=True, locale="de-DE"
+    )
     page = context.new_page()
     try:
         page.goto(web_url)
@@ -597,7 +676,8 @@ def test_full_conversation_against_running_stack(browser: Any) -> None:
             before = page.locator("#log > *").count()
             send(page, text)
             page.wait_for_function(
-                "n => document.querySelectorAll('#log > *').length > n + 1", arg=before,
+                "n => document.querySelectorAll('#log > *').length > n + 1",
+                arg=before,
                 timeout=30000,
             )
             page.wait_for_timeout(1500)  # let all messages of the turn arrive
@@ -608,8 +688,6 @@ def test_full_conversation_against_running_stack(browser: Any) -> None:
         page.wait_for_selector(".card", timeout=30000)
         page.wait_for_timeout(1000)
 
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "conversation.png"), full_page=True)
         cards = page.locator(".card")
         assert 3 <= cards.count() <= 5, page.inner_text("#log")
         for i in range(cards.count()):
@@ -620,4 +698,5 @@ def test_full_conversation_against_running_stack(browser: Any) -> None:
             assert raw not in body, f"raw payload text on the page: {raw}"
         assert run_axe(page) == []
     finally:
+        save_screenshot(page, "conversation.png")
         context.close()

@@ -72,7 +72,9 @@ def test_page_sends_strict_csp_allowing_only_rasa(events_db) -> None:
 
 def test_config_json_comes_from_settings(events_db) -> None:
     settings = make_settings(
-        events_db.url, rasa_url="http://rasa.internal:5005/", retention_days=21,
+        events_db.url,
+        rasa_url="http://rasa.internal:5005/",
+        retention_days=21,
         connect_timeout_ms=2500,
     )
     with TestClient(create_app(settings)) as client:
@@ -86,7 +88,8 @@ def test_config_json_comes_from_settings(events_db) -> None:
 
 def test_public_rasa_url_overrides_internal_one(events_db) -> None:
     settings = make_settings(
-        events_db.url, rasa_url="http://localhost:5005",
+        events_db.url,
+        rasa_url="http://localhost:5005",
         rasa_public_url="https://bot.landkreis-muenchen.example",
     )
     with TestClient(create_app(settings)) as client:
@@ -332,9 +335,7 @@ def test_retention_cli(events_db, capsys: pytest.CaptureFixture[str]) -> None:
     assert events_db.senders() == {active}
 
 
-def test_no_message_text_or_sender_id_in_logs(
-    events_db, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_no_message_text_or_sender_id_in_logs(events_db, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     sender, expired = str(uuid.uuid4()), str(uuid.uuid4())
     events_db.add_turn(sender, time.time(), text=SECRET_TEXT)
@@ -372,11 +373,13 @@ def pg_db():
     url = f"{PG_URL}?options=-csearch_path%3D{schema}"
     engine = sa.create_engine(url)
     with engine.begin() as conn:  # the table Rasa's SQLTrackerStore creates on PostgreSQL
-        conn.execute(sa.text(
-            "CREATE TABLE events (id SERIAL PRIMARY KEY, sender_id VARCHAR(255) NOT NULL, "
-            "type_name VARCHAR(255) NOT NULL, timestamp FLOAT, intent_name VARCHAR(255), "
-            "action_name VARCHAR(255), data TEXT)"
-        ))
+        conn.execute(
+            sa.text(
+                "CREATE TABLE events (id SERIAL PRIMARY KEY, sender_id VARCHAR(255) NOT NULL, "
+                "type_name VARCHAR(255) NOT NULL, timestamp FLOAT, intent_name VARCHAR(255), "
+                "action_name VARCHAR(255), data TEXT)"
+            )
+        )
         conn.execute(sa.text("CREATE INDEX ix_events_sender_id ON events (sender_id)"))
     yield url, engine
     engine.dispose()
@@ -394,8 +397,10 @@ def test_delete_and_retention_on_postgresql(pg_db) -> None:
     rows = [(mine, now), (mine, now), (old, now - 40 * DAY), (young, now - DAY)]
     with engine.begin() as conn:
         conn.execute(
-            sa.text("INSERT INTO events (sender_id, type_name, timestamp, data) "
-                    "VALUES (:s, 'user', :t, '{}')"),
+            sa.text(
+                "INSERT INTO events (sender_id, type_name, timestamp, data) "
+                "VALUES (:s, 'user', :t, '{}')"
+            ),
             [{"s": s, "t": t} for s, t in rows],
         )
     db = TrackerDB(url)

@@ -190,7 +190,11 @@
     if (reasons.length) {
       card.appendChild(create("p", "card__reasons-title", TEXT.reasons));
       const list = create("ul", "card__reasons");
-      reasons.forEach((reason) => list.appendChild(create("li", null, reason.text)));
+      reasons.forEach((reason) => {
+        const entry = create("li");
+        appendLinkified(entry, String(reason.text)); // reasons may cite a source URL
+        list.appendChild(entry);
+      });
       card.appendChild(list);
     }
 
