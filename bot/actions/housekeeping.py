@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.actions import constants as c
+from bot.actions.utils.channel import custom_payload
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +32,10 @@ class ActionDeleteMyData(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         dispatcher.utter_message(
-            text=DELETE_CONFIRMATION, json_message={"type": c.PAYLOAD_DELETE_CONVERSATION}
+            text=DELETE_CONFIRMATION,
+            json_message=custom_payload(
+                {"type": c.PAYLOAD_DELETE_CONVERSATION}, tracker.get_latest_input_channel()
+            ),
         )
         logger.info("conversation deletion requested")
         return [AllSlotsReset(), Restarted()]

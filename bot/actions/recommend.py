@@ -20,6 +20,7 @@ from bot.actions import constants as c
 from bot.actions.clients.search_client import SearchClient, SearchError, get_search_client
 from bot.actions.settings import load_settings
 from bot.actions.utils import formatting, occupations
+from bot.actions.utils.channel import custom_payload
 from bot.actions.utils.profile import (
     Profile,
     build_search_request,
@@ -108,12 +109,12 @@ def _send_recommendations(
     relaxed: Sequence[str],
     more: bool = False,
     start_number: int = 1,
+    input_channel: str | None = None,
 ) -> None:
     items = [formatting.recommendation_item(h) for h in hits]
     text = formatting.recommendations_text(hits, profile, reach_km, relaxed, more, start_number)
-    dispatcher.utter_message(
-        text=text, json_message={"type": c.PAYLOAD_RECOMMENDATIONS, "items": items}
-    )
+    payload = {"type": c.PAYLOAD_RECOMMENDATIONS, "items": items}
+    dispatcher.utter_message(text=text, json_message=custom_payload(payload, input_channel))
 
 
 class ActionRecommendOffers(Action):
@@ -149,7 +150,10 @@ class ActionRecommendOffers(Action):
                 SlotSet(c.SLOT_SHOWN_OFFER_IDS, []),
                 SlotSet(c.SLOT_LAST_SEARCH, _last_search_value(request, [], [], 1)),
             ]
-        _send_recommendations(dispatcher, hits, profile, settings.reach_km, relaxed)
+        _send_recommendations(
+            dispatcher, hits, profile, settings.reach_km, relaxed,
+            input_channel=tracker.get_latest_input_channel(),
+        )
         return events + [
             SlotSet(c.SLOT_SHOWN_OFFER_IDS, [_offer_id(h) for h in hits]),
             SlotSet(c.SLOT_LAST_SEARCH, _last_search_value(request, hits, relaxed, 1)),
@@ -185,7 +189,10 @@ class ActionMoreResults(Action):
             return []
         profile = profile_from_slots(tracker.current_slot_values())
         start = len(shown) + 1
-        _send_recommendations(dispatcher, hits, profile, settings.reach_km, relaxed, True, start)
+        _send_recommendations(
+            dispatcher, hits, profile, settings.reach_km, relaxed, True, start,
+            input_channel=tracker.get_latest_input_channel(),
+        )
         return [
             SlotSet(c.SLOT_SHOWN_OFFER_IDS, shown + [_offer_id(h) for h in hits]),
             SlotSet(c.SLOT_LAST_SEARCH, _last_search_value(last["request"], hits, relaxed, start)),
