@@ -187,6 +187,7 @@ def build(out: Path) -> dict[str, object]:
     nlp = build_nlp(patterns)
     out = out.resolve()
     tmp = out.with_name(out.name + ".tmp")
+    out.parent.mkdir(parents=True, exist_ok=True)
     if tmp.exists():
         shutil.rmtree(tmp)
     nlp.to_disk(tmp)
