@@ -13,7 +13,8 @@ export ACTION_ENDPOINT_URL ?= http://localhost:5055/webhook
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-RASA_INPUTS := config.yml $(wildcard bot/domain/*.yml) $(shell find bot/data -name '*.yml' 2>/dev/null)
+RASA_INPUTS := config.yml $(wildcard bot/domain/*.yml) $(shell find bot/data -name '*.yml' 2>/dev/null) \
+	$(wildcard nlu/components/*.py)
 SPACY_INPUTS := nlu/build_pipeline.py $(wildcard nlu/patterns/*) knowledge/kldb.py knowledge/gazetteer.py \
 	knowledge/data/kldb2010_v2020_gliederung.csv knowledge/data/gemeinden_lkr_muenchen.csv
 CATALOGUE := $(wildcard knowledge/data/offers/*.json) $(wildcard knowledge/*.py) $(wildcard knowledge/data/*.csv)
@@ -83,8 +84,8 @@ test-stories: $(MODEL) ## conversation tests (Rasa test stories), failing on pre
 		--out results/stories
 
 test-integration: setup chromium ## start the real stack and run API, REST-conversation and browser tests
-	$(APP)/python scripts/with_stack.py -- $(APP)/python -m pytest -q -m integration tests/search tests/web tests/integration
-	$(APP)/python scripts/with_stack.py -- $(BOT)/python -m pytest -q -m integration tests/bot
+	$(APP)/python scripts/with_stack.py -- bash -c '$(APP)/python -m pytest -q -m integration \
+		tests/search tests/web tests/integration && $(BOT)/python -m pytest -q -m integration tests/bot'
 
 test: setup chromium validate test-unit test-stories test-integration ## set up and run every test (CI runs this)
 

@@ -38,9 +38,10 @@ def rasa_context():
 
 @pytest.fixture(scope="session")
 def spacy_nlp(spacy_pipeline_path, rasa_context):
-    """Rasa's SpacyNLP component loading the built pipeline, as in config.yml."""
+    """The SpacyNLP component of config.yml loading the built pipeline."""
     from rasa.engine.storage.resource import Resource
-    from rasa.nlu.utils.spacy_utils import SpacyNLP
+
+    from nlu.components.spacy_nlp import SpacyNLP
 
     storage, context = rasa_context
     config = {**SpacyNLP.get_default_config(), "model": str(spacy_pipeline_path)}
