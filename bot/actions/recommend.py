@@ -20,7 +20,7 @@ from bot.actions import constants as c
 from bot.actions.clients.search_client import SearchClient, SearchError, get_search_client
 from bot.actions.settings import load_settings
 from bot.actions.utils import formatting, occupations
-from bot.actions.utils.channel import custom_payload
+from bot.actions.utils.channel import SOCKETIO, custom_payload
 from bot.actions.utils.profile import (
     Profile,
     build_search_request,
@@ -112,7 +112,10 @@ def _send_recommendations(
     input_channel: str | None = None,
 ) -> None:
     items = [formatting.recommendation_item(h) for h in hits]
-    text = formatting.recommendations_text(hits, profile, reach_km, relaxed, more, start_number)
+    cards = input_channel == SOCKETIO  # the web page renders the payload as cards
+    text = formatting.recommendations_text(
+        hits, profile, reach_km, relaxed, more, start_number, with_list=not cards
+    )
     payload = {"type": c.PAYLOAD_RECOMMENDATIONS, "items": items}
     dispatcher.utter_message(text=text, json_message=custom_payload(payload, input_channel))
 

@@ -54,7 +54,7 @@ def _tracker(state: dict[str, Any]) -> Tracker:
     latest.setdefault("intent", {"name": state.get("intent", "inform"), "confidence": 1.0})
     events = [
         {"event": "action", "name": "action_listen"},
-        {"event": "user", "text": latest["text"]},
+        {"event": "user", "text": latest["text"], "input_channel": state.get("input_channel")},
     ]
     if state.get("active_loop"):
         events.append({"event": "action", "name": state["active_loop"]})

@@ -48,6 +48,27 @@ async def test_recommendation_message_has_text_and_payload(
     assert [i["offer_id"] for i in slots["last_search"]["items"]] == slots["shown_offer_ids"]
 
 
+async def test_socketio_gets_payload_under_data_and_no_duplicate_list(
+    search_server, tracker_from, dispatcher, domain
+):
+    import json
+    from pathlib import Path
+
+    state = json.loads(
+        (Path(__file__).parent / "data" / "altenpflege_profile.json").read_text(encoding="utf-8")
+    )
+    state["input_channel"] = "socketio"
+    await ActionRecommendOffers().run(dispatcher, tracker_from(state), domain)
+
+    message = dispatcher.messages[0]
+    payload = message["custom"]["data"]  # Rasa's socket.io channel emits json_message as kwargs
+    assert payload["type"] == "recommendations"
+    assert 3 <= len(payload["items"]) <= 5
+    assert "passende Angebote" in message["text"]
+    for item in payload["items"]:
+        assert item["title"] not in message["text"], "cards show the offers; the text must not repeat them"
+
+
 async def test_request_carries_profile_filters(search_server, tracker_from, dispatcher, domain):
     await ActionRecommendOffers().run(dispatcher, tracker_from("altenpflege_profile"), domain)
     request = search_server.requests[0]

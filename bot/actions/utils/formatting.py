@@ -149,8 +149,12 @@ def recommendations_text(
     relaxed: Sequence[str] = (),
     more: bool = False,
     start_number: int = 1,
+    with_list: bool = True,
 ) -> str:
-    """The readable message that accompanies the recommendation payload."""
+    """The readable message that accompanies the recommendation payload.
+
+    ``with_list=False`` leaves out the numbered offer list, for channels that render the payload as cards.
+    """
     count = len(hits)
     if count == 1:
         lead = "Hier ist ein weiteres Angebot" if more else "Hier ist ein passendes Angebot"
@@ -158,7 +162,8 @@ def recommendations_text(
         lead = f"Hier sind {count} {'weitere' if more else 'passende'} Angebote"
     summary = profile_summary(profile, reach_km)
     lines = [f"{lead}{f' ({summary})' if summary else ''}:"]
-    lines += [offer_line(start_number + i, hit) for i, hit in enumerate(hits)]
+    if with_list:
+        lines += [offer_line(start_number + i, hit) for i, hit in enumerate(hits)]
     if count < c.MIN_RESULTS:
         lines.append("Mehr passende Angebote habe ich für Ihre Angaben leider nicht gefunden.")
     note = relaxation_note(relaxed, reach_km)
