@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from knowledge.importers.provider_csv import parse_amount, resolve_place
-from knowledge.importers.report import ImportIssue, ImportReport
+from knowledge.importers.report import ImportIssue, ImportReport, unreadable_file
 from knowledge.schema import ONLINE_MUNICIPALITY, Address, Offer, SchemaError
 
 SOURCE = "BA Weiterbildungssuche"
@@ -334,7 +334,5 @@ def read_ba_json(path: Path | str, today: dt.date | None = None) -> ImportReport
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        report = ImportReport(source=SOURCE)
-        report.file_error(ImportIssue("$", "datei", f"Datei nicht lesbar ({exc.strerror or exc})"))
-        return report
+        return unreadable_file(SOURCE, "$", exc)
     return parse_ba_json(data, today)

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from knowledge import geo
-from knowledge.importers.report import ImportIssue, ImportReport
+from knowledge.importers.report import ImportIssue, ImportReport, unreadable_file
 from knowledge.schema import (
     COURSE_TYPES,
     FIELDS,
@@ -441,7 +441,5 @@ def read_provider_csv(path: Path | str, today: dt.date | None = None) -> ImportR
     try:
         data = file.read_bytes()
     except OSError as exc:
-        report = ImportReport(source=f"Anbieter-CSV {file.name}")
-        report.file_error(ImportIssue(1, "datei", f"Datei nicht lesbar ({exc.strerror or exc})"))
-        return report
+        return unreadable_file(f"Anbieter-CSV {file.name}", 1, exc)
     return parse_provider_csv(data, file.name, today)

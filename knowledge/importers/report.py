@@ -165,3 +165,10 @@ def merge(
         unchanged=tuple(unchanged),
     )
     return result, summary
+
+
+def unreadable_file(source: str, location: int | str, exc: OSError) -> ImportReport:
+    """Report for an import file that could not be read at all (nothing imported)."""
+    report = ImportReport(source=source)
+    report.file_error(ImportIssue(location, "datei", f"Datei nicht lesbar ({exc.strerror or exc})"))
+    return report

@@ -33,7 +33,7 @@ from knowledge.importers.provider_csv import (
     parse_amount,
     resolve_place,
 )
-from knowledge.importers.report import ImportIssue, ImportReport
+from knowledge.importers.report import ImportIssue, ImportReport, unreadable_file
 from knowledge.schema import FIELDS, FUNDING, ONLINE_MUNICIPALITY, Address, Offer, SchemaError
 
 COURSE_MODE: dict[str, str] = {"praesenz": "onsite", "online": "online", "hybrid": "blended"}
@@ -392,7 +392,5 @@ def read_jsonld(path: Path | str, today: dt.date | None = None) -> ImportReport:
     try:
         data = file.read_bytes()
     except OSError as exc:
-        report = ImportReport(source=f"schema.org JSON-LD {file.name}")
-        report.file_error(ImportIssue("$", "datei", f"Datei nicht lesbar ({exc.strerror or exc})"))
-        return report
+        return unreadable_file(f"schema.org JSON-LD {file.name}", "$", exc)
     return parse_jsonld(data, file.name, today)

@@ -178,6 +178,17 @@ def test_online_offer_needs_no_municipality_but_presence_does() -> None:
 def test_unreadable_file_gives_a_report(tmp_path: Path) -> None:
     report = read_provider_csv(tmp_path / "fehlt.csv")
     assert report.counts == (0, 0, 0) and report.errors[0].field == "datei"
+    assert report.errors[0].location == 1
+
+
+@pytest.mark.parametrize("reader", ["read_ba_json", "read_jsonld"])
+def test_unreadable_json_file_gives_a_report(tmp_path: Path, reader: str) -> None:
+    import knowledge.importers as importers
+
+    report = getattr(importers, reader)(tmp_path / "fehlt.json")
+    assert report.counts == (0, 0, 0)
+    assert [(e.location, e.field) for e in report.errors] == [("$", "datei")]
+    assert "nicht lesbar" in report.errors[0].reason
 
 
 @pytest.mark.parametrize(
