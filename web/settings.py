@@ -8,6 +8,10 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.actions.settings import resolve_sqlite_path  # stdlib-only, shared with the bot
+
+__all__ = ["REPO_ROOT", "WEB_DIR", "WebSettings", "get_settings", "resolve_sqlite_path"]
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 WEB_DIR = Path(__file__).resolve().parent
 
@@ -52,21 +56,6 @@ class WebSettings(BaseSettings):
     def resolved_tracker_db_url(self) -> str:
         """Tracker DB URL with a relative SQLite path made absolute (repository root)."""
         return resolve_sqlite_path(self.tracker_db_url, REPO_ROOT)
-
-
-def resolve_sqlite_path(url: str, base: Path) -> str:
-    """Make the file path of a relative ``sqlite:///`` URL absolute against ``base``.
-
-    ``sqlite:///rasa.db`` -> ``sqlite:////<base>/rasa.db``; absolute paths, in-memory
-    databases and other dialects are returned unchanged.
-    """
-    prefix = "sqlite:///"
-    if not url.startswith(prefix):
-        return url
-    path = url[len(prefix) :]
-    if not path or path == ":memory:" or path.startswith("/"):
-        return url
-    return prefix + str((base / path).resolve())
 
 
 @lru_cache(maxsize=1)

@@ -22,7 +22,7 @@ from knowledge.schema import FIELDS, Offer
 from knowledge.validate import coverage, kldb_codes, main, validate
 from tests.knowledge.conftest import TODAY
 
-OWN_FILES = {"pflege.json": ("pfl-", 25), "kita.json": ("kita-", 20), "mfa.json": ("mfa-", 12)}
+OWN_FILES = {"pflege.json": ("pfl-", 58), "kita.json": ("kita-", 48), "mfa.json": ("mfa-", 34)}
 
 
 def _own_offers() -> dict[str, list[Offer]]:
@@ -166,6 +166,33 @@ def test_near_duplicate_detection(make_record) -> None:
 
 def test_real_catalogue_has_no_near_duplicates() -> None:
     assert near_duplicates(load_catalogue().offers) == []
+
+
+def test_catalogue_size_and_course_types_cover_the_issue() -> None:
+    """Issue 3: >= 400 offers with Umschulungen, Aufstiegsfortbildungen, Anpassungsqualifizierungen,
+    Integrations- and Berufssprachkurse, and offers for older learners."""
+    catalogue = load_catalogue()
+    assert len(catalogue) >= 400
+    by_type: dict[str, int] = {}
+    for offer in catalogue:
+        by_type[offer.course_type] = by_type.get(offer.course_type, 0) + 1
+    for course_type, minimum in {"umschulung": 30, "aufstiegsfortbildung": 20,
+                                 "anpassungsqualifizierung": 8, "integrationskurs": 10,
+                                 "berufssprachkurs": 10, "grundbildung": 20}.items():
+        assert by_type.get(course_type, 0) >= minimum, (course_type, by_type.get(course_type))
+    assert len(load_catalogue(DEFAULT_DIR / "senioren.json")) >= 25
+    recognition = load_catalogue(DEFAULT_DIR / "anerkennung.json").offers
+    assert recognition and all(o.course_type == "anpassungsqualifizierung" for o in recognition)
+
+
+def test_every_provider_named_in_the_domain_brief_has_offers() -> None:
+    providers = {o.provider for o in load_catalogue()}
+    for name in ("VHS Nord", "vhs SüdOst", "Würmtal", "vhs olm", "vhs Haar", "VHS Taufkirchen",
+                 "vhs Unterhaching", "VHS Oberhaching", "VHS Sauerlach", "VHS Pullach",
+                 "VHS Oberschleißheim", "MVHS Grünwald", "Berufsfachschule für Kinderpflege",
+                 "Fachakademie für Sozialpädagogik", "kbo-Berufsfachschulen für Pflege",
+                 "IHK für München und Oberbayern", "Handwerkskammer für München und Oberbayern"):
+        assert any(name in p for p in providers), name
 
 
 # --- content of the own offer files -------------------------------------------------------
