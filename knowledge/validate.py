@@ -5,29 +5,28 @@ municipalities known in ``places.json``, coordinates within 60 km of Munich's ce
 well-formed, source and date present, ``example_fields`` name real fields, no
 near-duplicate descriptions), the shortage CSV, and that every Landkreis municipality has at
 least one current place-bound offer within :data:`knowledge.geo.DEFAULT_REACH_KM` in each
-shortage field present in the catalogue. Prints counts and exits with 1 on any error.
+shortage field present in the catalogue, and (for the shipped catalogue) the learning paths of
+``knowledge/data/learning_paths.json`` (see :mod:`knowledge.paths`). Prints counts and exits
+with 1 on any error.
 Works with whatever offer files exist.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import dataclasses
 import datetime as dt
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
-from urllib.parse import urlparse
 
-from knowledge import geo
-from knowledge.catalogue import Catalogue, load_catalogue, near_duplicates
+from knowledge import geo, paths
+from knowledge.catalogue import DEFAULT_DIR, Catalogue, load_catalogue, near_duplicates
+from knowledge.checks import kldb_codes, url_ok
 from knowledge.schema import FIELDS, ONLINE_MUNICIPALITY, Offer
 from knowledge.shortage import is_shortage, load_shortages
 
-KLDB_CSV = Path(__file__).resolve().parent / "data" / "kldb2010_v2020_gliederung.csv"
 MAX_KM_FROM_MUNICH = 60.0
 #: KldB groups (Berufsgruppen) that define each catalogue field; a field counts as a
 #: shortage field when one of its groups is an Engpass in ``shortage_occupations.csv``.
@@ -50,25 +49,12 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     counts: dict[str, Counter[str]] = field(default_factory=dict)
     coverage: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: further sections (title, lines) printed after the counts, e.g. learning paths
+    sections: list[tuple[str, list[str]]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.errors
-
-
-@lru_cache(maxsize=1)
-def kldb_codes(path: Path = KLDB_CSV) -> frozenset[str]:
-    """All codes (first column) of the KldB 2010 CSV."""
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.reader(fh, delimiter=";")
-        next(reader, None)
-        return frozenset(row[0].strip() for row in reader if row and row[0].strip().isdigit())
-
-
-def url_ok(url: str) -> bool:
-    """http(s) URL with a host name that contains a dot and no spaces."""
-    parsed = urlparse(url)
-    return parsed.scheme in ("http", "https") and "." in parsed.netloc and " " not in url
 
 
 def shortage_fields(catalogue: Catalogue) -> list[str]:
@@ -155,6 +141,10 @@ def validate(path: Path | str | None = None, today: dt.date | None = None) -> Re
                     f"Feld '{f}': kein aktuelles Präsenz-/Hybridangebot im Umkreis von "
                     f"{geo.DEFAULT_REACH_KM:g} km um {municipality}"
                 )
+    if path is None or Path(path).resolve() == DEFAULT_DIR.resolve():
+        # learning paths link to the shipped catalogue; a partial folder would miss their offers
+        report.errors.extend(paths.validate_paths(catalogue, today=today))
+        report.sections.append(("Lernpfade", paths.summary_lines(catalogue, today=today)))
     return report
 
 
@@ -178,6 +168,9 @@ def render(report: Report) -> str:
         for m in geo.landkreis_municipalities():
             counts = "".join(str(report.coverage[f][m]).rjust(12) for f in fields_)
             lines.append("  " + m.ljust(28) + counts)
+    for title, section in report.sections:
+        lines.append(f"\n{title}:")
+        lines.extend(f"  {line}" for line in section)
     if report.warnings:
         lines.append(f"\nHinweise ({len(report.warnings)}):")
         lines.extend(f"  - {w}" for w in report.warnings)

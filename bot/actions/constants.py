@@ -40,6 +40,9 @@ PROFILE_FORM_REQUIRED = (
     SLOT_FORMAT,
 )
 
+# Intents the actions look for in the conversation history
+INTENT_REQUEST_HUMAN = "request_human"
+
 # Entities and roles
 ENTITY_OCCUPATION = "occupation"
 ENTITY_MUNICIPALITY = "municipality"
@@ -89,6 +92,7 @@ CUSTOM_ACTIONS = (
 # Custom payload types (bot -> channel)
 PAYLOAD_RECOMMENDATIONS = "recommendations"
 PAYLOAD_DELETE_CONVERSATION = "delete_conversation"
+PAYLOAD_LEARNING_PATH = "learning_path"
 
 # Recommendation payload item keys (docs/architecture.md "Recommendation payload")
 RECOMMENDATION_ITEM_KEYS = (

@@ -3,10 +3,15 @@
 The search service is reached only through :mod:`bot.actions.clients.search_client`. If it is
 down the user gets ``utter_search_unavailable`` and the conversation (and all slots) continue;
 nothing about the failure is cached.
+
+When the profile names a target occupation and a starting point (current occupation or
+qualification, or the goal "umschulung"), a curated learning path from :mod:`knowledge.paths`
+is sent first (one message: text plus the ``learning_path`` payload), then the offers.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -17,9 +22,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.actions import constants as c
+from bot.actions.clients import demand_store
+from bot.actions.clients.demand_store import DemandRecord
 from bot.actions.clients.search_client import SearchClient, SearchError, get_search_client
-from bot.actions.settings import load_settings
+from bot.actions.settings import Settings, load_settings
 from bot.actions.utils import formatting, occupations
+from bot.actions.utils import paths as path_render
 from bot.actions.utils.channel import SOCKETIO, custom_payload
 from bot.actions.utils.profile import (
     Profile,
@@ -29,6 +37,8 @@ from bot.actions.utils.profile import (
     profile_from_slots,
     relaxation_steps,
 )
+from knowledge import paths
+from knowledge.paths import ResolvedPath
 
 logger = logging.getLogger(__name__)
 
@@ -120,6 +130,73 @@ def _send_recommendations(
     dispatcher.utter_message(text=text, json_message=custom_payload(payload, input_channel))
 
 
+def learning_path_for(profile: Profile, settings: Settings) -> ResolvedPath | None:
+    """The curated learning path for the profile, linked to catalogue offers, or None.
+
+    Needs a target occupation and a starting point (current occupation/qualification or the
+    goal "umschulung", i.e. a career change without a stated qualification). A broken path
+    file or catalogue never blocks the recommendations: it is logged and skipped.
+    """
+    if not (profile.target_kldb or profile.target_occupation):
+        return None
+    if not (profile.current_kldb or profile.current_occupation or profile.goal == "umschulung"):
+        return None
+    try:
+        path = paths.find_path(
+            current_kldb=profile.current_kldb,
+            current_text=profile.current_occupation,
+            target_kldb=profile.target_kldb,
+            target_text=profile.target_occupation,
+        )
+        if path is None:
+            return None
+        return paths.resolve_path(
+            path,
+            paths.default_catalogue(),
+            today=settings.today(),
+            municipality=profile.municipality,
+            reach_km=settings.reach_km,
+            prefer_kldb=[c for c in (profile.target_kldb, profile.current_kldb) if c],
+        )
+    except (paths.PathDataError, OSError, ValueError) as exc:
+        logger.warning("learning path unavailable: %s", type(exc).__name__)
+        return None
+
+
+def _send_learning_path(
+    dispatcher: CollectingDispatcher, resolved: ResolvedPath, input_channel: str | None
+) -> None:
+    """One message: the path as text (steps listed unless the page renders them) + payload."""
+    text = path_render.learning_path_text(resolved, with_steps=input_channel != SOCKETIO)
+    payload = path_render.learning_path_payload(resolved)
+    dispatcher.utter_message(text=text, json_message=custom_payload(payload, input_channel))
+
+
+def asked_for_human(events: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether the user asked for a person earlier in this conversation (intent only)."""
+    return any(
+        e.get("event") == "user"
+        and (e.get("parse_data") or {}).get("intent", {}).get("name") == c.INTENT_REQUEST_HUMAN
+        for e in events
+    )
+
+
+async def _record_demand(
+    settings: Settings, profile: Profile, offers_found: int, tracker: Tracker
+) -> None:
+    """Anonymous demand record for the Bildungsmonitoring (never blocks or breaks the turn)."""
+    record = DemandRecord(
+        day=settings.today(),
+        municipality=profile.municipality,
+        goal=profile.goal,
+        target_kldb=profile.target_kldb,
+        time_model=profile.time_model,
+        offers_found=offers_found,
+        asked_for_human=asked_for_human(tracker.events),
+    )
+    await asyncio.to_thread(demand_store.write, settings.demand_db_url, record)
+
+
 class ActionRecommendOffers(Action):
     """Searches 3–5 offers for the profile and sends text plus the recommendations payload."""
 
@@ -140,6 +217,10 @@ class ActionRecommendOffers(Action):
             title_for_code=occupations.field_title,
         )
         events: list[EventType] = [SlotSet(k, v) for k, v in updates.items()]
+        resolved = learning_path_for(profile, settings)
+        if resolved is not None:
+            logger.info("recommend: learning path %s", resolved.path.id)
+            _send_learning_path(dispatcher, resolved, tracker.get_latest_input_channel())
         try:
             hits, relaxed = await search_with_relaxation(get_search_client(settings), request)
         except SearchError as exc:
@@ -147,6 +228,7 @@ class ActionRecommendOffers(Action):
             dispatcher.utter_message(response=c.UTTER_SEARCH_UNAVAILABLE)
             return events
         logger.info("recommend: %d hits, relaxed=%s", len(hits), relaxed)
+        await _record_demand(settings, profile, len(hits), tracker)
         if not hits:
             dispatcher.utter_message(response=c.UTTER_NO_RESULTS)
             return events + [

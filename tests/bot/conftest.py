@@ -29,9 +29,11 @@ TODAY = "2026-11-26"
 
 
 @pytest.fixture(autouse=True)
-def _env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Deterministic settings for every test (no real service unless a test sets SEARCH_URL)."""
+def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Deterministic settings for every test (no real service unless a test sets SEARCH_URL);
+    demand records go to a per-test SQLite file, never to the repository's rasa.db."""
     monkeypatch.setenv("BL_TODAY", TODAY)
+    monkeypatch.setenv("DEMAND_DB_URL", f"sqlite:///{tmp_path / 'demand.db'}")
     monkeypatch.setenv("SEARCH_TIMEOUT_S", "1.0")
     monkeypatch.delenv("REACH_KM", raising=False)
 

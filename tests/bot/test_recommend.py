@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+
+import pytest
 
 from bot.actions import constants as c
 from bot.actions.recommend import (
@@ -11,13 +14,31 @@ from bot.actions.recommend import (
     ActionRecommendOffers,
 )
 
+TODAY_DATE = dt.date(2026, 11, 26)  # BL_TODAY of tests/bot/conftest.py
+
 
 def slot_events(events: list[dict[str, Any]]) -> dict[str, Any]:
     return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
 
 
-def custom_payloads(dispatcher) -> list[dict[str, Any]]:
-    return [m["custom"] for m in dispatcher.messages if m.get("custom")]
+def custom_payloads(dispatcher, kind: str = "recommendations") -> list[dict[str, Any]]:
+    """Custom payloads of one type (REST shape or socket.io ``{"data": ...}`` shape)."""
+    return [
+        m["custom"].get("data", m["custom"]) for m in dispatcher.messages if is_payload(m, kind)
+    ]
+
+
+def is_payload(message: dict[str, Any], kind: str) -> bool:
+    """True if the bot message carries a custom payload of type ``kind`` (any channel shape)."""
+    custom = message.get("custom") or {}
+    return custom.get("data", custom).get("type") == kind
+
+
+def message_of(dispatcher, kind: str) -> dict[str, Any]:
+    """The one bot message whose custom payload has type ``kind``."""
+    found = [m for m in dispatcher.messages if is_payload(m, kind)]
+    assert len(found) == 1, [m.get("custom") for m in dispatcher.messages]
+    return found[0]
 
 
 async def test_recommendation_message_has_text_and_payload(
@@ -27,8 +48,10 @@ async def test_recommendation_message_has_text_and_payload(
         dispatcher, tracker_from("altenpflege_profile"), domain
     )
 
-    assert len(dispatcher.messages) == 1, "text and payload belong to ONE bot message"
-    message = dispatcher.messages[0]
+    # a career changer (Einzelhandel -> Altenpflege) first gets the learning path, then the offers
+    assert len(dispatcher.messages) == 2, "text and payload belong to ONE bot message each"
+    assert dispatcher.messages[0]["custom"]["type"] == "learning_path"
+    message = dispatcher.messages[1]
     payload = message["custom"]
     assert payload["type"] == "recommendations"
     assert 3 <= len(payload["items"]) <= 5
@@ -60,7 +83,7 @@ async def test_socketio_gets_payload_under_data_and_no_duplicate_list(
     state["input_channel"] = "socketio"
     await ActionRecommendOffers().run(dispatcher, tracker_from(state), domain)
 
-    message = dispatcher.messages[0]
+    message = message_of(dispatcher, "recommendations")
     payload = message["custom"]["data"]  # Rasa's socket.io channel emits json_message as kwargs
     assert payload["type"] == "recommendations"
     assert 3 <= len(payload["items"]) <= 5
@@ -105,7 +128,7 @@ async def test_too_few_exact_hits_widen_to_group_and_say_so(
     items = custom_payloads(dispatcher)[0]["items"]
     assert items[0]["offer_id"] == "demo-alten-003"  # exact match first
     assert len(items) >= 3
-    assert "Berufsgruppe" in dispatcher.messages[0]["text"]
+    assert "Berufsgruppe" in message_of(dispatcher, "recommendations")["text"]
     assert slot_events(events)["last_search"]["relaxed"] == ["kldb_group"]
 
 
@@ -115,7 +138,9 @@ async def test_nothing_fits_gives_no_results_not_unrelated_offers(
     state = tracker_from("altenpflege_profile")
     state.slots.update(target_occupation="Erzieher", target_kldb="83112")
     events = await ActionRecommendOffers().run(dispatcher, state, domain)
-    assert [m.get("response") for m in dispatcher.messages] == ["utter_no_results"]
+    # the curated path to the Kita may come first; the offers part says honestly: nothing fits
+    offers_part = [m for m in dispatcher.messages if not is_payload(m, "learning_path")]
+    assert [m.get("response") for m in offers_part] == ["utter_no_results"]
     assert custom_payloads(dispatcher) == []
     assert slot_events(events)["shown_offer_ids"] == []
 
@@ -126,7 +151,9 @@ async def test_search_down_then_back(stopped_search_server, tracker_from, domain
     tracker = tracker_from("altenpflege_profile")
     first = CollectingDispatcher()
     events = await ActionRecommendOffers().run(first, tracker, domain)
-    assert [m.get("response") for m in first.messages] == ["utter_search_unavailable"]
+    # the learning path comes from the local knowledge base and is shown even without search
+    assert [m.get("response") for m in first.messages] == [None, "utter_search_unavailable"]
+    assert custom_payloads(first, "learning_path")
     assert not any(e.get("name") in c.PROFILE_SLOTS for e in events)  # profile kept
 
     await stopped_search_server.start()  # the service comes back on the same URL
@@ -138,7 +165,7 @@ async def test_search_down_then_back(stopped_search_server, tracker_from, domain
 async def test_search_error_500_is_unavailable(search_server, tracker_from, dispatcher, domain):
     search_server.mode = "error500"
     await ActionRecommendOffers().run(dispatcher, tracker_from("altenpflege_profile"), domain)
-    assert dispatcher.messages[0]["response"] == "utter_search_unavailable"
+    assert dispatcher.messages[-1]["response"] == "utter_search_unavailable"
 
 
 async def test_more_results_excludes_shown_offers(search_server, tracker_from, dispatcher, domain):
@@ -198,3 +225,223 @@ async def test_explanation_uses_only_reasons_of_shown_offers(
 async def test_explanation_without_shown_offers(tracker_from, dispatcher, domain):
     await ActionExplainRecommendation().run(dispatcher, tracker_from({"slots": {}}), domain)
     assert "noch keine Angebote" in dispatcher.messages[0]["text"]
+
+
+# --- learning paths (real path data and real catalogue; search faked at the HTTP boundary) ---
+
+
+def _state(name: str = "altenpflege_profile", **changes: Any) -> dict[str, Any]:
+    import json
+    from pathlib import Path
+
+    state = json.loads((Path(__file__).parent / "data" / f"{name}.json").read_text("utf-8"))
+    channel = changes.pop("input_channel", None)
+    if channel:
+        state["input_channel"] = channel
+    state["slots"].update(changes)
+    return state
+
+
+async def test_career_changer_gets_the_learning_path_before_the_offers(
+    search_server, tracker_from, dispatcher, domain
+):
+    from knowledge.catalogue import load_catalogue
+
+    await ActionRecommendOffers().run(dispatcher, tracker_from("altenpflege_profile"), domain)
+
+    path_message, offers_message = dispatcher.messages
+    payload = path_message["custom"]
+    assert payload["type"] == "learning_path"
+    assert payload["path_id"] == "pflege-quereinstieg-ueber-pflegefachhelfer"
+    assert offers_message["custom"]["type"] == "recommendations"
+    catalogue = load_catalogue()
+    for step in payload["steps"]:
+        assert step["duration"] and step["dqr"].startswith("DQR-Niveau")
+        assert step["funding"][0]["code"] == "bildungsgutschein"
+        assert step["offers"], step["title"]
+        for offer in step["offers"]:
+            real = catalogue.by_id(offer["offer_id"])  # only offers that exist
+            assert real is not None and real.is_current(TODAY_DATE)
+            assert offer["title"] in path_message["text"]
+    # ordered for the profile's municipality (Unterhaching): place-bound offers within 25 km first
+    first = payload["steps"][0]["offers"][0]
+    assert first["distance_km"] is None or first["distance_km"] <= 25
+    text = path_message["text"]
+    assert text.startswith("Ein möglicher Lernweg für Sie")
+    assert "Dauer: 12 Monate (1 Jahr); DQR-Niveau 3." in text
+    assert "Agentur für Arbeit München" in text and "(Stand: 26.11.2026)" in text
+
+
+async def test_socketio_path_payload_under_data_and_short_text(
+    search_server, tracker_from, dispatcher, domain
+):
+    await ActionRecommendOffers().run(
+        dispatcher, tracker_from(_state(input_channel="socketio")), domain
+    )
+    message = message_of(dispatcher, "learning_path")
+    payload = message["custom"]["data"]
+    assert set(message["custom"]) == {"data"}
+    assert payload["steps"] and "in der Übersicht" in message["text"]
+    for step in payload["steps"]:
+        for offer in step["offers"]:
+            assert offer["title"] not in message["text"], "the page lists the steps"
+
+
+async def test_rasa_socketio_channel_delivers_the_path_payload(search_server, tracker_from, domain):
+    """The dispatcher output through Rasa's own RemoteAction and SocketIOOutput code."""
+    import copy
+    import inspect
+
+    import socketio
+    from rasa.core.actions.action import RemoteAction
+    from rasa.core.channels.socketio import SocketIOOutput
+    from rasa_sdk.executor import CollectingDispatcher
+
+    class RecordingServer:
+        """Records emits bound to python-socketio's real ``AsyncServer.emit`` signature."""
+
+        signature = inspect.signature(socketio.AsyncServer.emit)
+
+        def __init__(self) -> None:
+            self.emitted: list[dict[str, Any]] = []
+
+        async def emit(self, *args: Any, **kwargs: Any) -> None:
+            bound = self.signature.bind(self, *args, **kwargs)  # TypeError on unknown kwargs
+            self.emitted.append({k: v for k, v in bound.arguments.items() if k != "self"})
+
+    dispatcher = CollectingDispatcher()
+    await ActionRecommendOffers().run(
+        dispatcher, tracker_from(_state(input_channel="socketio")), domain
+    )
+    server = RecordingServer()
+    output = SocketIOOutput(server, "bot_uttered")
+    responses = copy.deepcopy(dispatcher.messages)
+    for bot in await RemoteAction._utter_responses(responses, output, None, None):
+        await output.send_response("test-user", bot.message())
+
+    payloads = [e["data"] for e in server.emitted if isinstance(e.get("data"), dict)]
+    kinds = [p.get("type") for p in payloads if "type" in p]
+    assert kinds == ["learning_path", "recommendations"]  # the path comes first
+    path_event = next(e for e in server.emitted if e["data"].get("type") == "learning_path")
+    assert path_event["event"] == "bot_uttered" and path_event["room"] == "test-user"
+    assert path_event["data"]["steps"] and "text" not in path_event["data"]
+    texts = [p["text"] for p in payloads if "text" in p]
+    assert any(t.startswith("Ein möglicher Lernweg") for t in texts)
+    # the unwrapped (REST) shape would be passed to emit() as keyword arguments and fail
+    with pytest.raises(TypeError):
+        await output.send_custom_json("test-user", dict(path_event["data"]))
+
+
+async def test_target_without_code_still_gets_the_meister_path(
+    search_server, tracker_from, dispatcher, domain
+):
+    state = _state(
+        current_occupation="Elektroniker",
+        current_kldb="26302",
+        target_occupation="Meister",
+        target_kldb=None,
+        goal="aufstieg",
+    )
+    await ActionRecommendOffers().run(dispatcher, tracker_from(state), domain)
+    payload = custom_payloads(dispatcher, "learning_path")[0]
+    assert payload["path_id"] == "handwerk-geselle-meister"
+    bonus = {"code": "meisterbonus", "label": "Meisterbonus Bayern"}
+    assert bonus in payload["steps"][-1]["funding"]
+    message = message_of(dispatcher, "learning_path")
+    assert "stmwi.bayern.de/wirtschaft/ausbildung-beruf/meisterbonus" in message["text"]
+    # the person's trade (Elektro, 26x) leads the master courses
+    assert "Elektro" in payload["steps"][-1]["offers"][0]["title"]
+
+
+async def test_no_learning_path_without_target(search_server, tracker_from, dispatcher, domain):
+    state = _state(target_occupation=None, target_kldb=None)
+    await ActionRecommendOffers().run(dispatcher, tracker_from(state), domain)
+    assert custom_payloads(dispatcher, "learning_path") == []
+    assert len(custom_payloads(dispatcher)) == 1
+
+
+async def test_unknown_combination_sends_no_invented_path(
+    search_server, tracker_from, dispatcher, domain
+):
+    state = _state(
+        current_occupation="Koch",
+        current_kldb="29302",
+        target_occupation="Friseurin",
+        target_kldb="82312",
+    )
+    await ActionRecommendOffers().run(dispatcher, tracker_from(state), domain)
+    assert custom_payloads(dispatcher, "learning_path") == []
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_no_results"]
+
+
+async def test_broken_path_file_never_blocks_the_offers(
+    search_server, tracker_from, dispatcher, domain, tmp_path, monkeypatch, caplog
+):
+    from knowledge import paths
+
+    broken = tmp_path / "learning_paths.json"
+    broken.write_text("{ kein json", encoding="utf-8")
+    monkeypatch.setattr(paths, "PATHS_FILE", broken)
+    await ActionRecommendOffers().run(dispatcher, tracker_from("altenpflege_profile"), domain)
+    assert custom_payloads(dispatcher, "learning_path") == []
+    assert len(custom_payloads(dispatcher)) == 1
+    assert "learning path unavailable: PathDataError" in caplog.text
+
+
+# --- anonymous demand records (issue 5, item 7) ---------------------------------------------
+
+
+async def test_recommendation_turn_writes_one_anonymous_demand_record(
+    search_server, tracker_from, dispatcher, domain
+):
+    from bot.actions.clients import demand_store
+    from bot.actions.settings import load_settings
+
+    tracker = tracker_from("altenpflege_profile")
+    await ActionRecommendOffers().run(dispatcher, tracker, domain)
+    (record,) = demand_store.read_all(load_settings().demand_db_url)
+    shown = custom_payloads(dispatcher)[0]["items"]
+    assert record.day == TODAY_DATE
+    assert record.municipality == tracker.get_slot("municipality")
+    assert record.goal == tracker.get_slot("goal")
+    assert record.target_kldb == tracker.get_slot("target_kldb")
+    assert record.time_model == tracker.get_slot("time_model")
+    assert record.offers_found == len(shown)
+    assert record.asked_for_human is False
+    assert tracker.sender_id not in repr(record)
+
+
+async def test_demand_record_notes_an_earlier_request_for_a_person_and_zero_hits(
+    search_server, tracker_from, dispatcher, domain
+):
+    from bot.actions.clients import demand_store
+    from bot.actions.settings import load_settings
+
+    tracker = tracker_from("altenpflege_profile")
+    tracker.slots.update(target_occupation="Erzieher", target_kldb="83112")  # nothing fits
+    tracker.events.insert(0, {"event": "user", "text": "Kann ich mit jemandem sprechen?",
+                              "parse_data": {"intent": {"name": "request_human"}}})
+    await ActionRecommendOffers().run(dispatcher, tracker, domain)
+    (record,) = demand_store.read_all(load_settings().demand_db_url)
+    assert record.offers_found == 0
+    assert record.asked_for_human is True
+
+
+async def test_no_demand_record_when_the_search_is_down(
+    stopped_search_server, tracker_from, dispatcher, domain
+):
+    from bot.actions.clients import demand_store
+    from bot.actions.settings import load_settings
+
+    await ActionRecommendOffers().run(dispatcher, tracker_from("altenpflege_profile"), domain)
+    assert demand_store.read_all(load_settings().demand_db_url) == []
+
+
+async def test_broken_demand_database_never_breaks_the_turn(
+    search_server, tracker_from, dispatcher, domain, monkeypatch, tmp_path
+):
+    blocked = tmp_path / "file"
+    blocked.write_text("x")
+    monkeypatch.setenv("DEMAND_DB_URL", f"sqlite:///{blocked / 'rasa.db'}")
+    await ActionRecommendOffers().run(dispatcher, tracker_from("altenpflege_profile"), domain)
+    assert custom_payloads(dispatcher)[0]["items"]

@@ -8,6 +8,7 @@
   "use strict";
 
   const SESSION_KEY = "bildungslotse.sessionId";
+  const PAYLOAD_TYPES = ["recommendations", "learning_path", "delete_conversation"];
   const TEXT = {
     you: "Sie: ",
     bot: "Bildungslotse: ",
@@ -28,6 +29,25 @@
     reconnecting: "Verbindung unterbrochen – sie wird wiederhergestellt …",
     unreachable: "Der Assistent ist gerade nicht erreichbar. Bitte versuchen Sie es später noch einmal.",
     deleted: "Ihr Gespräch und Ihre Angaben wurden gelöscht. Sie können jederzeit ein neues Gespräch beginnen.",
+    path: "Lernweg",
+    pathStart: "Ausgangspunkt",
+    pathTarget: "Ziel",
+    pathTotal: "Dauer insgesamt",
+    pathSteps: "Schritte des Lernwegs",
+    step: "Schritt",
+    optional: "(optional, später)",
+    courseType: "Art",
+    duration: "Dauer",
+    dqr: "Qualifikationsniveau",
+    funding: "Förderung möglich",
+    noFunding: "keine Förderung angegeben",
+    pathOffers: "Passende Angebote im Katalog:",
+    moreOffers: (n) => `und ${n} weitere im Katalog`,
+    decides: "Wer über die Förderung entscheidet",
+    sources: "Quellen",
+    source: "Quelle",
+    stand: "Stand",
+    exampleData: "Beispieldaten",
     deleteFailed: "Das Gespräch konnte gerade nicht gelöscht werden. Bitte versuchen Sie es später noch einmal.",
   };
 
@@ -222,6 +242,123 @@
     if (list.childElementCount) append(list);
   }
 
+  function appendLink(parent, href, text, hiddenSuffix) {
+    const safe = safeUrl(href);
+    if (!safe) {
+      parent.appendChild(document.createTextNode(text));
+      return;
+    }
+    const link = create("a", null, text);
+    link.href = safe;
+    link.target = "_blank";
+    link.rel = "noopener noreferrer";
+    link.appendChild(hidden(hiddenSuffix || TEXT.newWindow));
+    parent.appendChild(link);
+  }
+
+  function renderPathOffer(offer) {
+    const entry = create("li");
+    appendLink(entry, offer.url, offer.title || TEXT.offers);
+    const details = [offer.provider, offer.place || offer.municipality];
+    if (offer.next_start) details.push(`${TEXT.nextStart}: ${formatDate(offer.next_start)}`);
+    if (offer.example_data === true) details.push(TEXT.exampleData);
+    entry.appendChild(document.createTextNode(` – ${details.filter(Boolean).join(", ")}`));
+    return entry;
+  }
+
+  function renderPathStep(step) {
+    const entry = create("li", "path__step");
+    const heading = create("h4", null, `${TEXT.step} ${step.number}: ${step.title || ""}`);
+    if (step.optional === true) heading.appendChild(document.createTextNode(` ${TEXT.optional}`));
+    entry.appendChild(heading);
+
+    const facts = create("dl", "path__facts");
+    const funding = (Array.isArray(step.funding) ? step.funding : []).map((f) => f && f.label).filter(Boolean);
+    const types = Array.isArray(step.course_types) ? step.course_types.filter(Boolean) : [];
+    [
+      [TEXT.courseType, types.join(" oder ")],
+      [TEXT.duration, step.duration],
+      [TEXT.dqr, step.dqr],
+      [TEXT.funding, funding.length ? funding.join("; ") : TEXT.noFunding],
+    ].forEach(([term, value]) => {
+      if (!value) return;
+      facts.appendChild(create("dt", null, term));
+      facts.appendChild(create("dd", null, value));
+    });
+    entry.appendChild(facts);
+    if (step.note) entry.appendChild(create("p", "path__note", step.note));
+
+    const offers = (Array.isArray(step.offers) ? step.offers : []).filter((o) => o && typeof o === "object");
+    if (offers.length) {
+      entry.appendChild(create("p", "path__offers-title", TEXT.pathOffers));
+      const list = create("ul", "path__offers");
+      offers.forEach((offer) => list.appendChild(renderPathOffer(offer)));
+      if (Number(step.more_offers) > 0) list.appendChild(create("li", null, TEXT.moreOffers(Number(step.more_offers))));
+      entry.appendChild(list);
+    } else if (step.no_offer_note) {
+      entry.appendChild(create("p", "path__note", step.no_offer_note));
+    }
+    return entry;
+  }
+
+  /** Renders a learning path: summary, an ordered list of steps, who decides, sources. */
+  function renderLearningPath(path) {
+    const section = create("section", "path");
+    const title = path.title || TEXT.path;
+    section.setAttribute("aria-label", `${TEXT.path}: ${title}`);
+    section.appendChild(create("h3", null, `${TEXT.path}: ${title}`));
+    if (path.summary) section.appendChild(create("p", null, path.summary));
+
+    const meta = create("dl", "path__facts path__meta");
+    [[TEXT.pathStart, path.start], [TEXT.pathTarget, path.target], [TEXT.pathTotal, path.total]]
+      .forEach(([term, value]) => {
+        if (!value) return;
+        meta.appendChild(create("dt", null, term));
+        meta.appendChild(create("dd", null, value));
+      });
+    section.appendChild(meta);
+
+    const steps = create("ol", "path__steps");
+    steps.setAttribute("aria-label", TEXT.pathSteps);
+    (Array.isArray(path.steps) ? path.steps : []).forEach((step) => {
+      if (step && typeof step === "object") steps.appendChild(renderPathStep(step));
+    });
+    section.appendChild(steps);
+
+    const funding = (Array.isArray(path.funding) ? path.funding : []).filter((f) => f && f.label);
+    if (funding.length) {
+      section.appendChild(create("h4", null, TEXT.decides));
+      const list = create("ul", "path__funding");
+      funding.forEach((note) => {
+        const entry = create("li");
+        entry.appendChild(create("strong", null, `${note.label}: `));
+        entry.appendChild(document.createTextNode(`${note.office || ""} `));
+        (Array.isArray(note.sources) ? note.sources : []).forEach((src, index) => {
+          if (index) entry.appendChild(document.createTextNode("; "));
+          appendLink(entry, src.url, `${TEXT.source} ${index + 1}`, `: ${src.url}${TEXT.newWindow}`);
+          if (src.stand) entry.appendChild(document.createTextNode(` (${TEXT.stand}: ${formatDate(src.stand)})`));
+        });
+        list.appendChild(entry);
+      });
+      section.appendChild(list);
+    }
+
+    const sources = (Array.isArray(path.sources) ? path.sources : []).filter((s) => s && s.url);
+    if (sources.length) {
+      section.appendChild(create("h4", null, TEXT.sources));
+      const list = create("ul", "path__sources");
+      sources.forEach((src) => {
+        const entry = create("li");
+        appendLink(entry, src.url, src.title || src.url);
+        if (src.stand) entry.appendChild(document.createTextNode(` (${TEXT.stand}: ${formatDate(src.stand)})`));
+        list.appendChild(entry);
+      });
+      section.appendChild(list);
+    }
+    if (path.disclaimer) section.appendChild(create("p", "path__disclaimer", path.disclaimer));
+    append(section);
+  }
+
   /**
    * Finds a structured payload ({type: ...}) in a bot message. Rasa delivers it as "custom"
    * (REST), as "attachment" (socket.io), or – for custom JSON of the form {"data": {...}} on
@@ -235,7 +372,7 @@
       attachment, attachment && attachment.payload, message,
     ];
     return candidates.find((c) => c && typeof c === "object" && typeof c.type === "string"
-      && (c.type === "recommendations" || c.type === "delete_conversation")) || null;
+      && PAYLOAD_TYPES.includes(c.type)) || null;
   }
 
   function handleBotMessage(message) {
@@ -248,6 +385,8 @@
     if (!payload) return; // unknown structured content is never shown raw
     if (payload.type === "recommendations" && Array.isArray(payload.items)) {
       renderRecommendations(payload.items);
+    } else if (payload.type === "learning_path" && Array.isArray(payload.steps)) {
+      renderLearningPath(payload);
     } else if (payload.type === "delete_conversation") {
       deleteConversation();
     }
