@@ -23,7 +23,14 @@ def kldb_codes(path: Path = KLDB_CSV) -> frozenset[str]:
         return frozenset(row[0].strip() for row in reader if row and row[0].strip().isdigit())
 
 
-def url_ok(url: str) -> bool:
-    """http(s) URL with a host name that contains a dot and no spaces."""
+def url_ok(url: object, schemes: tuple[str, ...] = ("http", "https")) -> bool:
+    """URL with one of ``schemes``, a host name that contains a dot and no spaces."""
+    if not isinstance(url, str):
+        return False
     parsed = urlparse(url)
-    return parsed.scheme in ("http", "https") and "." in parsed.netloc and " " not in url
+    return parsed.scheme in schemes and "." in parsed.netloc and " " not in url
+
+
+def https_url(url: object) -> bool:
+    """Sources of facts must be https URLs (same rule as :func:`url_ok` otherwise)."""
+    return url_ok(url, ("https",))

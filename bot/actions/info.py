@@ -1,30 +1,32 @@
 """Information actions: funding, recognition, language courses, shortage occupations, contacts.
 
-Answers are short German checklists built from curated facts (``data/facts.json``) and the
-``knowledge`` modules; each names who decides, the source and its "Stand". No verdicts, no
-invented contact data. Message texts are never logged.
+Answers are short German checklists built from the knowledge base (``knowledge.funding``: the
+funding rules and their engine; ``knowledge.facts``: topics and contacts; ``knowledge.shortage``);
+each names who decides, the source and its "Stand". No verdicts, no invented contact data.
+Message texts are never logged.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.actions import constants as c
 from bot.actions.utils import facts, formatting, occupations
+from bot.actions.utils import funding_profile as fp
 from bot.actions.utils.places import local_vhs
 from bot.actions.utils.profile import kldb_of, occupation_entities, profile_from_slots
-from knowledge import shortage
+from knowledge import funding, shortage
 
 logger = logging.getLogger(__name__)
 
 PFLEGE_GROUPS = ("813", "821")
 MAX_CHECKLISTS = 2
+UTTER_FUNDING_FOLLOWUP = "utter_funding_followup"
 
 
 def _entity_values(tracker: Tracker, entity: str) -> list[str]:
@@ -69,7 +71,21 @@ def vhs_line(municipality: str | None) -> str | None:
 
 
 class ActionFundingInfo(Action):
-    """Funding checklists (Bildungsgutschein, § 82, AFBG, Meisterbonus, Bildungsurlaub)."""
+    """Funding checklist from the rule engine in :mod:`knowledge.funding`.
+
+    - A question that names an instrument ("Was ist der Meisterbonus?") gets that instrument's
+      checklist, evaluated against what is known.
+    - Otherwise the checklist: likely and possible instruments, each with the conditions to
+      confirm, amounts, deciding office, sources and Stand, then the Bildungsurlaub statement,
+      the disclaimer and ``utter_funding_followup``. Unknown facts appear as "to confirm".
+      When deciding facts are missing, the rules run ``funding_form`` first (see
+      ``bot/actions/funding_form.py``) and this action after it.
+    - ``topic`` "alle" (button "Alle Programme anzeigen") also lists instruments that
+      "passen eher nicht"; a general question while ``funding_form`` is active gets no
+      answer, the form asks its question again.
+    The funding-form slots are normalised from the message (facts given in one message are
+    kept, so the form does not ask them later).
+    """
 
     def name(self) -> str:
         return "action_funding_info"
@@ -77,35 +93,56 @@ class ActionFundingInfo(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        data = facts.load_facts()
-        profile = profile_from_slots(tracker.current_slot_values())
-        text = tracker.latest_message.get("text") or ""
-        topic_values = _entity_values(tracker, c.ENTITY_TOPIC)
-        keys = facts.funding_topics_for(text, topic_values, profile.goal)
-        asked = any(
-            any(
-                k in " ".join([text, *topic_values]).casefold()
-                for k in data["funding"][key]["keywords"]
-            )
-            for key in keys
-        )
-        topics = [data["funding"][k] for k in keys]
-        if asked:
-            parts = [
-                facts.render_checklist(topic, self._extra(key, profile.target_kldb))
-                for key, topic in zip(keys[:MAX_CHECKLISTS], topics[:MAX_CHECKLISTS], strict=True)
-            ]
-            answer = "\n\n".join(parts)
+        latest = tracker.latest_message or {}
+        text = str(latest.get("text") or "")
+        slots = tracker.current_slot_values()
+        values = fp.form_values(slots, latest.get("entities") or [])
+        events: list[EventType] = [
+            SlotSet(slot, value) for slot, value in values.items() if value != slots.get(slot)
+        ]
+        target_kldb = profile_from_slots(slots).target_kldb
+        profile = fp.engine_facts(values, target_kldb)
+        topics = _entity_values(tracker, c.ENTITY_TOPIC)
+        show_all = any(fp.fold(t) == fp.TOPIC_ALL for t in topics)
+
+        asked = funding.find_instruments(" ".join([text, *topics]))
+        if asked and not show_all:
+            items = funding.evaluate(profile, only=[i.id for i in asked[:MAX_CHECKLISTS]])
+            for item in items:
+                extra = self._extra(item, target_kldb)
+                dispatcher.utter_message(text=facts.render_item(item, extra))
+            dispatcher.utter_message(text=facts.DISCLAIMER)
+            logger.info("funding info: asked=%s", [i.id for i in items])
+            return events
+        if (tracker.active_loop or {}).get("name") == fp.FUNDING_FORM:
+            return events  # the form asks its question again
+
+        everything = funding.evaluate(profile, include_unlikely=True)
+        if show_all:  # the likely and possible ones were shown before
+            funding_items = [i for i in everything if i.status == funding.UNLIKELY]
+            overview = facts.render_unlikely_overview(funding_items)
         else:
-            extra = [line for key in keys for line in self._extra(key, profile.target_kldb)]
-            answer = "\n".join([facts.render_overview(topics), *extra])
-        logger.info("funding info: topics=%s", keys)
-        dispatcher.utter_message(text=f"{answer}\n{facts.DISCLAIMER}")
-        return []
+            funding_items = [
+                i for i in everything if i.status in (funding.LIKELY, funding.POSSIBLE)
+            ]
+            unlikely = sum(i.status == funding.UNLIKELY for i in everything)
+            overview = facts.render_overview(funding_items, unlikely)
+        notes = [i for i in everything if i.status == funding.NOTE]
+        dispatcher.utter_message(text=overview)
+        for item in funding_items:
+            dispatcher.utter_message(text=facts.render_item(item, self._extra(item, target_kldb)))
+        for item in notes:
+            dispatcher.utter_message(text=facts.render_note_short(item))
+        dispatcher.utter_message(text=facts.DISCLAIMER)
+        if not show_all:
+            dispatcher.utter_message(response=UTTER_FUNDING_FOLLOWUP)
+        logger.info("funding info: checklist=%s", [(i.id, i.status) for i in funding_items])
+        return events
 
     @staticmethod
-    def _extra(key: str, target_kldb: str | None) -> list[str]:
-        if key != "bildungsgutschein" or not target_kldb:
+    def _extra(item: funding.ChecklistItem, target_kldb: str | None) -> list[str]:
+        """Shortage evidence for the target occupation where § 81 SGB III is concerned."""
+        if not item.id.startswith("bildungsgutschein") or not target_kldb:
             return []
         entries = [e for e in shortage.lookup(target_kldb) if e.status == "Engpass"]
         if not entries:
@@ -127,10 +164,10 @@ class ActionRecognitionInfo(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        topic = facts.load_facts()["recognition"]
+        topic = facts.load_topic("recognition")
         code = _occupation_code(tracker) or ""
-        extra = [topic["pflege_note"]] if code[:3] in PFLEGE_GROUPS else []
-        dispatcher.utter_message(text=f"{facts.render_checklist(topic, extra)}\n{facts.DISCLAIMER}")
+        extra = [topic.pflege_note] if topic.pflege_note and code[:3] in PFLEGE_GROUPS else []
+        dispatcher.utter_message(text=f"{facts.render_topic(topic, extra)}\n{facts.DISCLAIMER}")
         return []
 
 
@@ -143,9 +180,9 @@ class ActionLanguageCourses(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        topic = facts.load_facts()["language"]
+        topic = facts.load_topic("language")
         line = vhs_line(profile_from_slots(tracker.current_slot_values()).municipality)
-        dispatcher.utter_message(text=facts.render_checklist(topic, [line] if line else []))
+        dispatcher.utter_message(text=facts.render_topic(topic, [line] if line else []))
         return []
 
 
@@ -190,11 +227,10 @@ class ActionRequestHuman(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        contacts: list[dict[str, Any]] = facts.load_facts()["contacts"]
         lines = ["Gern – hier bekommen Sie persönliche, kostenlose Beratung:"]
-        for contact in contacts:
-            url = f" – {contact['url']}" if contact.get("url") else ""
-            lines.append(f"• {contact['name']}: {contact['what']}{url}")
+        for contact in facts.load_contacts():
+            url = f" – {contact.url}" if contact.url else ""
+            lines.append(f"• {contact.name}: {contact.what}{url}")
         line = vhs_line(profile_from_slots(tracker.current_slot_values()).municipality)
         if line:
             lines.append(f"• {line}")

@@ -1,8 +1,14 @@
-"""Info actions: funding checklists with source/Stand/office, shortage, recognition, contacts."""
+"""Info actions with the real knowledge base and rule engine (no mocks).
+
+Funding: checklists with status, conditions to confirm, amounts, deciding office, source URL and
+Stand; the form is started only when deciding facts are missing. Also shortage, recognition,
+language courses and contacts.
+"""
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 
@@ -14,10 +20,13 @@ from bot.actions.info import (
     ActionShortageOccupations,
 )
 from bot.actions.utils import facts
+from knowledge import facts as kfacts
+from knowledge import funding
 
 PROMISES = re.compile(
     r"(haben|steht)\s+(Ihnen\s+)?(einen\s+)?Anspruch auf (bezahlten\s+)?Bildungsurlaub", re.I
 )
+SOURCE_AND_STAND = re.compile(r"Quellen?: https://\S+.*\(Stand: November 2026\)")
 
 
 async def answer(action, tracker, dispatcher, domain) -> str:
@@ -26,74 +35,271 @@ async def answer(action, tracker, dispatcher, domain) -> str:
     return dispatcher.messages[0]["text"]
 
 
-async def test_bildungsgutschein_checklist_names_source_stand_office(
+async def run_funding(tracker, dispatcher, domain) -> tuple[list[str], list[str], list[dict]]:
+    """(texts, response names, events) of one ActionFundingInfo run."""
+    events = await ActionFundingInfo().run(dispatcher, tracker, domain)
+    texts = [m["text"] for m in dispatcher.messages if m.get("text")]
+    responses = [m["response"] for m in dispatcher.messages if m.get("response")]
+    return texts, responses, events
+
+
+def slot_events(events: list[dict]) -> dict[str, Any]:
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+def funding_state(text: str, entities: list[dict] | None = None, **slots: Any) -> dict:
+    return {
+        "intent": "ask_funding",
+        "slots": slots,
+        "latest_message": {
+            "text": text,
+            "entities": entities or [],
+            "intent": {"name": "ask_funding", "confidence": 1.0},
+        },
+    }
+
+
+# --- questions about one instrument -----------------------------------------------------
+
+
+async def test_meisterbonus_question_gets_its_checklist_without_the_form(
     tracker_from, dispatcher, domain
 ):
-    tracker = tracker_from(
-        {
-            "intent": "ask_funding",
-            "latest_message": {"text": "Bekomme ich einen Bildungsgutschein?"},
-        }
+    texts, responses, events = await run_funding(
+        tracker_from(funding_state("Was ist der Meisterbonus?")), dispatcher, domain
     )
-    text = await answer(ActionFundingInfo(), tracker, dispatcher, domain)
+    assert len(texts) == 2 and texts[1] == facts.DISCLAIMER
+    text = texts[0]
+    assert text.startswith("Meisterbonus der Bayerischen Staatsregierung: möglich – bitte prüfen")
+    assert "3.000 €" in text and "Hauptwohnsitz oder Arbeitsort in Bayern" in text
+    assert "Wer entscheidet: Die Kammer bzw. zuständige Stelle" in text
+    assert SOURCE_AND_STAND.search(text)
+    assert responses == []
+    assert slot_events(events) == {}
+
+
+async def test_bildungsgutschein_question_names_law_office_discretion_source_and_stand(
+    tracker_from, dispatcher, domain
+):
+    texts, _, _ = await run_funding(
+        tracker_from(funding_state("Bekomme ich einen Bildungsgutschein?")), dispatcher, domain
+    )
+    text = texts[0]
     assert "§§ 81 ff. SGB III" in text
     assert "Wer entscheidet: Agentur für Arbeit München" in text
     assert "Kann-Leistung" in text
-    assert re.search(r"Quellen?: https://\S+", text)
-    assert "Stand: November 2026" in text
-    assert "☐" in text and "keine Zusage" in text  # checklist, not a verdict
-    assert "Bildungsurlaub" not in text
+    assert "☐ Bildungsträger und Kurs sind nach AZAV zugelassen." in text
+    assert SOURCE_AND_STAND.search(text)
+    assert "keine Zusage" in texts[-1]
+    assert "Bildungsurlaub" not in " ".join(texts)
 
 
-async def test_funding_overview_by_goal_has_office_and_source_per_topic(
-    tracker_from, dispatcher, domain
-):
-    tracker = tracker_from(
-        {
-            "intent": "ask_funding",
-            "slots": {"goal": "aufstieg"},
-            "latest_message": {"text": "Welche Förderung gibt es für mich?"},
-        }
+async def test_specific_question_uses_what_is_known(tracker_from, dispatcher, domain):
+    state = funding_state(
+        "Wer bekommt Weiterbildungsgeld?",
+        employment_status="beschaeftigt",
+        vocational_qualification="ja",
+        course_type="aufstiegsfortbildung",
     )
-    text = await answer(ActionFundingInfo(), tracker, dispatcher, domain)
-    assert "Aufstiegs-BAföG" in text and "Meisterbonus" in text
-    assert text.count("Wer entscheidet:") == 2
-    assert text.count("(Stand: November 2026)") == 2
-    assert "Bildungsurlaub" not in text
+    texts, _, _ = await run_funding(tracker_from(state), dispatcher, domain)
+    text = texts[0]
+    assert text.startswith("Weiterbildungsgeld (§ 87a SGB III, seit 1.7.2023): passt eher nicht")
+    assert (
+        "Spricht nach Ihren Angaben dagegen:\n✗ Die Weiterbildung führt zu einem Abschluss" in text
+    )
 
 
 async def test_bildungsurlaub_question_is_answered_honestly(tracker_from, dispatcher, domain):
-    tracker = tracker_from(
-        {
-            "intent": "ask_funding",
-            "latest_message": {"text": "Habe ich Anspruch auf Bildungsurlaub?"},
-        }
+    texts, _, _ = await run_funding(
+        tracker_from(funding_state("Habe ich Anspruch auf Bildungsurlaub?")), dispatcher, domain
     )
-    text = await answer(ActionFundingInfo(), tracker, dispatcher, domain)
+    text = texts[0]
     assert "Bayern hat kein Gesetz über Bildungsurlaub" in text
     assert "keine bezahlte Freistellung zusagen" in text
     assert "Arbeitsort" in text
     assert not PROMISES.search(text)
-    assert "Quelle: https://" in text and "Stand:" in text
+    assert SOURCE_AND_STAND.search(text)
 
 
 async def test_bildungsgutschein_mentions_shortage_of_target(tracker_from, dispatcher, domain):
-    tracker = tracker_from(
-        {
-            "intent": "ask_funding",
-            "slots": {"target_kldb": "82102"},
-            "latest_message": {"text": "Zahlt die Arbeitsagentur das?"},
-        }
+    state = funding_state("Zahlt das ein Bildungsgutschein?", target_kldb="82102")
+    texts, _, _ = await run_funding(tracker_from(state), dispatcher, domain)
+    assert "Engpass-Berufsgruppe (Altenpflege" in texts[0]
+
+
+# --- general questions: form or checklist ------------------------------------------------
+
+
+ONE_MESSAGE_ENTITIES = [
+    {"entity": "age", "value": "50", "start": 7, "end": 9},
+    {"entity": "employment_status", "value": "arbeitslos", "start": 11, "end": 21},
+    {"entity": "qualification", "value": "kein Abschluss", "start": 23, "end": 43},
+    {"entity": "goal", "value": "umschulung", "start": 63, "end": 73},
+]
+
+
+async def test_one_message_with_all_deciding_facts_gets_the_checklist_at_once(
+    tracker_from, dispatcher, domain
+):
+    state = funding_state(
+        "Ich bin 50, arbeitslos, ohne Berufsabschluss – wer zahlt eine Umschulung?",
+        ONE_MESSAGE_ENTITIES,
     )
-    text = await answer(ActionFundingInfo(), tracker, dispatcher, domain)
-    assert "Engpass-Berufsgruppe (Altenpflege" in text
+    texts, responses, events = await run_funding(tracker_from(state), dispatcher, domain)
+    overview = texts[0]
+    assert overview.startswith("Ihre Förder-Checkliste")
+    assert (
+        "• Bildungsgutschein – Förderung der beruflichen Weiterbildung (§§ 81 ff. SGB III): "
+        "wahrscheinlich passend" in overview
+    )
+    assert "Rechtsanspruch auf Förderung eines Berufsabschlusses (§ 81 Abs. 2 SGB III)" in overview
+    assert "Weiterbildungsgeld" in overview and "Weiterbildungsprämie" in overview
+    assert "§ 82" not in overview and "Aufstiegs-BAföG" not in overview
+    assert re.search(r"\d+ weitere Programme passen nach Ihren Angaben eher nicht", overview)
+    items = texts[1:-2]
+    assert len(items) == 4
+    for item in items:
+        assert "Wer entscheidet:" in item and SOURCE_AND_STAND.search(item)
+        assert "Leistungen und Beträge:" in item
+    claim = next(t for t in items if "§ 81 Abs. 2" in t.splitlines()[0])
+    assert "Rechtsanspruch, wenn alle Voraussetzungen erfüllt sind" in claim
+    assert "☐ In der Regel waren Sie vorher mindestens 3 Jahre berufstätig" in claim
+    assert "150 € im Monat" in " ".join(items)
+    note = texts[-2]
+    assert note.startswith("Bildungsurlaub / Bildungszeit: Bayern hat kein Gesetz")
+    assert texts[-1] == facts.DISCLAIMER
+    assert responses == ["utter_funding_followup"]
+    assert slot_events(events) == {
+        "employment_status": "arbeitslos",
+        "vocational_qualification": "nein",
+        "course_type": "umschulung",
+        "age_group": "ab_45",
+    }
+    assert not PROMISES.search(" ".join(texts))
 
 
-def test_every_facts_topic_is_complete():
-    data = facts.load_facts()
-    for topic in [*data["funding"].values(), data["recognition"], data["language"]]:
-        assert topic["office"] and topic["stand"]
-        assert all(url.startswith("https://") for url in topic["sources"])
+async def test_checklist_after_the_form_applies_the_82_company_size_and_age_rules(
+    tracker_from, dispatcher, domain
+):
+    state = funding_state(
+        "",
+        employment_status="beschaeftigt",
+        vocational_qualification="ja",
+        course_type="weiterbildung",
+        qualification_since="ab_2_jahre",
+        company_size="mittel",
+        age_group="ab_45",
+    )
+    state["intent"] = "inform"
+    texts, responses, events = await run_funding(tracker_from(state), dispatcher, domain)
+    section_82 = next(t for t in texts if t.startswith("Weiterbildung für Beschäftigte (§ 82"))
+    assert section_82.splitlines()[0].endswith("wahrscheinlich passend")
+    assert "45 Jahre oder älter (oder schwerbehindert): kein Arbeitgeberanteil" in section_82
+    assert "trägt 50 % der Lehrgangskosten" not in section_82
+    assert "75 %" in section_82  # only in the wage-subsidy line
+    assert "Betrieb mit 500 oder mehr" not in section_82
+    assert "Betrag bitte vor dem Antrag prüfen" in section_82
+    assert "Wer entscheidet: Agentur für Arbeit München (Arbeitgeber-Service)" in section_82
+    assert slot_events(events) == {}
+    assert responses == ["utter_funding_followup"]
+
+
+async def test_checklist_for_a_younger_employee_shows_the_50_percent_share(
+    tracker_from, dispatcher, domain
+):
+    state = funding_state(
+        "",
+        employment_status="beschaeftigt",
+        vocational_qualification="ja",
+        course_type="weiterbildung",
+        qualification_since="ab_2_jahre",
+        company_size="mittel",
+        age_group="25_bis_44",
+    )
+    texts, _, _ = await run_funding(tracker_from(state), dispatcher, domain)
+    section_82 = next(t for t in texts if t.startswith("Weiterbildung für Beschäftigte (§ 82"))
+    assert "Ihr Arbeitgeber trägt 50 % der Lehrgangskosten" in section_82
+    # severe disability is unknown: the exemption stays visible as a possibility
+    assert "(oder schwerbehindert): kein Arbeitgeberanteil" in section_82
+
+
+async def test_skipped_questions_stay_to_confirm(tracker_from, dispatcher, domain):
+    state = funding_state(
+        "",
+        employment_status="unbekannt",
+        vocational_qualification="unbekannt",
+        course_type="unbekannt",
+    )
+    texts, _, events = await run_funding(tracker_from(state), dispatcher, domain)
+    assert "passt eher nicht" not in texts[0]  # unknown facts never exclude
+    assert "Bildungsgutschein" in texts[0] and "Aufstiegs-BAföG" in texts[0]
+    assert all(": möglich – bitte prüfen" in t.splitlines()[0] for t in texts[1:-2])
+    assert slot_events(events) == {}
+
+
+async def test_funding_question_inside_the_profile_form_is_answered_without_the_form(
+    tracker_from, dispatcher, domain
+):
+    state = funding_state("Wer bezahlt mir das eigentlich?")
+    state["active_loop"] = "profile_form"
+    texts, responses, events = await run_funding(tracker_from(state), dispatcher, domain)
+    assert texts[0].startswith("Ihre Förder-Checkliste")
+    assert responses == ["utter_funding_followup"]
+    assert slot_events(events) == {}
+
+
+async def test_general_question_inside_the_funding_form_lets_the_form_ask_again(
+    tracker_from, dispatcher, domain
+):
+    state = funding_state("Wer zahlt das?", employment_status="arbeitslos")
+    state["active_loop"] = "funding_form"
+    texts, responses, events = await run_funding(tracker_from(state), dispatcher, domain)
+    assert texts == [] and responses == [] and slot_events(events) == {}
+
+
+async def test_all_programmes_on_request_show_the_unlikely_ones(tracker_from, dispatcher, domain):
+    state = funding_state(
+        "/ask_funding",
+        [{"entity": "topic", "value": "alle"}],
+        employment_status="arbeitslos",
+        vocational_qualification="nein",
+        course_type="umschulung",
+        age_group="ab_45",
+    )
+    texts, responses, _ = await run_funding(tracker_from(state), dispatcher, domain)
+    assert texts[0].startswith("Diese Programme passen nach Ihren bisherigen Angaben eher nicht")
+    assert "• Aufstiegs-BAföG (AFBG)" in texts[0]
+    assert "Bildungsgutschein" not in texts[0]  # shown before, not repeated
+    afbg = next(t for t in texts if t.startswith("Aufstiegs-BAföG"))
+    assert afbg.splitlines()[0] == "Aufstiegs-BAföG (AFBG): passt eher nicht"
+    assert "✗ Sie haben eine anerkannte Berufsausbildung" in afbg
+    assert "Wer entscheidet:" in afbg and SOURCE_AND_STAND.search(afbg)
+    assert texts[-2].startswith("Bildungsurlaub / Bildungszeit: Bayern hat kein Gesetz")
+    assert responses == []  # no "show all" button again
+
+
+async def test_every_instrument_message_names_office_source_and_stand(
+    tracker_from, dispatcher, domain
+):
+    for instrument in funding.load_instruments():
+        dispatcher.messages.clear()
+        texts, _, _ = await run_funding(
+            tracker_from(funding_state(f"Was ist {instrument.keywords[0]}?")), dispatcher, domain
+        )
+        first = texts[0]
+        assert first.startswith(instrument.title), instrument.id
+        assert "Wer entscheidet:" in first and SOURCE_AND_STAND.search(first), instrument.id
+
+
+# --- other info actions ------------------------------------------------------------------
+
+
+def test_every_topic_and_contact_is_complete():
+    for key in kfacts.TOPICS:
+        topic = facts.load_topic(key)
+        assert topic.office and topic.stand_label == "November 2026"
+        assert all(url.startswith("https://") for url in topic.sources)
+    assert all(c.name and c.what for c in facts.load_contacts())
 
 
 async def test_shortage_for_target_names_level_and_year(tracker_from, dispatcher, domain):
@@ -136,13 +342,20 @@ async def test_recognition_for_pflege_names_lfp(tracker_from, dispatcher, domain
         "Für Ihren Pflegeberuf ist in Bayern das Bayerische Landesamt für Pflege (LfP) zuständig."
         in text
     )
-    assert "MigraNet" in text and "Wer entscheidet:" in text and "Stand:" in text
+    assert "MigraNet" in text and "Wer entscheidet:" in text and "Stand: November 2026" in text
+    # the subsidy comes from the funding instrument (one place for amounts)
+    assert "Anerkennungszuschuss des Bundes (BMBF): Bis 600 €" in text
+    assert (
+        "https://ihk-muenchen.de/de/berufsbildung-berufszugang/anerkennung/anerkennungszuschuss"
+        in text
+    )
 
 
-async def test_language_courses_mention_bamf_and_local_vhs(tracker_from, dispatcher, domain):
+async def test_language_courses_mention_bamf_costs_and_local_vhs(tracker_from, dispatcher, domain):
     tracker = tracker_from({"intent": "ask_language_course", "slots": {"municipality": "Ismaning"}})
     text = await answer(ActionLanguageCourses(), tracker, dispatcher, domain)
     assert "BAMF" in text and "B1" in text
+    assert "2,29 € pro Unterrichtseinheit" in text and "Grundsätzlich kostenlos." in text
     assert "Volkshochschule für Ismaning: VHS Nord." in text
 
 

@@ -1,91 +1,125 @@
-"""Loader and renderers for the curated facts in ``bot/actions/data/facts.json``.
+"""Renderers for the curated facts in ``knowledge/`` (funding checklists, topics, contacts).
 
-Every answer is a checklist (not a verdict) that names who decides, the source URL(s) and the
-"Stand" date. The JSON is validated on first load; a missing field raises ``ValueError``.
+The data lives only in the knowledge base: funding instruments in
+``knowledge/data/funding/instruments.json`` (:mod:`knowledge.funding`), information topics and
+contacts in ``knowledge/data/facts/`` (:mod:`knowledge.facts`). Every answer is a checklist, not
+a verdict, and names who decides, the source URL(s) and the "Stand" date. Pure functions.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Mapping, Sequence
-from functools import lru_cache
-from pathlib import Path
-from typing import Any
+from collections.abc import Iterable, Sequence
 
-FACTS_FILE = Path(__file__).resolve().parent.parent / "data" / "facts.json"
-REQUIRED_TOPIC_KEYS = ("title", "checklist", "office", "sources", "stand")
+from knowledge import facts as kfacts
+from knowledge import funding
+
 DISCLAIMER = (
     "Das ist eine Orientierung, keine Zusage – die Entscheidung trifft die genannte Stelle."
 )
+DECISION_DISCRETIONARY = "Ermessens- oder Auswahlentscheidung – keine Zusage."
+DECISION_ENTITLEMENT = (
+    "Rechtsanspruch, wenn alle Voraussetzungen erfüllt sind – die Stelle prüft sie."
+)
 
 
-def _check_topic(where: str, topic: Mapping[str, Any]) -> None:
-    missing = [k for k in REQUIRED_TOPIC_KEYS if not topic.get(k)]
-    if missing:
-        raise ValueError(f"facts.json {where}: fehlende Felder {', '.join(missing)}")
-    if not all(str(u).startswith("https://") for u in topic["sources"]):
-        raise ValueError(f"facts.json {where}: Quellen müssen https-URLs sein")
+def load_topic(key: str) -> kfacts.Topic:
+    """An information topic (``recognition`` or ``language``) from the knowledge base."""
+    return kfacts.load_topic(key)
 
 
-@lru_cache(maxsize=1)
-def load_facts(path: Path = FACTS_FILE) -> dict[str, Any]:
-    """Read and validate the facts file (cached)."""
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
-    for key, topic in data["funding"].items():
-        _check_topic(f"funding.{key}", topic)
-    for key in ("recognition", "language"):
-        _check_topic(key, data[key])
-    for goal, keys in data["funding_by_goal"].items():
-        unknown = [k for k in keys if k not in data["funding"]]
-        if unknown:
-            raise ValueError(f"facts.json funding_by_goal.{goal}: unbekannt {unknown}")
-    return data
+def load_contacts() -> tuple[kfacts.Contact, ...]:
+    """Counselling contacts from the knowledge base."""
+    return kfacts.load_contacts()
 
 
-def funding_topics_for(text: str, topics: Iterable[str], goal: str | None) -> list[str]:
-    """Funding topics a question is about: entity/keyword matches, else those fitting the goal."""
-    funding = load_facts()["funding"]
-    haystack = " ".join([text or "", *topics]).casefold()
-    matched = [
-        key
-        for key, topic in funding.items()
-        if any(k in haystack for k in topic.get("keywords", []))
-    ]
-    # "Meisterbonus" contains "meister": keep the more specific topic alone
-    if "meisterbonus" in matched and "meisterbonus" in haystack and "bafög" not in haystack:
-        matched = [k for k in matched if k != "aufstiegs_bafoeg"]
-    if matched:
-        return matched
-    by_goal = load_facts()["funding_by_goal"]
-    return list(by_goal.get(goal or "", by_goal[""]))
+def _unique(urls: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(urls))
 
 
-def source_line(topic: Mapping[str, Any]) -> str:
-    """ "Quelle: <url> (Stand: ...)" for a topic."""
-    sources = " ; ".join(topic["sources"])
-    label = "Quelle" if len(topic["sources"]) == 1 else "Quellen"
-    return f"{label}: {sources} (Stand: {topic['stand']})"
+def source_line(sources: Sequence[str], stand: str) -> str:
+    """ "Quelle: <url> (Stand: November 2026)" (several URLs joined by " ; ")."""
+    urls = _unique(sources)
+    label = "Quelle" if len(urls) == 1 else "Quellen"
+    return f"{label}: {' ; '.join(urls)} (Stand: {funding.format_stand(stand)})"
 
 
-def render_checklist(topic: Mapping[str, Any], extra: Sequence[str] = ()) -> str:
-    """Full checklist answer for one topic."""
-    lines = [topic["title"]]
-    if topic.get("summary"):
-        lines.append(str(topic["summary"]))
-    lines.append("Checkliste:")
-    lines += [f"☐ {item}" for item in topic["checklist"]]
+def decision_line(instrument: funding.Instrument) -> str:
+    """How the office decides: the data's wording, else by ``discretionary``."""
+    if instrument.decision:
+        return instrument.decision
+    return DECISION_DISCRETIONARY if instrument.discretionary else DECISION_ENTITLEMENT
+
+
+def render_item(item: funding.ChecklistItem, extra: Sequence[str] = ()) -> str:
+    """One instrument as a checklist: status, conditions, amounts, office, source and Stand."""
+    instrument = item.instrument
+    if item.status == funding.NOTE:
+        lines = [instrument.title, instrument.summary]
+    else:
+        lines = [f"{instrument.title}: {item.status}", instrument.summary]
+    if item.conditions_met:
+        lines.append("Nach Ihren Angaben erfüllt:")
+        lines += [f"✓ {text}" for text in item.conditions_met]
+    if item.conditions_failed:
+        lines.append("Spricht nach Ihren Angaben dagegen:")
+        lines += [f"✗ {text}" for text in item.conditions_failed]
+    if item.conditions_to_confirm:
+        lines.append("Noch zu prüfen:")
+        lines += [f"☐ {text}" for text in item.conditions_to_confirm]
+    if item.amounts:
+        lines.append("Leistungen und Beträge:")
+        lines += [f"• {text}" for text in item.amounts]
+    lines += [f"Hinweis: {text}" for text in item.notes]
     lines += list(extra)
-    lines.append(f"Wer entscheidet: {topic['office']}")
-    lines.append(source_line(topic))
+    lines.append(f"Wer entscheidet: {item.office}")
+    lines.append(decision_line(instrument))
+    lines.append(source_line(item.sources, item.stand))
     return "\n".join(lines)
 
 
-def render_overview(topics: Sequence[Mapping[str, Any]]) -> str:
-    """Short overview of several topics, each with deciding office, source and Stand."""
-    lines = ["Diese Förderungen kommen für Sie in Frage – bitte prüfen Sie die Voraussetzungen:"]
-    for topic in topics:
-        lines.append(f"• {topic['title']}: {topic['summary']}")
-        lines.append(f"  Wer entscheidet: {topic['office']}")
-        lines.append(f"  {source_line(topic)}")
-    lines.append("Fragen Sie nach einem Programm, dann zeige ich Ihnen die Checkliste.")
+def render_note_short(item: funding.ChecklistItem) -> str:
+    """A statement entry (Bildungsurlaub) in one short paragraph with source and Stand."""
+    return f"{item.title}: {item.instrument.summary}\n{source_line(item.sources, item.stand)}"
+
+
+def render_overview(items: Sequence[funding.ChecklistItem], unlikely: int) -> str:
+    """First message of a checklist: which instruments, with their status."""
+    lines = ["Ihre Förder-Checkliste nach Ihren bisherigen Angaben (keine Zusage):"]
+    lines += [f"• {item.title}: {item.status}" for item in items]
+    if unlikely:
+        word = "Programm passt" if unlikely == 1 else "Programme passen"
+        lines.append(f"{unlikely} weitere {word} nach Ihren Angaben eher nicht.")
+    return "\n".join(lines)
+
+
+def render_unlikely_overview(items: Sequence[funding.ChecklistItem]) -> str:
+    """First message when all programmes are requested: those that rather do not fit."""
+    if not items:
+        return "Nach Ihren Angaben ist kein Programm ausgeschlossen."
+    lines = [
+        "Diese Programme passen nach Ihren bisherigen Angaben eher nicht (keine Entscheidung):"
+    ]
+    lines += [f"• {item.title}" for item in items]
+    return "\n".join(lines)
+
+
+def render_funding_line(instrument: funding.Instrument) -> str:
+    """A funding instrument inside a topic answer: amounts and the office checks."""
+    amounts = " ".join(detail.display for detail in instrument.amounts)
+    checks = " ".join(c.text for c in instrument.conditions if c.checked_by_office)
+    line = f"{instrument.title}: {amounts}"
+    return f"{line} Voraussetzungen: {checks}" if checks else line
+
+
+def render_topic(topic: kfacts.Topic, extra: Sequence[str] = ()) -> str:
+    """Full checklist answer for a topic, its funding lines and the combined sources."""
+    instruments = [funding.load_catalogue().get(i) for i in topic.funding_instruments]
+    lines = [topic.title, "Checkliste:"]
+    lines += [f"☐ {item}" for item in topic.checklist]
+    lines += [f"☐ {render_funding_line(i)}" for i in instruments]
+    lines += list(extra)
+    lines.append(f"Wer entscheidet: {topic.office}")
+    sources = [*topic.sources, *(url for i in instruments for url in i.sources)]
+    oldest_stand = min([topic.stand, *(i.stand for i in instruments)])
+    lines.append(source_line(sources, oldest_stand))
     return "\n".join(lines)
