@@ -76,7 +76,7 @@ validate: .venv-bot/.installed build/spacy-de/.built ## check the knowledge base
 	$(BOT)/rasa data validate --config config.yml --domain bot/domain --data bot/data --fail-on-warnings --max-history 5
 
 test-unit: venvs build/spacy-de/.built build/index/.built ## unit tests in both environments
-	$(APP)/python -m pytest -q -m "not integration" tests/knowledge tests/search tests/web
+	$(APP)/python -m pytest -q -m "not integration" tests/knowledge tests/search tests/web tests/eval
 	$(BOT)/python -m pytest -q -m "not integration" tests/knowledge tests/nlu tests/bot
 
 test-stories: $(MODEL) ## conversation tests (Rasa test stories), failing on prediction errors
@@ -93,7 +93,10 @@ test: setup chromium validate test-unit test-stories test-integration ## set up 
 bench: setup ## measure start-up, per-turn latency, search latency and memory (writes docs/benchmarks.md figures)
 	$(APP)/python scripts/bench.py
 
+eval: build/e5-small/.built ## search quality: nDCG@10, MRR, recall@10 of BM25 / dense / hybrid / hybrid+ranking on eval/queries_test.jsonl
+	$(APP)/python -m eval.run
+
 clean: ## remove generated artefacts (keeps the virtualenvs)
 	rm -rf build models results rasa.db
 
-.PHONY: help venvs setup run chromium validate test-unit test-stories test-integration test bench clean
+.PHONY: help venvs setup run chromium validate test-unit test-stories test-integration test bench eval clean

@@ -3,7 +3,8 @@
 The index directory ``out`` (default ``build/index``) is a symlink to a versioned directory
 ``<out>.versions/<timestamp>``. A build writes a complete new version and then swaps the
 symlink atomically (``os.replace``), so a running service never sees a half-written index.
-A rebuild happens only if the catalogue hash or the model fingerprint changed (or ``force``).
+A rebuild happens only if the catalogue hash or the model fingerprint changed, the BM25
+artefact (``bm25/``, :mod:`search.bm25`) is missing or stale, or ``force`` is set.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from knowledge.schema import COURSE_TYPES, Offer
-from search import facts
+from search import bm25, facts
 from search.encoder import Encoder
 from search.store import IndexLoadError, IndexMeta, build_store, read_meta, save
 
@@ -100,6 +101,8 @@ def build_index(offers: Sequence[Offer], encoder: Encoder, out: Path,
     fingerprint = encoder.fingerprint
     current = _current_meta(out)
     reason = "erzwungen" if force else rebuild_reason(current, cat_hash, fingerprint, encoder.name)
+    if reason is None and not bm25.is_current(out):
+        reason = "BM25-Index fehlt oder veraltet"
     if reason is None and current is not None:
         return BuildResult(False, "Index aktuell", out, current, time.perf_counter() - start)
     ordered = sorted(offers, key=lambda o: o.id)
@@ -112,6 +115,7 @@ def build_index(offers: Sequence[Offer], encoder: Encoder, out: Path,
     )
     store = build_store(list(ordered), vectors, meta)
     version_dir = out.with_name(out.name + ".versions") / now.strftime("%Y%m%dT%H%M%S%f")
+    bm25.build_for_offers(ordered, passage_text).save(version_dir)  # keyword index, same dir
     save(store, version_dir)
     publish(version_dir, out)
     return BuildResult(True, reason or "", out, meta, time.perf_counter() - start)

@@ -1,8 +1,15 @@
-"""Search use case: query embedding -> FAISS candidates -> ranking -> result items.
+"""Search use case: query -> dense (FAISS) + BM25 scores -> hybrid relevance -> profile and
+regional-need ranking -> diverse result items with reasons.
 
-:class:`IndexHolder` keeps the loaded index and swaps in a newer build without restart: at
-most every ``check_seconds`` it stats the index directory (symlink target + meta mtime) and
-reloads when they changed. A failed reload keeps the old index and records the error.
+:class:`IndexHolder` keeps the loaded index (FAISS store + BM25 artefact of the same version
+directory) and swaps in a newer build without restart: at most every ``check_seconds`` it
+stats the index directory (symlink target + meta mtime) and reloads when they changed. A
+failed reload keeps the old index and records the error.
+
+Modes (``SearchParams.mode``; the API always uses ``"full"``, the shipped configuration):
+``"bm25"`` / ``"dense"`` / ``"hybrid"`` rank by retrieval relevance alone (no profile terms,
+no diversity) and exist for the evaluation (``python -m eval.run``); ``"full"`` is hybrid
+relevance plus profile and regional-need components and diversity (:mod:`search.ranking`).
 """
 
 from __future__ import annotations
@@ -17,7 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from search import facts, ranking
+from search import facts, hybrid, ranking
+from search.bm25 import BM25Index, BM25LoadError, build_for_offers
 from search.encoder import Encoder
 from search.store import META_FILE, IndexLoadError, IndexStore, load
 
@@ -26,6 +34,8 @@ log = logging.getLogger(__name__)
 #: Candidates fetched from FAISS before filtering; small catalogues are scanned completely.
 FULL_SCAN_UP_TO = 20_000
 CANDIDATES_PER_RESULT = 200
+MODES = ("bm25", "dense", "hybrid", "full")
+DEFAULT_MODE = "full"
 
 
 class IndexUnavailableError(RuntimeError):
@@ -40,15 +50,42 @@ def _signature(directory: Path) -> tuple[str, int] | None:
         return None
 
 
+@dataclass(frozen=True)
+class LoadedIndex:
+    """FAISS store and BM25 index loaded from the same version directory."""
+
+    store: IndexStore
+    bm25: BM25Index
+
+
+def load_bm25(directory: Path, store: IndexStore) -> BM25Index:
+    """The BM25 artefact of ``directory``; rebuilt in memory from the indexed offers if it is
+    missing or does not match (an index built before BM25 existed), with a warning."""
+    try:
+        return BM25Index.load(directory, store.meta.ids)
+    except BM25LoadError as exc:
+        from search.build import passage_text
+
+        log.warning("%s – BM25-Index wird aus den indexierten Angeboten neu aufgebaut", exc)
+        return build_for_offers([store.offers[i] for i in store.meta.ids], passage_text)
+
+
+def load_index(directory: Path | str, expected_model: str | None = None) -> LoadedIndex:
+    """Load FAISS store and BM25 index from one (resolved) version directory."""
+    real = Path(os.path.realpath(directory))
+    store = load(real, expected_model)
+    return LoadedIndex(store, load_bm25(real, store))
+
+
 class IndexHolder:
-    """Thread-safe holder of the current :class:`IndexStore` with cheap change detection."""
+    """Thread-safe holder of the current :class:`LoadedIndex` with cheap change detection."""
 
     def __init__(self, directory: Path, expected_model: Callable[[], str | None],
                  check_seconds: float = 2.0) -> None:
         self.directory = Path(directory)
         self.expected_model = expected_model
         self.check_seconds = check_seconds
-        self._store: IndexStore | None = None
+        self._loaded: LoadedIndex | None = None
         self._sig: tuple[str, int] | None = None
         self._checked = 0.0
         self._lock = threading.Lock()
@@ -59,14 +96,15 @@ class IndexHolder:
         with self._lock:
             sig = _signature(self.directory)
             try:
-                store = load(self.directory, self.expected_model())
+                loaded = load_index(sig[0] if sig else self.directory, self.expected_model())
             except (IndexLoadError, OSError) as exc:
                 self.last_error = str(exc)
                 log.error("Suchindex nicht geladen: %s", exc)
                 self._sig = sig  # do not retry the same broken build on every request
                 return False
-            self._store, self._sig, self.last_error = store, sig, None
-            log.info("Suchindex geladen: %d Angebote (%s)", store.size, store.meta.built_at)
+            self._loaded, self._sig, self.last_error = loaded, sig, None
+            log.info("Suchindex geladen: %d Angebote (%s)", loaded.store.size,
+                     loaded.store.meta.built_at)
             return True
 
     def maybe_reload(self) -> None:
@@ -78,11 +116,16 @@ class IndexHolder:
         if sig is not None and sig != self._sig:
             self.reload()
 
-    def get(self) -> IndexStore:
+    def snapshot(self) -> LoadedIndex:
+        """The current store and BM25 index as one consistent pair."""
         self.maybe_reload()
-        if self._store is None:
+        loaded = self._loaded
+        if loaded is None:
             raise IndexUnavailableError(self.last_error or "Suchindex nicht geladen")
-        return self._store
+        return loaded
+
+    def get(self) -> IndexStore:
+        return self.snapshot().store
 
 
 @dataclass(frozen=True)
@@ -92,9 +135,11 @@ class SearchParams:
     profile: ranking.Profile
     limit: int
     reach_km: float
+    mode: str = DEFAULT_MODE
 
 
-def item_payload(r: ranking.Ranked, profile: ranking.Profile, today: dt.date) -> dict[str, Any]:
+def item_payload(r: ranking.Ranked, profile: ranking.Profile, today: dt.date,
+                 matched_words: list[str] | None = None) -> dict[str, Any]:
     """Recommendation payload fields + score, distance, description, course type, funding.
 
     ``profile.municipality`` must be the place distances were measured from.
@@ -112,8 +157,8 @@ def item_payload(r: ranking.Ranked, profile: ranking.Profile, today: dt.date) ->
         "shortage_occupation": ranking.shortage_entry(o, facts.shortage_entries) is not None,
         "url": o.url,
         "next_start": start.isoformat() if start else None,
-        "reasons": ranking.reasons(o, profile, r.distance_km, today,
-                                   facts.kldb_title, facts.shortage_entries),
+        "reasons": ranking.reasons(r, profile, today, facts.kldb_title, facts.shortage_entries,
+                                   matched_words or ()),
         "score": round(r.score, 6),
         "distance_km": round(r.distance_km, 1) if r.distance_km is not None else None,
         "description": o.description,
@@ -123,14 +168,44 @@ def item_payload(r: ranking.Ranked, profile: ranking.Profile, today: dt.date) ->
     }
 
 
-def run_search(store: IndexStore, encoder: Encoder, params: SearchParams) -> tuple[list, int]:
+def dense_scores(store: IndexStore, encoder: Encoder, query: str,
+                 limit: int = 10) -> dict[str, float]:
+    """Cosine of the query with every candidate offer (whole catalogue up to FULL_SCAN_UP_TO)."""
+    qvec = encoder.encode_queries([query])[0]
+    k = store.size if store.size <= FULL_SCAN_UP_TO else limit * CANDIDATES_PER_RESULT
+    return dict(store.search(qvec, k))
+
+
+def relevance(dense: dict[str, float], lexical: dict[str, float], mode: str,
+              fusion: hybrid.FusionConfig = hybrid.DEFAULT_FUSION) -> dict[str, float]:
+    """Retrieval relevance in [0, 1] per candidate for a mode (see module docstring)."""
+    if mode not in MODES:
+        raise ValueError(f"unknown mode {mode!r} (allowed: {', '.join(MODES)})")
+    if mode in ("bm25", "dense"):
+        fusion = hybrid.FusionConfig(method=mode)  # type: ignore[arg-type]
+    return hybrid.fuse(dense, lexical, fusion)
+
+
+def rank_candidates(store: IndexStore, rel: dict[str, float], params: SearchParams,
+                    weights: dict[str, float] | None = None) -> list[ranking.Ranked]:
+    """Hard filters, then score and order for ``params.mode``."""
+    candidates = [(store.offers[i], s) for i, s in rel.items()]
+    if params.mode == "full":
+        return ranking.rank(candidates, params.filters, params.profile, params.reach_km,
+                            facts.shortage_entries, weights or ranking.WEIGHTS, diverse=True)
+    return ranking.rank(candidates, params.filters, ranking.Profile(), params.reach_km,
+                        facts.shortage_entries, ranking.RELEVANCE_ONLY, diverse=False)
+
+
+def run_search(index: LoadedIndex, encoder: Encoder, params: SearchParams
+               ) -> tuple[list[dict[str, Any]], int]:
     """Return (items for the first ``limit`` results, total number of matching offers)."""
-    qvec = encoder.encode_queries([params.query])[0]
-    k = store.size if store.size <= FULL_SCAN_UP_TO else params.limit * CANDIDATES_PER_RESULT
-    hits = store.search(qvec, k)
-    candidates = [(store.offers[i], s) for i, s in hits]
-    ranked = ranking.rank(candidates, params.filters, params.profile, params.reach_km,
-                          facts.shortage_entries)
-    items = [item_payload(r, params.profile, params.filters.today)
-             for r in ranked[: params.limit]]
+    dense = dense_scores(index.store, encoder, params.query, params.limit)
+    lexical = index.bm25.score_map(params.query)
+    rel = relevance(dense, lexical, params.mode)
+    ranked = rank_candidates(index.store, rel, params)
+    items = []
+    for r in ranked[: params.limit]:
+        words = index.bm25.matched_words(params.query, f"{r.offer.title}\n{r.offer.description}")
+        items.append(item_payload(r, params.profile, params.filters.today, words))
     return items, len(ranked)

@@ -21,6 +21,11 @@ class ProfileIn(BaseModel):
     time_model: TimeModelValue | None = None
     format: FormatValue | Literal["egal"] | None = None
     municipality: str | None = Field(default=None, max_length=100)
+    #: current qualification as DQR level (1-8); without it the Anforderungsniveau (5th digit)
+    #: of ``current_kldb`` is used for the DQR fit
+    dqr_level: int | None = Field(default=None, ge=1, le=8)
+    #: the user can only take part with funding (Bildungsgutschein, Aufstiegs-BAföG)
+    needs_funding: bool | None = None
 
 
 class SearchRequest(BaseModel):
@@ -48,9 +53,14 @@ class SearchRequest(BaseModel):
 
 
 class Reason(BaseModel):
+    """Why an offer is shown. ``contribution`` = score points the factor added to the ranking
+    (``None`` for facts that did not rank the offer, such as the next start date)."""
+
     code: Literal["target_occupation", "field", "distance_km", "online", "time_model", "format",
-                  "shortage", "azav_certified", "aufstiegs_bafoeg", "next_start"]
+                  "dqr", "course_type", "shortage", "query_match", "azav_certified",
+                  "aufstiegs_bafoeg", "next_start"]
     text: str
+    contribution: float | None = None
 
 
 class SearchItem(BaseModel):

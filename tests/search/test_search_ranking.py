@@ -119,13 +119,27 @@ def test_similarity_dominates_profile_terms(offers):
     assert ids(run(offers, Filters(today=TODAY), profile, sims))[0] == "s-1"
 
 
-def test_shortage_component_uses_injected_lookup():
+E = dataclasses.make_dataclass("E", ["status", "level"])
+
+
+def test_shortage_component_uses_injected_lookup_and_prefers_regional_evidence():
     offer = make_offer(kldb_targets=("82102",))
-    entry = dataclasses.make_dataclass("E", ["status"])("Engpass")
-    comps = ranking.fit_components(offer, Profile(), None, 25.0, lambda c: [entry])
-    assert comps["shortage"] == 1.0
-    watch = dataclasses.make_dataclass("E", ["status"])("Beobachtung")
-    assert ranking.fit_components(offer, Profile(), None, 25.0, lambda c: [watch])["shortage"] == 0
+    def comp(*entries) -> float:
+        return ranking.fit_components(offer, Profile(), None, 25.0,
+                                      lambda c: list(entries))["shortage"]
+
+    assert comp(E("Engpass", "Landkreis-Erhebung")) == 1.0
+    assert comp(E("Engpass", "Bund")) == 0.5
+    assert comp(E("Engpass", "Bund"), E("Engpass", "Bayern")) == 0.75
+    assert comp(E("Beobachtung", "Landkreis-Erhebung")) == 0
+
+
+def test_shortage_match_prefers_targets_of_the_profile():
+    offer = make_offer(kldb_targets=("43412", "82102"))
+    entries = {"43412": [E("Engpass", "Landkreis-Erhebung")], "82102": [E("Engpass", "Bund")]}
+    found = ranking.shortage_match(offer, lambda c: entries[c], target_kldb="821")
+    assert found is not None and found[1] == "82102"
+    assert ranking.shortage_match(offer, lambda c: entries[c])[1] == "43412"
 
 
 def test_egal_format_gives_no_bonus():
@@ -140,3 +154,108 @@ def test_weights_are_documented_in_module_docstring():
     doc = ranking.__doc__ or ""
     for name, weight in ranking.WEIGHTS.items():
         assert name in doc and f"{weight:.2f}" in doc
+
+
+# ---------- profile and regional-need factors ----------
+
+def comps(offer, profile: Profile, distance=None) -> dict[str, float]:
+    return ranking.fit_components(offer, profile, distance, 25.0, no_shortage)
+
+
+def test_qualification_level_from_profile_or_current_occupation():
+    assert Profile(dqr_level=3).qualification_level() == 3
+    assert Profile(current_kldb="82102").qualification_level() == 4  # Fachkraft
+    assert Profile(current_kldb="82101").qualification_level() == 2  # Helfer
+    assert Profile(current_kldb="82104", dqr_level=5).qualification_level() == 5
+    assert Profile(current_kldb="821").qualification_level() is None
+    assert Profile().qualification_level() is None
+
+
+@pytest.mark.parametrize("offer_level, user_level, fit", [
+    (4, 4, 1.0), (6, 4, 1.0), (7, 4, -1.0), (3, 4, 0.0), (None, 4, 0.0), (6, None, 0.0)])
+def test_dqr_fit(offer_level, user_level, fit):
+    assert ranking.dqr_fit(make_offer(dqr_level=offer_level), user_level) == fit
+
+
+def test_out_of_reach_level_lowers_the_score():
+    meister = make_offer(id="m", title="Meister", dqr_level=6, course_type="aufstiegsfortbildung")
+    profile = Profile(dqr_level=2)
+    assert comps(meister, profile)["dqr"] == -1.0
+    got = run([meister, make_offer(id="k", title="Kurs", dqr_level=None)], Filters(today=TODAY),
+              profile)
+    assert ids(got) == ["k", "m"]
+
+
+@pytest.mark.parametrize("goal, course_type, fit", [
+    ("umschulung", "umschulung", 1.0), ("umschulung", "ausbildung", 1.0),
+    ("umschulung", "weiterbildung", 0.0), ("aufstieg", "aufstiegsfortbildung", 1.0),
+    ("aufstieg", "weiterbildung", 0.3), ("wiedereinstieg", "weiterbildung", 1.0),
+    (None, "umschulung", 0.0)])
+def test_goal_fit_by_course_type(goal, course_type, fit):
+    assert ranking.goal_fit(make_offer(course_type=course_type), goal) == fit
+
+
+def test_funding_counts_only_when_needed_and_explainable():
+    azav = make_offer(azav_certified=True)
+    afbg = make_offer(funding=("aufstiegs_bafoeg",))
+    bamf = make_offer(funding=("bamf",))
+    assert comps(azav, Profile(needs_funding=True))["funding"] == 1.0
+    assert comps(afbg, Profile(needs_funding=True))["funding"] == 1.0
+    assert comps(bamf, Profile(needs_funding=True))["funding"] == 0.0
+    assert comps(azav, Profile())["funding"] == 0.0
+
+
+def test_distance_counts_only_with_a_municipality():
+    near = make_offer()
+    assert comps(near, Profile(), distance=2.0)["distance"] == 0.0
+    assert comps(near, Profile(municipality="Unterhaching"), distance=5.0)["distance"] == 0.8
+    online = make_offer(format="online")
+    assert comps(online, Profile(municipality="Haar"))["distance"] == ranking.ONLINE_DISTANCE_FIT
+
+
+def test_contributions_are_weight_times_value_and_positive_only():
+    r = ranking.Ranked(make_offer(), 1.0, 0.5, None,
+                       {"time_model": 1.0, "dqr": -1.0, "format": 0.0}, ranking.WEIGHTS)
+    assert r.contributions() == {"time_model": ranking.WEIGHTS["time_model"]}
+
+
+def test_relevance_only_ranking_ignores_profile_and_keeps_duplicates(offers):
+    profile = Profile(target_kldb="821", time_model="teilzeit", municipality="Unterhaching")
+    sims = {o.id: 0.1 * n for n, o in enumerate(offers)}
+    got = ranking.rank([(o, sims[o.id]) for o in offers], Filters(today=TODAY), profile, 25.0,
+                       no_shortage, ranking.RELEVANCE_ONLY, diverse=False)
+    assert [r.score for r in got] == sorted((sims[r.offer.id] for r in got), reverse=True)
+    assert {"p-1", "p-dup"} <= set(ids(got))
+
+
+# ---------- diversity ----------
+
+def test_title_family_drops_dates_brackets_and_run_suffixes():
+    f = ranking.title_family
+    assert f("Umschulung Anlagenmechaniker/in SHK – Durchgang 2025") == \
+        f("Umschulung Anlagenmechaniker/in SHK – Kurs Herbst 2026") == \
+        "umschulung anlagenmechaniker in shk"
+    assert f("Integrationskurs (allgemein) am Vormittag") == "integrationskurs am vormittag"
+    assert f("Umschulung Maurer/in") != f("Umschulung Tischler/in")
+
+
+def r(id_: str, title: str, score: float, provider: str = "A") -> ranking.Ranked:
+    return ranking.Ranked(make_offer(id=id_, title=title, provider=provider), score, score, None)
+
+
+def test_same_course_of_one_provider_is_shown_once():
+    got = ranking.diversify([r("a", "Betreuungskraft § 53b – Kurs Frühjahr 2027", 0.9),
+                             r("b", "Betreuungskraft § 53b – Kurs Herbst 2027", 0.8),
+                             r("c", "Betreuungskraft § 53b", 0.7, provider="B")])
+    assert [x.offer.id for x in got] == ["a", "c"]
+
+
+def test_mmr_moves_a_different_course_above_a_near_copy():
+    items = [r("a", "Excel Grundkurs für Einsteiger", 0.90, "A"),
+             r("b", "Excel Grundkurs für Einsteiger kompakt", 0.88, "B"),
+             r("c", "Word Briefe gestalten", 0.86, "C")]
+    assert [x.offer.id for x in ranking.diversify(items, penalty=0.1)] == ["a", "c", "b"]
+    assert [x.offer.id for x in ranking.diversify(items, penalty=0.0)] == ["a", "b", "c"]
+    # a clearly better near-copy still stays ahead
+    items[1] = r("b", "Excel Grundkurs für Einsteiger kompakt", 0.89 + 0.1, "B")
+    assert [x.offer.id for x in ranking.diversify(items, penalty=0.05)][1] == "a"

@@ -1,4 +1,5 @@
-"""POST /search: semantic search with hard filters, profile-aware ranking and reasons."""
+"""POST /search: hybrid (dense + BM25) search with hard filters, profile and regional-need
+ranking, diversity and reasons (always the shipped ``"full"`` mode, see search.service)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ from fastapi.concurrency import run_in_threadpool
 
 from knowledge import geo
 from search import ranking
-from search.app.api.deps import EncoderDep, SettingsDep, StoreDep
+from search.app.api.deps import EncoderDep, HolderDep, SettingsDep
 from search.app.schemas import SearchRequest, SearchResponse
 from search.encoder import ModelNotFoundError
-from search.service import SearchParams, run_search
+from search.service import IndexUnavailableError, SearchParams, run_search
 
 router = APIRouter(prefix="/search", tags=["search"])
 
@@ -58,17 +59,22 @@ def to_params(req: SearchRequest, default_reach_km: float) -> SearchParams:
     )
     p = req.profile
     profile = ranking.Profile(current_kldb=p.current_kldb, target_kldb=p.target_kldb, goal=p.goal,
-                              time_model=p.time_model, format=p.format, municipality=origin_name)
+                              time_model=p.time_model, format=p.format, municipality=origin_name,
+                              dqr_level=p.dqr_level, needs_funding=p.needs_funding)
     return SearchParams(query=req.query, filters=filters, profile=profile, limit=req.limit,
                         reach_km=reach)
 
 
 @router.post("", response_model=SearchResponse)
-async def search(req: SearchRequest, store: StoreDep, encoder: EncoderDep,
+async def search(req: SearchRequest, holder: HolderDep, encoder: EncoderDep,
                  settings: SettingsDep) -> SearchResponse:
+    try:
+        index = holder.snapshot()  # FAISS store and BM25 index of the same build
+    except IndexUnavailableError as exc:
+        raise HTTPException(status_code=503, detail=f"Suchindex nicht verfügbar: {exc}") from exc
     params = to_params(req, settings.default_reach_km)
     try:
-        items, total = await run_in_threadpool(run_search, store, encoder, params)
+        items, total = await run_in_threadpool(run_search, index, encoder, params)
     except ModelNotFoundError as exc:
         raise HTTPException(status_code=503, detail=f"Sprachmodell nicht verfügbar: {exc}") from exc
     return SearchResponse(items=items, total=total, query=req.query)
