@@ -79,6 +79,9 @@ test-unit: venvs build/spacy-de/.built build/index/.built ## unit tests in both 
 	$(APP)/python -m pytest -q -m "not integration" tests/knowledge tests/search tests/web tests/eval
 	$(BOT)/python -m pytest -q -m "not integration" tests/knowledge tests/nlu tests/bot
 
+test-nlu: $(MODEL) ## NLU quality on the held-out set (rasa test nlu on tests/nlu_heldout); fails below the floors
+	$(BOT)/python scripts/nlu_eval.py --model $(MODEL) --out results/nlu-heldout --floor 0.90 --entity-floor 0.83
+
 test-stories: $(MODEL) ## conversation tests (Rasa test stories), failing on prediction errors
 	$(BOT)/rasa test core --model $(MODEL) --stories tests/conversations --fail-on-prediction-errors \
 		--out results/stories
@@ -87,7 +90,7 @@ test-integration: setup chromium ## start the real stack and run API, REST-conve
 	$(APP)/python scripts/with_stack.py -- bash -c '$(APP)/python -m pytest -q -m integration \
 		tests/search tests/web tests/integration && $(BOT)/python -m pytest -q -m integration tests/bot'
 
-test: setup chromium validate test-unit test-stories test-integration ## set up and run every test (CI runs this)
+test: setup chromium validate test-unit test-nlu test-stories test-integration ## set up and run every test (CI runs this)
 
 # ---------------------------------------------------------------- benchmarks
 bench: setup ## measure start-up, per-turn latency, search latency and memory (writes docs/benchmarks.md figures)
@@ -99,4 +102,4 @@ eval: build/e5-small/.built ## search quality: nDCG@10, MRR, recall@10 of BM25 /
 clean: ## remove generated artefacts (keeps the virtualenvs)
 	rm -rf build models results rasa.db
 
-.PHONY: help venvs setup run chromium validate test-unit test-stories test-integration test bench eval clean
+.PHONY: help venvs setup run chromium validate test-unit test-nlu test-stories test-integration test bench eval clean

@@ -17,6 +17,8 @@ SLOT_FORMAT = "format"
 SLOT_SHOWN_OFFER_IDS = "shown_offer_ids"
 SLOT_LAST_SEARCH = "last_search"
 SLOT_OUTSIDE_AREA = "outside_area"
+SLOT_REPLY_LANGUAGE = "reply_language"  # "de" | "en", set from the input guard's entity
+SLOT_PLAIN_LANGUAGE = "plain_language"  # einfache Sprache requested (bool)
 REQUESTED_SLOT = "requested_slot"
 
 PROFILE_SLOTS = (
@@ -42,6 +44,7 @@ PROFILE_FORM_REQUIRED = (
 
 # Intents the actions look for in the conversation history
 INTENT_REQUEST_HUMAN = "request_human"
+INTENT_REQUEST_PLAIN_LANGUAGE = "request_plain_language"
 
 # Entities and roles
 ENTITY_OCCUPATION = "occupation"
@@ -51,6 +54,7 @@ ENTITY_TIME_MODEL = "time_model"
 ENTITY_FORMAT = "format"
 ENTITY_TOPIC = "topic"
 ENTITY_INPUT_ISSUE = "input_issue"
+ENTITY_REPLY_LANGUAGE = "reply_language"
 ROLE_CURRENT = "current"
 ROLE_TARGET = "target"
 
@@ -66,6 +70,8 @@ UTTER_SEARCH_UNAVAILABLE = "utter_search_unavailable"
 UTTER_NO_RESULTS = "utter_no_results"
 UTTER_OUT_OF_SCOPE = "utter_out_of_scope"
 UTTER_ASK_REPHRASE = "utter_ask_rephrase"
+UTTER_PLAIN_LANGUAGE_ON = "utter_plain_language_on"
+REPLY_LANGUAGES = ("de", "en")
 INPUT_ISSUE_RESPONSES = {
     "empty": "utter_input_empty",
     "too_long": "utter_input_too_long",
@@ -87,6 +93,8 @@ CUSTOM_ACTIONS = (
     "action_request_human",
     "action_delete_my_data",
     "action_handle_out_of_scope",
+    "validate_funding_form",
+    "action_check_funding_questions",
 )
 
 # Custom payload types (bot -> channel)

@@ -10,20 +10,19 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.actions import constants as c
+from bot.actions.utils import formatting
 from bot.actions.utils.channel import custom_payload
 
 logger = logging.getLogger(__name__)
 
-DELETE_CONFIRMATION = (
-    "Ich lösche jetzt dieses Gespräch: Ihre Nachrichten und alle Angaben, die Sie mir gemacht "
-    "haben (Beruf, Wohnort, Ziel, Zeitmodell, Lernform und die gezeigten Angebote). "
-    "Das Gespräch wird auch aus dem Gesprächsspeicher des Servers entfernt. "
-    "Sie können jederzeit neu beginnen."
-)
+DELETE_CONFIRMATION = formatting.TEXTS[formatting.STYLE_DE]["delete_confirmation"]
 
 
 class ActionDeleteMyData(Action):
-    """Resets the profile and asks the channel to delete the stored conversation."""
+    """Resets the profile and asks the channel to delete the stored conversation.
+
+    The confirmation follows the reply style (German, einfache Sprache or English).
+    """
 
     def name(self) -> str:
         return "action_delete_my_data"
@@ -32,7 +31,9 @@ class ActionDeleteMyData(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         dispatcher.utter_message(
-            text=DELETE_CONFIRMATION,
+            text=formatting.text(
+                "delete_confirmation", formatting.style_of_slots(tracker.current_slot_values())
+            ),
             json_message=custom_payload(
                 {"type": c.PAYLOAD_DELETE_CONVERSATION}, tracker.get_latest_input_channel()
             ),

@@ -120,11 +120,12 @@ def _send_recommendations(
     more: bool = False,
     start_number: int = 1,
     input_channel: str | None = None,
+    style: str = formatting.STYLE_DE,
 ) -> None:
     items = [formatting.recommendation_item(h) for h in hits]
     cards = input_channel == SOCKETIO  # the web page renders the payload as cards
     text = formatting.recommendations_text(
-        hits, profile, reach_km, relaxed, more, start_number, with_list=not cards
+        hits, profile, reach_km, relaxed, more, start_number, with_list=not cards, style=style
     )
     payload = {"type": c.PAYLOAD_RECOMMENDATIONS, "items": items}
     dispatcher.utter_message(text=text, json_message=custom_payload(payload, input_channel))
@@ -238,6 +239,7 @@ class ActionRecommendOffers(Action):
         _send_recommendations(
             dispatcher, hits, profile, settings.reach_km, relaxed,
             input_channel=tracker.get_latest_input_channel(),
+            style=formatting.style_of_slots(slots),
         )
         return events + [
             SlotSet(c.SLOT_SHOWN_OFFER_IDS, [_offer_id(h) for h in hits]),
@@ -268,15 +270,16 @@ class ActionMoreResults(Action):
             return []
         hits = [h for h in hits if _offer_id(h) not in shown]
         logger.info("more results: %d hits", len(hits))
+        style = formatting.style_of_slots(tracker.current_slot_values())
         if not hits:
-            dispatcher.utter_message(text=formatting.NO_MORE_RESULTS_TEXT)
+            dispatcher.utter_message(text=formatting.text("no_more_results", style))
             dispatcher.utter_message(response=c.UTTER_NO_RESULTS)
             return []
         profile = profile_from_slots(tracker.current_slot_values())
         start = len(shown) + 1
         _send_recommendations(
             dispatcher, hits, profile, settings.reach_km, relaxed, True, start,
-            input_channel=tracker.get_latest_input_channel(),
+            input_channel=tracker.get_latest_input_channel(), style=style,
         )
         return [
             SlotSet(c.SLOT_SHOWN_OFFER_IDS, shown + [_offer_id(h) for h in hits]),
@@ -295,13 +298,16 @@ class ActionExplainRecommendation(Action):
     ) -> list[EventType]:
         last = tracker.get_slot(c.SLOT_LAST_SEARCH)
         items = last.get("items") if isinstance(last, Mapping) else None
+        style = formatting.style_of_slots(tracker.current_slot_values())
         if not items:
-            dispatcher.utter_message(text=formatting.NO_OFFERS_SHOWN_TEXT)
+            dispatcher.utter_message(text=formatting.text("no_offers_shown", style))
             return []
         start = int(last.get("start_number") or 1)
         number = formatting.parse_offer_number(tracker.latest_message.get("text"))
         index = formatting.offer_index(number, len(items), start)
-        text = formatting.explanation_text(items, index, start)
-        note = formatting.relaxation_note(last.get("relaxed") or [], load_settings().reach_km)
+        text = formatting.explanation_text(items, index, start, style)
+        note = formatting.relaxation_note(
+            last.get("relaxed") or [], load_settings().reach_km, style
+        )
         dispatcher.utter_message(text=f"{text}\n{note}" if note else text)
         return []

@@ -20,9 +20,16 @@ The kind is stored as message property ``input_issue`` (top level of the parse o
 ``input_issue_blocking`` (bool) and as an entity ``{"entity": "input_issue", "value": kind}``.
 Training data is left untouched.
 
+English is a supported reply language, not an input issue: for usable input the guard also
+decides the language to answer in (``reply_language``: ``de``/``en``, from German and English
+marker words, see :func:`detect_reply_language`). Messages that give no clear signal ("Haar",
+"ok", "Pflege", gibberish) get none, so the conversation keeps its language.
+
 ``InputIssueIntentOverride`` (INTENT_CLASSIFIER, after DIETClassifier) sets the intent to
 ``out_of_scope`` with confidence 1.0 when the issue is blocking: empty, emoji_only, too_long,
 foreign_language, and markup that left no words. Markup around real words is not blocking.
+It also adds the entity ``{"entity": "reply_language", "value": "de"|"en"}`` that fills the
+slot of the same name (entities set before DIETClassifier do not survive it reliably).
 """
 
 from __future__ import annotations
@@ -45,6 +52,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 INPUT_ISSUE = "input_issue"
 INPUT_ISSUE_BLOCKING = "input_issue_blocking"
 ORIGINAL_LENGTH = "input_original_length"
+REPLY_LANGUAGE = "reply_language"
 
 EMPTY = "empty"
 TOO_LONG = "too_long"
@@ -78,6 +86,21 @@ ENGLISH_WORDS = frozenset(
     in is it looking me my need no not of on or please thanks thank the this to training want we
     what where which with work would yes you your job""".split()
 )
+# Words that decide the reply language. Words in both lists ("am", "in", "so", "job") count for
+# neither; "hi", "ok", "online", "training" are used in German chats too and are left out.
+ENGLISH_MARKERS = frozenset(
+    """a about and are as at be bye can could course courses do does find for from get goodbye
+    have hello help hey how i if is it like live looking me my need no not of on or our please
+    thanks thank the there this to want we what when where which who why with work working would
+    yes you your part full time evening evenings weekend retraining nurse nursing career""".split()
+)
+GERMAN_MARKERS = GERMAN_WORDS | frozenset(
+    """einfach einfacher leichte leichter sprache verstehe guten tag morgen abend wohne suche
+    möchte moechte gerne ich""".split()
+)
+NEUTRAL_WORDS = frozenset({"ok", "okay", "hi", "online", "training"})
+GERMAN_ONLY = GERMAN_MARKERS - ENGLISH_MARKERS - NEUTRAL_WORDS
+ENGLISH_ONLY = ENGLISH_MARKERS - GERMAN_MARKERS
 ACCEPTED_LANGUAGES = frozenset({"de", "en"})
 MIN_WORDS_FOR_DETECTION = 2
 MIN_LETTERS_FOR_DETECTION = 10
@@ -124,6 +147,21 @@ def accepted_language_probability(text: str) -> float:
         return 1.0
     ranking = _identifier(LanguageIdentifier, MODEL_FILE).rank(text)
     return float(sum(prob for lang, prob in ranking if lang in ACCEPTED_LANGUAGES))
+
+
+def detect_reply_language(text: str) -> str | None:
+    """``"en"`` or ``"de"`` when the message clearly is English or German, else None.
+
+    Only marker words decide (umlauts count as German): statistical detection flips short
+    gibberish ("xyzzy plugh") to English, and a neutral message should keep the conversation's
+    language anyway.
+    """
+    words = [w.lower() for w in _WORD_RE.findall(text or "")]
+    german = sum(w in GERMAN_ONLY for w in words) + any(ch in "äöüß" for w in words for ch in w)
+    english = sum(w in ENGLISH_ONLY for w in words)
+    if german == english:
+        return None
+    return "de" if german > english else "en"
 
 
 _IDENTIFIER: Any = None
@@ -224,6 +262,10 @@ class InputGuard(GraphComponent):
         """Classify one message in place."""
         original = message.get(TEXT) or ""
         result = classify_text(original, self._max_chars)
+        if not result.blocking:
+            language = detect_reply_language(result.text)
+            if language:
+                message.set(REPLY_LANGUAGE, language)
         if result.kind is None:
             return
         message.set(TEXT, result.text)
@@ -231,6 +273,23 @@ class InputGuard(GraphComponent):
         message.set(INPUT_ISSUE_BLOCKING, result.blocking, add_to_output=True)
         message.set(ORIGINAL_LENGTH, len(original), add_to_output=True)
         ensure_issue_entity(message)
+
+
+def ensure_language_entity(message: Message) -> None:
+    """Add the ``reply_language`` entity for the detected language unless it is already there."""
+    language = message.get(REPLY_LANGUAGE)
+    entities = message.get(ENTITIES, []) or []
+    if not language or any(e.get("entity") == REPLY_LANGUAGE for e in entities):
+        return
+    entity = {
+        "entity": REPLY_LANGUAGE,
+        "value": language,
+        "start": 0,
+        "end": len(message.get(TEXT) or ""),
+        "confidence_entity": 1.0,
+        "extractor": InputGuard.__name__,
+    }
+    message.set(ENTITIES, [*entities, entity], add_to_output=True)
 
 
 def ensure_issue_entity(message: Message) -> None:
@@ -255,7 +314,8 @@ class InputIssueIntentOverride(GraphComponent):
     """Forces intent ``out_of_scope`` (confidence 1.0) for blocking input issues.
 
     Place it after DIETClassifier (and ideally after FallbackClassifier) so nothing overrides it.
-    It also restores the ``input_issue`` entity, which DIETClassifier drops for empty texts.
+    It also restores the ``input_issue`` entity, which DIETClassifier drops for empty texts, and
+    adds the ``reply_language`` entity detected by ``InputGuard``.
     """
 
     @staticmethod
@@ -281,6 +341,7 @@ class InputIssueIntentOverride(GraphComponent):
         """Override the intent of messages with a blocking input issue."""
         for message in messages:
             ensure_issue_entity(message)
+            ensure_language_entity(message)
             if message.get(INPUT_ISSUE_BLOCKING):
                 intent = {"name": self._intent, "confidence": 1.0}
                 message.set(INTENT, intent, add_to_output=True)

@@ -111,3 +111,95 @@ def test_bad_input_replies_differ_by_case(conversation) -> None:
     }.items():
         answers[kind] = _texts(conversation.say(message))
     assert len(set(answers.values())) == len(answers), answers
+
+
+# --- languages: English answers on the core path, einfache Sprache on request -----------------
+
+ENGLISH_QUESTIONS = {
+    "current_occupation": "What do you do for a living",
+    "municipality": "In which municipality",
+    "goal": "What is your goal?",
+    "time_model": "How would you like to learn",
+    "format": "Would you rather learn on site",
+}
+ENGLISH_ANSWERS = {
+    "current_occupation": "I am a cashier",
+    "municipality": "I live in Haar",
+    "goal": "retraining please",
+    "time_model": "part-time please",
+    "format": "online please",
+}
+PLAIN_QUESTIONS = {
+    "current_occupation": "Was ist Ihr Beruf?",
+    "municipality": "Wo wohnen Sie?",
+    "goal": "Was möchten Sie?",
+    "time_model": "Wann möchten Sie lernen?",
+    "format": "Wo möchten Sie lernen?",
+}
+PLAIN_ANSWERS = {
+    "current_occupation": "Verkäuferin",
+    "municipality": "Haar",
+    "goal": "Umschulung",
+    "time_model": "Teilzeit",
+    "format": "online",
+}
+
+
+def _fill_form(conversation, replies, questions, answers) -> list[dict]:
+    """Answer whatever the form asks until it is done; every question in the expected wording."""
+    for _ in range(len(answers)):
+        requested = conversation.slots().get("requested_slot")
+        if not requested:
+            return replies
+        assert questions[requested] in _texts(replies), (requested, _texts(replies))
+        replies = conversation.say(answers[requested])
+    assert not conversation.slots().get("requested_slot")
+    return replies
+
+
+def test_english_conversation_gets_english_answers(conversation) -> None:
+    replies = conversation.say("Hello, I need some help")
+    assert any(t in _texts(replies) for t in ("I help you find further", "I can help you with"))
+    assert conversation.slots()["reply_language"] == "en"
+
+    replies = conversation.say("I want to change my career")
+    replies = _fill_form(conversation, replies, ENGLISH_QUESTIONS, ENGLISH_ANSWERS)
+    slots = conversation.slots()
+    assert slots["municipality"] == "Haar" and slots["goal"] == "umschulung"
+    assert slots["time_model"] == "teilzeit" and slots["reply_language"] == "en"
+    message = next(
+        r for r in replies if (r.get("custom") or {}).get("type") == "recommendations"
+    )
+    assert message["text"].startswith("Here ") and "Ask \"Why does this fit?\"" in message["text"]
+
+    assert "Goodbye!" in _texts(conversation.say("goodbye"))
+
+
+def test_english_words_fill_the_profile_slots(conversation) -> None:
+    conversation.say("I am a nurse from Garching and I would like further training, full-time")
+    slots = conversation.slots()
+    assert slots["municipality"] == "Garching b.München"
+    assert (slots["current_kldb"] or "").startswith("813")
+    assert slots["goal"] == "weiterbildung"
+    assert slots["time_model"] == "vollzeit"
+
+
+def test_bitte_einfacher_switches_to_plain_language(conversation) -> None:
+    conversation.say("Hallo")
+    replies = conversation.say("Bitte einfacher")
+    assert "einfacher Sprache" in _texts(replies)
+    assert conversation.slots()["plain_language"] is True
+
+    replies = conversation.say("Ich suche eine Weiterbildung")
+    replies = _fill_form(conversation, replies, PLAIN_QUESTIONS, PLAIN_ANSWERS)
+    message = next(
+        r for r in replies if (r.get("custom") or {}).get("type") == "recommendations"
+    )
+    assert message["text"].startswith("Ich habe ")
+    assert "z. B." not in message["text"]
+    assert conversation.slots()["plain_language"] is True  # stays on
+
+
+def test_other_foreign_languages_still_get_the_foreign_language_reply(conversation) -> None:
+    texts = _texts(conversation.say("Bonjour, je cherche une formation professionnelle"))
+    assert "Deutsch und Englisch" in texts

@@ -125,3 +125,76 @@ def test_override_restores_issue_entity_dropped_by_diet(input_guard, intent_over
     message.set("entities", [])  # DIETClassifier replaces entities with [] for empty texts
     intent_override.process([message])
     assert [e["value"] for e in message.get("entities")] == ["empty"]
+
+
+# --- reply language (English is answered in English, not flagged) -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("I am a nurse looking for a course", "en"),
+        ("hello", "en"),
+        ("yes", "en"),
+        ("part-time please", "en"),
+        ("retraining as an electrician", "en"),
+        ("Can you help me?", "en"),
+        ("Hallo, ich suche einen Kurs", "de"),
+        ("Bitte einfacher", "de"),
+        ("Ich verstehe das nicht, einfacher bitte", "de"),
+        ("Verkäuferin Unterhaching", "de"),
+        ("nein", "de"),
+        # neutral: keep the conversation's language
+        ("Haar", None),
+        ("ok", None),
+        ("Hi", None),
+        ("Pflege", None),
+        ("xyzzy plugh", None),
+        ("Pflegefachfrau Unterhaching", None),
+        ("", None),
+    ],
+)
+def test_detect_reply_language(text, language):
+    from nlu.components.input_guard import detect_reply_language
+
+    assert detect_reply_language(text) == language
+
+
+def _languages(message):
+    return [e["value"] for e in message.get("entities") or [] if e["entity"] == "reply_language"]
+
+
+@pytest.mark.parametrize(
+    ("text", "languages"),
+    [
+        ("I live in Haar and work as a cashier", ["en"]),
+        ("Ich wohne in Haar", ["de"]),
+        ("Haar", []),
+        ("Merhaba, iş arıyorum", []),  # other languages keep the foreign-language reply
+        ("😀😀", []),
+    ],
+)
+def test_component_adds_reply_language_entity(input_guard, intent_override, text, languages):
+    message = _message(text)
+    input_guard.process([message])
+    message.set("entities", [])  # DIETClassifier may replace the entities
+    intent_override.process([message])
+    assert _languages(message) == languages
+
+
+def test_english_is_not_foreign(input_guard, intent_override):
+    message = _message("Hello, I am looking for a part-time course in Garching")
+    input_guard.process([message])
+    intent_override.process([message])
+    assert message.get("input_issue") is None
+    assert _languages(message) == ["en"]
+
+
+def test_full_chain_english_message(parse):
+    message = parse("I am a nurse from Haar and I want to work part-time")
+    entities = {e["entity"]: e["value"] for e in message.get("entities")}
+    assert entities["reply_language"] == "en"
+    assert entities["municipality"] == "Haar"
+    assert entities["time_model"] == "teilzeit"
+    occupation = next(e for e in message.get("entities") if e["entity"] == "occupation")
+    assert occupation["value"] == "nurse" and occupation["kldb"] == "813"
