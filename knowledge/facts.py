@@ -24,11 +24,20 @@ from pathlib import Path
 from typing import Any
 
 from knowledge import funding
-from knowledge.checks import https_url
+from knowledge.checks import https_url, kldb_codes
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "facts"
 TOPICS = ("recognition", "language")
 CONTACTS_FILE = "contacts.json"
+
+
+@dataclass(frozen=True)
+class Body:
+    """The office that decides for a group of occupations, with its source."""
+
+    kldb_prefixes: tuple[str, ...]
+    note: str
+    sources: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -42,7 +51,17 @@ class Topic:
     sources: tuple[str, ...]
     stand: str
     funding_instruments: tuple[str, ...] = ()
-    pflege_note: str | None = None
+    #: which office decides, by KldB prefix of the occupation (recognition only)
+    bodies: tuple[Body, ...] = ()
+
+    def body_for(self, kldb_code: str | None) -> Body | None:
+        """The first body whose prefixes match the occupation code (None if unknown)."""
+        if not kldb_code:
+            return None
+        return next(
+            (b for b in self.bodies if any(kldb_code.startswith(p) for p in b.kldb_prefixes)),
+            None,
+        )
 
     @property
     def stand_label(self) -> str:
@@ -90,6 +109,24 @@ def topic_errors(key: str, raw: Any, instrument_ids: frozenset[str]) -> list[str
     unknown = [i for i in raw.get("funding_instruments", []) if i not in instrument_ids]
     if unknown:
         errors.append(f"{where}: unbekannte Förderungen in 'funding_instruments': {unknown}")
+    for n, body in enumerate(raw.get("bodies", []), start=1):
+        errors += _body_errors(f"{where}, Stelle {n}", body)
+    return errors
+
+
+def _body_errors(where: str, body: Any) -> list[str]:
+    if not isinstance(body, Mapping):
+        return [f"{where}: muss ein Objekt sein"]
+    errors = []
+    prefixes = body.get("kldb_prefixes")
+    known = kldb_codes()
+    if not isinstance(prefixes, list) or not prefixes or not all(p in known for p in prefixes):
+        errors.append(f"{where}: 'kldb_prefixes' müssen KldB-Codes sein ({prefixes})")
+    if not isinstance(body.get("note"), str) or not body["note"].strip():
+        errors.append(f"{where}: Feld 'note' fehlt")
+    sources = body.get("sources")
+    if not isinstance(sources, list) or not sources or not all(https_url(s) for s in sources):
+        errors.append(f"{where}: 'sources' müssen https-Adressen sein")
     return errors
 
 
@@ -145,7 +182,10 @@ def load_topic(key: str, data_dir: Path = DATA_DIR) -> Topic:
         sources=tuple(raw["sources"]),
         stand=raw["stand"],
         funding_instruments=tuple(raw.get("funding_instruments", [])),
-        pflege_note=raw.get("pflege_note"),
+        bodies=tuple(
+            Body(tuple(b["kldb_prefixes"]), b["note"], tuple(b["sources"]))
+            for b in raw.get("bodies", [])
+        ),
     )
 
 

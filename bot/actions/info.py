@@ -16,15 +16,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.actions import constants as c
-from bot.actions.utils import facts, formatting, occupations
+from bot.actions.settings import load_settings
+from bot.actions.utils import facts, formatting, nearby, occupations
 from bot.actions.utils import funding_profile as fp
 from bot.actions.utils.places import local_vhs
 from bot.actions.utils.profile import kldb_of, occupation_entities, profile_from_slots
-from knowledge import funding, shortage
+from knowledge import funding, paths, shortage
 
 logger = logging.getLogger(__name__)
 
-PFLEGE_GROUPS = ("813", "821")
 MAX_CHECKLISTS = 2
 UTTER_FUNDING_FOLLOWUP = "utter_funding_followup"
 
@@ -165,8 +165,21 @@ class ActionRecognitionInfo(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         topic = facts.load_topic("recognition")
-        code = _occupation_code(tracker) or ""
-        extra = [topic.pflege_note] if topic.pflege_note and code[:3] in PFLEGE_GROUPS else []
+        code = _occupation_code(tracker)
+        settings = load_settings()
+        body = topic.body_for(code)
+        extra = [f"{body.note} (Quelle: {' ; '.join(body.sources)})"] if body else []
+        links = nearby.nearby_offers(
+            paths.default_catalogue(), ("anpassungsqualifizierung",),
+            today=settings.today(),
+            municipality=profile_from_slots(tracker.current_slot_values()).municipality,
+            reach_km=settings.reach_km,
+            kldb_prefix=code[:3] if code else None,
+        )
+        extra += nearby.offer_lines(
+            "Anpassungsqualifizierungen aus unserem Katalog (Beispieldaten, Termine bitte beim "
+            "Anbieter prüfen):", links)
+        logger.info("recognition info: body=%s offers=%d", bool(body), len(links))
         dispatcher.utter_message(text=f"{facts.render_topic(topic, extra)}\n{facts.DISCLAIMER}")
         return []
 
@@ -181,8 +194,20 @@ class ActionLanguageCourses(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         topic = facts.load_topic("language")
-        line = vhs_line(profile_from_slots(tracker.current_slot_values()).municipality)
-        dispatcher.utter_message(text=facts.render_topic(topic, [line] if line else []))
+        settings = load_settings()
+        municipality = profile_from_slots(tracker.current_slot_values()).municipality
+        line = vhs_line(municipality)
+        extra = [line] if line else []
+        links = nearby.nearby_offers(
+            paths.default_catalogue(), ("integrationskurs", "berufssprachkurs"),
+            today=settings.today(), municipality=municipality, reach_km=settings.reach_km,
+            limit=4,
+        )
+        where = f" in der Nähe von {municipality}" if municipality else ""
+        extra += nearby.offer_lines(
+            f"Integrations- und Berufssprachkurse{where} aus unserem Katalog (Beispieldaten, "
+            "Termine bitte beim Anbieter prüfen):", links)
+        dispatcher.utter_message(text=facts.render_topic(topic, extra))
         return []
 
 

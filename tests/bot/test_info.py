@@ -339,9 +339,18 @@ async def test_recognition_for_pflege_names_lfp(tracker_from, dispatcher, domain
     )
     text = await answer(ActionRecognitionInfo(), tracker, dispatcher, domain)
     assert (
-        "Für Ihren Pflegeberuf ist in Bayern das Bayerische Landesamt für Pflege (LfP) zuständig."
-        in text
+        "Für Ihren Pflegeberuf ist in Bayern seit 1.7.2023 das Bayerische Landesamt für Pflege "
+        "(LfP) zuständig." in text
     )
+    # Anpassungsqualifizierungen for nurses from the real catalogue (knowledge/data/offers)
+    from knowledge.catalogue import load_catalogue
+
+    catalogue = load_catalogue()
+    shown = [
+        o for o in catalogue
+        if o.course_type == "anpassungsqualifizierung" and f"„{o.title}“" in text
+    ]
+    assert shown and all(any(k.startswith("813") for k in o.kldb_targets) for o in shown)
     assert "MigraNet" in text and "Wer entscheidet:" in text and "Stand: November 2026" in text
     # the subsidy comes from the funding instrument (one place for amounts)
     assert "Anerkennungszuschuss des Bundes (BMBF): Bis 600 €" in text
@@ -357,6 +366,24 @@ async def test_language_courses_mention_bamf_costs_and_local_vhs(tracker_from, d
     assert "BAMF" in text and "B1" in text
     assert "2,29 € pro Unterrichtseinheit" in text and "Grundsätzlich kostenlos." in text
     assert "Volkshochschule für Ismaning: VHS Nord." in text
+    # nearby Integrations-/Berufssprachkurse from the real catalogue, within reach of Ismaning
+    from knowledge import geo
+    from knowledge.catalogue import load_catalogue
+
+    shown = [o for o in load_catalogue() if f"„{o.title}“" in text]
+    assert len(shown) >= 2
+    for offer in shown:
+        assert offer.course_type in ("integrationskurs", "berufssprachkurs")
+        if offer.format != "online":
+            assert geo.within_reach("Ismaning", offer.lat, offer.lon)
+
+
+async def test_recognition_for_it_names_ihk_fosa_with_source(tracker_from, dispatcher, domain):
+    slots = {"current_kldb": "43412", "current_occupation": "Fachinformatiker"}
+    tracker = tracker_from({"intent": "ask_recognition", "slots": slots})
+    text = await answer(ActionRecognitionInfo(), tracker, dispatcher, domain)
+    assert "IHK FOSA" in text and "https://www.ihk-fosa.de" in text
+    assert "Für Ihren Pflegeberuf" not in text
 
 
 @pytest.mark.parametrize(

@@ -579,7 +579,21 @@ def test_topics_and_contacts_are_valid_and_reference_real_instruments():
     assert kfacts.validate() == []
     language = kfacts.load_topic("language")
     assert language.funding_instruments == ("integrationskurs", "berufssprachkurs")
-    assert kfacts.load_topic("recognition").pflege_note
+    recognition = kfacts.load_topic("recognition")
+    assert "Landesamt für Pflege" in recognition.body_for("82102").note  # Altenpflege
+    assert "Landesamt für Pflege" in recognition.body_for("81302").note  # Pflegefachfrau
+    assert "IHK FOSA" in recognition.body_for("43412").note  # Fachinformatiker
+    assert "Handwerkskammer" in recognition.body_for("26212").note  # Elektroniker
+    assert recognition.body_for("81102") is None  # MFA: no body researched -> Anerkennungs-Finder
+    assert recognition.body_for(None) is None
+
+
+def test_recognition_body_with_unknown_code_or_http_source_is_an_error():
+    raw = json.loads((kfacts.DATA_DIR / "recognition.json").read_text(encoding="utf-8"))
+    raw["bodies"][0]["kldb_prefixes"] = ["99999"]
+    raw["bodies"][1]["sources"] = ["http://example.org"]
+    errors = kfacts.topic_errors("recognition", raw, frozenset({"anerkennungszuschuss"}))
+    assert any("kldb_prefixes" in e for e in errors) and any("https" in e for e in errors)
     contacts = kfacts.load_contacts()
     assert all(c.url is None or c.url.startswith("https://") for c in contacts)
 
