@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -75,6 +75,8 @@ class Contact:
     name: str
     what: str
     url: str | None = None
+    #: situations (employment_status values or "anerkennung") it is the first address for
+    situations: tuple[str, ...] = ()
 
 
 def _read(data_dir: Path, name: str) -> Any:
@@ -196,7 +198,18 @@ def load_contacts(data_dir: Path = DATA_DIR) -> tuple[Contact, ...]:
     errors = contact_errors(raw)
     if errors:
         raise ValueError("; ".join(errors))
-    return tuple(Contact(name=c["name"], what=c["what"], url=c.get("url")) for c in raw["contacts"])
+    return tuple(
+        Contact(name=c["name"], what=c["what"], url=c.get("url"),
+                situations=tuple(c.get("situations", [])))
+        for c in raw["contacts"]
+    )
+
+
+def contacts_for(situations: Iterable[str], contacts: Iterable[Contact]) -> tuple[list[Contact], list[Contact]]:
+    """(first addresses for the user's situations, all other contacts), each in file order."""
+    wanted = set(situations)
+    first = [c for c in contacts if wanted & set(c.situations)]
+    return first, [c for c in contacts if c not in first]
 
 
 def main() -> int:

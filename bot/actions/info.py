@@ -21,6 +21,7 @@ from bot.actions.utils import facts, formatting, nearby, occupations
 from bot.actions.utils import funding_profile as fp
 from bot.actions.utils.places import local_vhs
 from bot.actions.utils.profile import kldb_of, occupation_entities, profile_from_slots
+from knowledge import facts as kfacts
 from knowledge import funding, paths, shortage
 
 logger = logging.getLogger(__name__)
@@ -243,6 +244,28 @@ class ActionShortageOccupations(Action):
         return []
 
 
+def situation_tags(tracker: Tracker) -> set[str]:
+    """The user's situation as far as the conversation shows it: the employment status slot
+    and "anerkennung" if recognition was asked about (intent only, no message text)."""
+    tags = set()
+    status = tracker.get_slot(fp.SLOT_EMPLOYMENT)
+    if status:
+        tags.add(str(status))
+    asked = (
+        (e.get("parse_data") or {}).get("intent", {}).get("name")
+        for e in tracker.events
+        if e.get("event") == "user"
+    )
+    if "ask_recognition" in asked:
+        tags.add("anerkennung")
+    return tags
+
+
+def contact_line(contact: kfacts.Contact) -> str:
+    url = f" – {contact.url}" if contact.url else ""
+    return f"• {contact.name}: {contact.what}{url}"
+
+
 class ActionRequestHuman(Action):
     """Hand-off to human counselling (only contact data from the research brief)."""
 
@@ -252,12 +275,17 @@ class ActionRequestHuman(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        lines = ["Gern – hier bekommen Sie persönliche, kostenlose Beratung:"]
-        for contact in facts.load_contacts():
-            url = f" – {contact.url}" if contact.url else ""
-            lines.append(f"• {contact.name}: {contact.what}{url}")
+        situations = situation_tags(tracker)
+        first, others = kfacts.contacts_for(situations, facts.load_contacts())
+        lines = ["Gern – hier bekommen Sie persönliche, kostenlose Beratung."]
+        if first:
+            lines.append("Für Ihre Situation ist die erste Adresse:")
+            lines += [contact_line(contact) for contact in first]
+            lines.append("Außerdem:")
+        lines += [contact_line(contact) for contact in others]
         line = vhs_line(profile_from_slots(tracker.current_slot_values()).municipality)
         if line:
             lines.append(f"• {line}")
+        logger.info("request human: situations=%s", sorted(situations))
         dispatcher.utter_message(text="\n".join(lines))
         return []

@@ -410,3 +410,34 @@ async def test_request_human_lists_contacts_and_local_vhs(
         assert needle in text
     # no invented phone numbers: the BMBF Infotelefon is the only number in the answer
     assert re.findall(r"\b0\d{2,4}[ /-]?\d{4,}", text) == ["030 20179090"]
+
+
+@pytest.mark.parametrize(
+    ("slots", "intents", "first"),
+    [
+        ({"employment_status": "buergergeld"}, [], "Jobcenter Landkreis München"),
+        ({"employment_status": "arbeitslos"}, [], "Agentur für Arbeit München"),
+        ({"employment_status": "beschaeftigt"}, [], "Weiterbildungsinitiator*innen"),
+        ({}, ["ask_recognition"], "IQ Netzwerk Bayern – MigraNet"),
+    ],
+)
+async def test_request_human_puts_the_right_place_for_the_situation_first(
+    tracker_from, dispatcher, domain, slots, intents, first
+):
+    tracker = tracker_from({"intent": "request_human", "slots": slots})
+    for intent in intents:
+        tracker.events.insert(0, {"event": "user", "parse_data": {"intent": {"name": intent}}})
+    text = await answer(ActionRequestHuman(), tracker, dispatcher, domain)
+    head, _, rest = text.partition("Außerdem:")
+    assert "Für Ihre Situation ist die erste Adresse:" in head and first in head
+    assert first not in rest
+    assert "Infotelefon Weiterbildungsberatung" in rest  # every contact is still listed
+
+
+async def test_request_human_without_known_situation_lists_all_contacts(
+    tracker_from, dispatcher, domain
+):
+    text = await answer(ActionRequestHuman(), tracker_from({"intent": "request_human"}),
+                        dispatcher, domain)
+    assert "erste Adresse" not in text
+    assert text.count("• ") >= 5
