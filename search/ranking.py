@@ -338,15 +338,18 @@ def diversify(ranked: Iterable[Ranked], penalty: float = DIVERSITY_PENALTY,
     if penalty <= 0 or len(unique) < 3:
         return unique
     head, tail = unique[:window], unique[window:]
-    words = {id(r): _title_words(r.offer.title) for r in head}
+    words = [_title_words(r.offer.title) for r in head]
+    sim = [0.0] * len(head)  # highest title overlap with an already placed offer (incremental)
+    remaining = list(range(len(head)))
     placed: list[Ranked] = []
-    while head:
-        def mmr(r: Ranked) -> float:
-            sim = max((_overlap(words[id(r)], words[id(p)]) for p in placed), default=0.0)
-            return r.score - penalty * sim
-        best = max(head, key=lambda r: (mmr(r), -head.index(r)))
-        head.remove(best)
-        placed.append(best)
+    while remaining:
+        best = max(remaining, key=lambda i: (head[i].score - penalty * sim[i], -i))
+        remaining.remove(best)
+        placed.append(head[best])
+        for i in remaining:
+            o = _overlap(words[i], words[best])
+            if o > sim[i]:
+                sim[i] = o
     return placed + tail
 
 

@@ -51,7 +51,7 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         enc = encoder
         if enc is None:
-            st = SentenceTransformerEncoder(settings.model_path)
+            st = SentenceTransformerEncoder(settings.model_path, **settings.encoder_kwargs())
             try:
                 st.encode_queries(["Aufwärmen"])  # load + warm up at start-up, not on request 1
             except ModelNotFoundError as exc:
