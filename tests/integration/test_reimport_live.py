@@ -27,6 +27,7 @@ pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
 OFFERS = ROOT / "knowledge" / "data" / "offers"
 BA_SAMPLE = ROOT / "knowledge" / "data" / "import_samples" / "ba_weiterbildungssuche_sample.json"
+CSV_SAMPLE = ROOT / "knowledge" / "data" / "import_samples" / "anbieter_vorlage.csv"
 MODEL = ROOT / "build" / "e5-small"
 SHIPPED_INDEX = ROOT / "build" / "index"
 
@@ -110,6 +111,7 @@ def test_searches_keep_answering_during_reimport_and_new_offers_appear(live_serv
     client, catalogue, index, env = live_service
     before = client.get("/health").json()["offers"]
     imported_file = catalogue / "imported_ba.json"
+    csv_file = catalogue / "imported_csv.json"
 
     hammer = Hammer(client)
     hammer.start()
@@ -118,11 +120,14 @@ def test_searches_keep_answering_during_reimport_and_new_offers_appear(live_serv
                         "--out", str(imported_file), env=env)
         assert imported.returncode == 0, imported.stdout + imported.stderr
         assert "abgelehnt: 1" in imported.stdout  # the sample's deliberately broken record
+        from_csv = _run("-m", "knowledge.importers", "csv", str(CSV_SAMPLE),
+                        "--out", str(csv_file), env=env)
+        assert from_csv.returncode == 0, from_csv.stdout + from_csv.stderr
         rebuilt = _run("-m", "search.cli", "build-index", "--catalogue", str(catalogue),
                        "--out", str(index), env=env)
         assert rebuilt.returncode == 0, rebuilt.stderr
         assert "Index neu gebaut" in rebuilt.stdout
-        new_ids = _imported_ids(imported_file)
+        new_ids = _imported_ids(imported_file) | _imported_ids(csv_file)
         deadline = time.monotonic() + 30
         while client.get("/health").json()["offers"] != before + len(new_ids):
             assert time.monotonic() < deadline, "service did not pick up the new index"
@@ -135,10 +140,11 @@ def test_searches_keep_answering_during_reimport_and_new_offers_appear(live_serv
     assert len(hammer.statuses) >= 10, "too few searches ran during the re-import"
     assert failures == [], f"{len(failures)} of {len(hammer.statuses)} searches failed: {failures[:5]}"
 
-    # the imported offers are now searchable: look one up by its own title
-    offer = json.loads(imported_file.read_text(encoding="utf-8"))["offers"][0]
-    hits = client.post("/search", json={"query": offer["title"], "limit": 10}).json()["items"]
-    assert offer["id"] in [h["offer_id"] for h in hits]
+    # the imported offers are now searchable: look each sample's first offer up by its title
+    for source in (imported_file, csv_file):
+        offer = json.loads(source.read_text(encoding="utf-8"))["offers"][0]
+        hits = client.post("/search", json={"query": offer["title"], "limit": 10}).json()["items"]
+        assert offer["id"] in [h["offer_id"] for h in hits], offer["title"]
 
 
 def test_withdrawn_offers_disappear_from_the_running_service(live_service, tmp_path: Path) -> None:
