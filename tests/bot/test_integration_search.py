@@ -37,7 +37,9 @@ async def real_search_url(monkeypatch) -> str:
 async def test_recommendations_from_real_service(real_search_url, tracker_from, domain):
     dispatcher = CollectingDispatcher()
     await ActionRecommendOffers().run(dispatcher, tracker_from("altenpflege_profile"), domain)
-    (message,) = dispatcher.messages
+    # a career changer first gets the learning path (local knowledge base), then the offers
+    path, message = dispatcher.messages
+    assert path["custom"]["type"] == c.PAYLOAD_LEARNING_PATH
     assert message.get("response") != c.UTTER_SEARCH_UNAVAILABLE
     if message.get("response") == c.UTTER_NO_RESULTS:
         pytest.fail("the real catalogue should hold Teilzeit Altenpflege offers near Unterhaching")
