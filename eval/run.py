@@ -49,7 +49,8 @@ def judged_share(qrels: Mapping[str, Mapping[str, int]],
 
 
 def report(set_name: str, env: Environment, qrels: Mapping[str, Mapping[str, int]],
-           runs: Mapping[str, Mapping[str, Sequence[str]]], stale: bool, seconds: float) -> str:
+           runs: Mapping[str, Mapping[str, Sequence[str]]], stale: bool, seconds: float,
+           command: str = "") -> str:
     values = {v: metrics.per_query(qrels, runs[v]) for v in VARIANTS}
     avg = {v: metrics.means(values[v]) for v in VARIANTS}
     names = list(metrics.MEASURES)
@@ -58,7 +59,7 @@ def report(set_name: str, env: Environment, qrels: Mapping[str, Mapping[str, int
         f"### Search quality ({set_name} set: {len(qrels)} queries, {n_rel} with an offer "
         f"judged 2)",
         "",
-        f"Command: `.venv-app/bin/python -m eval.run --set {set_name}` · "
+        f"Command: `{command or f'.venv-app/bin/python -m eval.run --set {set_name}'}` · "
         f"{dt.date.today().isoformat()} · catalogue {len(env.offers)} offers "
         f"(hash {env.catalogue_hash[:12]}) · model {env.encoder.name} · machine: {machine()} "
         f"· run time {seconds:.0f} s",
@@ -84,10 +85,35 @@ def report(set_name: str, env: Environment, qrels: Mapping[str, Mapping[str, int
     return "\n".join(lines) + "\n"
 
 
+def model_comparison(qrels: Mapping[str, Mapping[str, int]],
+                     runs: Mapping[str, Mapping[str, Sequence[str]]], model: str,
+                     base_runs: Mapping[str, Mapping[str, Sequence[str]]], base_model: str) -> str:
+    """Markdown: every embedding-dependent variant with ``model`` against ``base_model`` (paired
+    bootstrap over the same queries and judgments)."""
+    names = list(metrics.MEASURES)
+    lines = ["", f"Model comparison: {model} against {base_model} (same queries, judgments and "
+                 f"ranking parameters; each cell: model value, difference [95 % interval]):", "",
+             "| variant | " + " | ".join(names) + " |", "|---|" + "---:|" * len(names)]
+    for v in VARIANTS:
+        if v == "bm25":  # no embeddings involved
+            continue
+        new = metrics.per_query(qrels, runs[v])
+        old = metrics.per_query(qrels, base_runs[v])
+        avg = metrics.means(new)
+        cells = [f"{avg[m]:.3f}, {metrics.paired_bootstrap(new[m], old[m]).format()}"
+                 for m in names]
+        lines.append(f"| {v} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval.run", description=__doc__.split("\n")[0])
     parser.add_argument("--set", choices=("test", "dev"), default="test")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--model", type=Path, default=None,
+                        help="embedding model folder (default: SEARCH_MODEL_PATH, the shipped one)")
+    parser.add_argument("--baseline-model", type=Path, default=None,
+                        help="also rank with this model folder and compare (e.g. build/e5-small)")
     args = parser.parse_args(argv)
     qrels_path = QRELS_DIR / f"{args.set}.json"
     if not qrels_path.is_file():
@@ -102,10 +128,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Fehler: keine Urteile für {missing[:5]} – `python -m eval.judge` ausführen.",
               file=sys.stderr)
         return 2
-    env = Environment.load()
+    env = Environment.load(model_path=args.model)
     runs = env.rankings(queries)
-    text = report(args.set, env, {q.id: qrels[q.id] for q in queries}, runs,
-                  judged_hash != env.catalogue_hash, time.perf_counter() - start)
+    judged = {q.id: qrels[q.id] for q in queries}
+    command = " ".join([".venv-app/bin/python -m eval.run", "--set", args.set]
+                       + [f"--model {args.model}"] * bool(args.model)
+                       + [f"--baseline-model {args.baseline_model}"] * bool(args.baseline_model))
+    text = report(args.set, env, judged, runs, judged_hash != env.catalogue_hash,
+                  time.perf_counter() - start, command)
+    if args.baseline_model:
+        base = Environment.load(model_path=args.baseline_model)
+        base_runs = base.rankings(queries)
+        text += model_comparison(judged, runs, env.encoder.name, base_runs, base.encoder.name)
+        text += "\n".join(["", "| baseline variant | judged@10 |", "|---|---:|"]
+                          + [f"| {v} | {judged_share(judged, base_runs[v]):.0%} |"
+                             for v in VARIANTS]) + "\n"
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
     print(text)

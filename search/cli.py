@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=None, help="Indexordner (Standard: build/index)")
     p.add_argument("--catalogue", type=Path, default=None, help="Katalogordner oder -datei")
     p.add_argument("--model", type=Path, default=None,
-                   help="Modellordner (Standard: build/e5-small)")
+                   help="Modellordner (Standard: SEARCH_MODEL_PATH, build/e5-small-ft)")
     p.add_argument("--force", action="store_true", help="auch bei unverändertem Katalog neu bauen")
     p.set_defaults(func=_build_index)
     args = parser.parse_args(argv)

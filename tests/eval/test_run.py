@@ -70,3 +70,26 @@ def test_run_main_requires_judgments(tmp_path: Path, monkeypatch, capsys):
     monkeypatch.setattr(run, "QRELS_DIR", tmp_path)
     assert run.main(["--set", "dev", "--out", str(tmp_path / "out.md")]) == 2
     assert "eval.judge" in capsys.readouterr().err
+
+
+def test_model_comparison_reports_each_embedding_variant_against_the_baseline(env: Environment,
+                                                                              tmp_path: Path):
+    runs = env.rankings(QUERIES)
+    other_dir = tmp_path / "cat2"
+    other_dir.mkdir()
+    (other_dir / "offers.json").write_text(json.dumps(
+        {"source": "test", "offers": [o.to_dict() for o in OFFERS]}), encoding="utf-8")
+    other = Environment.load(tmp_path / "idx2", HashingEncoder(dim=64), other_dir)
+    base_runs = other.rankings(QUERIES)
+    pools = judge.merge_pools([env.pool(QUERIES, 3), other.pool(QUERIES, 3)])
+    assert all(set(env.pool(QUERIES, 3)[q]) <= set(pools[q]) for q in pools)
+    assert all(pools[q] == sorted(set(pools[q])) for q in pools)
+    qrels = judge.judge(QUERIES, pools, env.offers, TODAY)
+    text = run.model_comparison(qrels, runs, "hash-256", base_runs, "hash-64")
+    assert "hash-256 against hash-64" in text
+    assert "| bm25 |" not in text  # BM25 does not depend on the model
+    for v in ("dense", "hybrid", "hybrid+ranking"):
+        assert f"| {v} |" in text
+    # a model compared with itself differs by exactly zero
+    same = run.model_comparison(qrels, runs, "a", runs, "a")
+    assert "+0.000 [+0.000, +0.000]" in same

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 OFFERS = ROOT / "knowledge" / "data" / "offers"
 BA_SAMPLE = ROOT / "knowledge" / "data" / "import_samples" / "ba_weiterbildungssuche_sample.json"
 CSV_SAMPLE = ROOT / "knowledge" / "data" / "import_samples" / "anbieter_vorlage.csv"
-MODEL = ROOT / "build" / "e5-small"
+MODEL = ROOT / "build" / "e5-small-ft"  # the shipped model: the shipped index was built with it
 SHIPPED_INDEX = ROOT / "build" / "index"
 
 
@@ -46,7 +46,7 @@ def _run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 @pytest.fixture
 def live_service(tmp_path: Path):
     if not (MODEL / "config.json").exists() or not SHIPPED_INDEX.exists():
-        pytest.fail("build/e5-small and build/index are missing: run `make setup` first")
+        pytest.fail("build/e5-small-ft and build/index are missing: run `make setup` first")
     catalogue = tmp_path / "offers"
     shutil.copytree(OFFERS, catalogue)
     # start from a copy of the shipped index (same catalogue, so no re-encoding is needed)

@@ -27,7 +27,9 @@ class Settings(BaseSettings):
     )
 
     index_dir: Path = REPO_ROOT / "build" / "index"
-    model_path: Path = REPO_ROOT / "build" / "e5-small"
+    #: the e5 folder fine-tuned on the catalogue (search.finetune, docs/finetuning.md); the base
+    #: folder build/e5-small works too (an index built with another model is rebuilt)
+    model_path: Path = REPO_ROOT / "build" / "e5-small-ft"
     default_reach_km: float = Field(DEFAULT_REACH_KM, gt=0, le=200)
     cors_origins: list[str] = ["http://localhost:8080", "http://127.0.0.1:8080"]
     #: LRU cache of query embeddings (0 = off); helps repeated queries only
@@ -35,7 +37,7 @@ class Settings(BaseSettings):
     #: torch threads per query encoding (0 = all cores); 1 is the measured best on 2 cores
     #: under concurrent load, see docs/benchmarks.md "Query encoding"
     encoder_query_threads: int = Field(DEFAULT_QUERY_THREADS, ge=0)
-    #: "onnx" (ONNX Runtime over build/e5-small/onnx, torch if that is missing) or "torch"
+    #: "onnx" (ONNX Runtime over <model_path>/onnx, torch if that is missing) or "torch"
     encoder_query_backend: Literal["onnx", "torch"] = DEFAULT_QUERY_BACKEND
     #: seconds between cheap checks of the index meta file for a newer build
     reload_check_seconds: float = Field(2.0, ge=0)
