@@ -44,6 +44,7 @@ PROFILE_FORM_REQUIRED = (
 
 # Intents the actions look for in the conversation history
 INTENT_REQUEST_HUMAN = "request_human"
+INTENT_REQUEST_CALLBACK = "request_callback"
 INTENT_REQUEST_PLAIN_LANGUAGE = "request_plain_language"
 
 # Entities and roles
@@ -95,6 +96,10 @@ CUSTOM_ACTIONS = (
     "action_handle_out_of_scope",
     "validate_funding_form",
     "action_check_funding_questions",
+    "action_offer_callback",
+    "action_ask_callback_consent",
+    "validate_callback_form",
+    "action_submit_callback",
 )
 
 # Custom payload types (bot -> channel)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
+import sqlalchemy as sa
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import AllSlotsReset, EventType, Restarted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.actions import constants as c
+from bot.actions.clients import callback_store
+from bot.actions.settings import load_settings
 from bot.actions.utils import formatting
 from bot.actions.utils.channel import custom_payload
 
@@ -19,7 +23,8 @@ DELETE_CONFIRMATION = formatting.TEXTS[formatting.STYLE_DE]["delete_confirmation
 
 
 class ActionDeleteMyData(Action):
-    """Resets the profile and asks the channel to delete the stored conversation.
+    """Resets the profile, deletes the conversation's callback requests and asks the channel
+    to delete the stored conversation.
 
     The confirmation follows the reply style (German, einfache Sprache or English).
     """
@@ -38,7 +43,14 @@ class ActionDeleteMyData(Action):
                 {"type": c.PAYLOAD_DELETE_CONVERSATION}, tracker.get_latest_input_channel()
             ),
         )
-        logger.info("conversation deletion requested")
+        try:
+            deleted = await asyncio.to_thread(
+                callback_store.delete_for_sender, load_settings().demand_db_url, tracker.sender_id
+            )
+        except sa.exc.SQLAlchemyError as exc:  # the purge removes it once the conversation is gone
+            logger.warning("callback requests not deleted: %s", type(exc).__name__)
+            deleted = 0
+        logger.info("conversation deletion requested (callback requests deleted: %d)", deleted)
         return [AllSlotsReset(), Restarted()]
 
 

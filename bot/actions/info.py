@@ -1,8 +1,10 @@
 """Information actions: funding, recognition, language courses, shortage occupations, contacts.
 
-Answers are short German checklists built from the knowledge base (``knowledge.funding``: the
+Answers are short checklists built from the knowledge base (``knowledge.funding``: the
 funding rules and their engine; ``knowledge.facts``: topics and contacts; ``knowledge.shortage``);
 each names who decides, the source and its "Stand". No verdicts, no invented contact data.
+The framing follows the reply style (German, einfache Sprache, English; templates in
+``bot.actions.utils.info_texts``); the facts stay as the knowledge base has them.
 Message texts are never logged.
 """
 
@@ -18,6 +20,7 @@ from rasa_sdk.types import DomainDict
 from bot.actions import constants as c
 from bot.actions.settings import load_settings
 from bot.actions.utils import facts, formatting, nearby, occupations
+from bot.actions.utils.info_texts import text as info_text
 from bot.actions.utils import funding_profile as fp
 from bot.actions.utils.places import local_vhs
 from bot.actions.utils.profile import kldb_of, occupation_entities, profile_from_slots
@@ -27,6 +30,7 @@ from knowledge import funding, paths, shortage
 logger = logging.getLogger(__name__)
 
 MAX_CHECKLISTS = 2
+SLOT_CALLBACK_AVAILABLE = "callback_available"
 UTTER_FUNDING_FOLLOWUP = "utter_funding_followup"
 
 
@@ -48,27 +52,30 @@ def _occupation_code(tracker: Tracker) -> str | None:
     return profile.target_kldb or profile.current_kldb
 
 
-def shortage_line(entry: shortage.ShortageEntry) -> str:
+def _style(tracker: Tracker) -> str:
+    return formatting.style_of_slots(tracker.current_slot_values())
+
+
+def shortage_line(entry: shortage.ShortageEntry, style: str = formatting.STYLE_DE) -> str:
     """One shortage statement naming level, year, source and Stand."""
-    stand = formatting.format_date_de(entry.stand)
-    return (
-        f"• {entry.title}: {entry.statement} (Ebene: {entry.level}, Jahr {entry.year}; "
-        f"Quelle: {entry.source_url}, Stand: {stand})"
+    statement = entry.statement
+    if style == formatting.STYLE_PLAIN:  # the template ends each piece with a full stop
+        statement = statement.rstrip(".")
+    return info_text(
+        "shortage_line", style, title=entry.title, statement=statement, level=entry.level,
+        year=entry.year, url=entry.source_url, stand=formatting.format_date_de(entry.stand),
     )
 
 
-def vhs_line(municipality: str | None) -> str | None:
+def vhs_line(municipality: str | None, style: str = formatting.STYLE_DE) -> str | None:
     """Which VHS is responsible for the user's municipality, as far as researched."""
     info = local_vhs(municipality)
     if info is None:
         return None
     if not info.name:
-        return (
-            f"Für {info.municipality} ist mir keine zuständige Volkshochschule bekannt – "
-            "die Nachbar-VHS oder das Bildungsportal Bayern helfen weiter."
-        )
-    caveat = "" if info.status.startswith("verifiziert") else " (Zuordnung nicht sicher bestätigt)"
-    return f"Volkshochschule für {info.municipality}: {info.name}{caveat}."
+        return info_text("vhs_unknown", style, municipality=info.municipality)
+    caveat = "" if info.status.startswith("verifiziert") else info_text("vhs_caveat", style)
+    return info_text("vhs", style, municipality=info.municipality, name=info.name, caveat=caveat)
 
 
 class ActionFundingInfo(Action):
@@ -97,6 +104,7 @@ class ActionFundingInfo(Action):
         latest = tracker.latest_message or {}
         text = str(latest.get("text") or "")
         slots = tracker.current_slot_values()
+        style = formatting.style_of_slots(slots)
         values = fp.form_values(slots, latest.get("entities") or [])
         events: list[EventType] = [
             SlotSet(slot, value) for slot, value in values.items() if value != slots.get(slot)
@@ -110,9 +118,9 @@ class ActionFundingInfo(Action):
         if asked and not show_all:
             items = funding.evaluate(profile, only=[i.id for i in asked[:MAX_CHECKLISTS]])
             for item in items:
-                extra = self._extra(item, target_kldb)
-                dispatcher.utter_message(text=facts.render_item(item, extra))
-            dispatcher.utter_message(text=facts.DISCLAIMER)
+                extra = self._extra(item, target_kldb, style)
+                dispatcher.utter_message(text=facts.render_item(item, extra, style))
+            dispatcher.utter_message(text=facts.disclaimer(style))
             logger.info("funding info: asked=%s", [i.id for i in items])
             return events
         if (tracker.active_loop or {}).get("name") == fp.FUNDING_FORM:
@@ -121,27 +129,30 @@ class ActionFundingInfo(Action):
         everything = funding.evaluate(profile, include_unlikely=True)
         if show_all:  # the likely and possible ones were shown before
             funding_items = [i for i in everything if i.status == funding.UNLIKELY]
-            overview = facts.render_unlikely_overview(funding_items)
+            overview = facts.render_unlikely_overview(funding_items, style)
         else:
             funding_items = [
                 i for i in everything if i.status in (funding.LIKELY, funding.POSSIBLE)
             ]
             unlikely = sum(i.status == funding.UNLIKELY for i in everything)
-            overview = facts.render_overview(funding_items, unlikely)
+            overview = facts.render_overview(funding_items, unlikely, style)
         notes = [i for i in everything if i.status == funding.NOTE]
         dispatcher.utter_message(text=overview)
         for item in funding_items:
-            dispatcher.utter_message(text=facts.render_item(item, self._extra(item, target_kldb)))
+            extra = self._extra(item, target_kldb, style)
+            dispatcher.utter_message(text=facts.render_item(item, extra, style))
         for item in notes:
-            dispatcher.utter_message(text=facts.render_note_short(item))
-        dispatcher.utter_message(text=facts.DISCLAIMER)
+            dispatcher.utter_message(text=facts.render_note_short(item, style))
+        dispatcher.utter_message(text=facts.disclaimer(style))
         if not show_all:
             dispatcher.utter_message(response=UTTER_FUNDING_FOLLOWUP)
         logger.info("funding info: checklist=%s", [(i.id, i.status) for i in funding_items])
         return events
 
     @staticmethod
-    def _extra(item: funding.ChecklistItem, target_kldb: str | None) -> list[str]:
+    def _extra(
+        item: funding.ChecklistItem, target_kldb: str | None, style: str = formatting.STYLE_DE
+    ) -> list[str]:
         """Shortage evidence for the target occupation where § 81 SGB III is concerned."""
         if not item.id.startswith("bildungsgutschein") or not target_kldb:
             return []
@@ -150,9 +161,8 @@ class ActionFundingInfo(Action):
             return []
         e = entries[0]
         return [
-            f"Hinweis: Ihr Zielberuf gehört zu einer Engpass-Berufsgruppe ({e.title}; Ebene "
-            f"{e.level}, Jahr {e.year}; Quelle: {e.source_url}) – das kann für § 81 Abs. 2 SGB III "
-            "eine Rolle spielen."
+            info_text("shortage_hint", style, title=e.title, level=e.level, year=e.year,
+                      url=e.source_url)
         ]
 
 
@@ -168,8 +178,13 @@ class ActionRecognitionInfo(Action):
         topic = facts.load_topic("recognition")
         code = _occupation_code(tracker)
         settings = load_settings()
+        style = _style(tracker)
         body = topic.body_for(code)
-        extra = [f"{body.note} (Quelle: {' ; '.join(body.sources)})"] if body else []
+        extra = (
+            [info_text("body_note", style, note=body.note, sources=" ; ".join(body.sources))]
+            if body
+            else []
+        )
         links = nearby.nearby_offers(
             paths.default_catalogue(), ("anpassungsqualifizierung",),
             today=settings.today(),
@@ -177,11 +192,10 @@ class ActionRecognitionInfo(Action):
             reach_km=settings.reach_km,
             kldb_prefix=code[:3] if code else None,
         )
-        extra += nearby.offer_lines(
-            "Anpassungsqualifizierungen aus unserem Katalog (Beispieldaten, Termine bitte beim "
-            "Anbieter prüfen):", links)
+        extra += nearby.offer_lines(info_text("recognition_offers", style), links, style)
         logger.info("recognition info: body=%s offers=%d", bool(body), len(links))
-        dispatcher.utter_message(text=f"{facts.render_topic(topic, extra)}\n{facts.DISCLAIMER}")
+        answer = facts.render_topic(topic, extra, style)
+        dispatcher.utter_message(text=f"{answer}\n{facts.disclaimer(style)}")
         return []
 
 
@@ -196,19 +210,18 @@ class ActionLanguageCourses(Action):
     ) -> list[EventType]:
         topic = facts.load_topic("language")
         settings = load_settings()
+        style = _style(tracker)
         municipality = profile_from_slots(tracker.current_slot_values()).municipality
-        line = vhs_line(municipality)
+        line = vhs_line(municipality, style)
         extra = [line] if line else []
         links = nearby.nearby_offers(
             paths.default_catalogue(), ("integrationskurs", "berufssprachkurs"),
             today=settings.today(), municipality=municipality, reach_km=settings.reach_km,
             limit=4,
         )
-        where = f" in der Nähe von {municipality}" if municipality else ""
-        extra += nearby.offer_lines(
-            f"Integrations- und Berufssprachkurse{where} aus unserem Katalog (Beispieldaten, "
-            "Termine bitte beim Anbieter prüfen):", links)
-        dispatcher.utter_message(text=facts.render_topic(topic, extra))
+        where = info_text("near", style, place=municipality) if municipality else ""
+        extra += nearby.offer_lines(info_text("language_offers", style, where=where), links, style)
+        dispatcher.utter_message(text=facts.render_topic(topic, extra, style))
         return []
 
 
@@ -222,23 +235,21 @@ class ActionShortageOccupations(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         code = _occupation_code(tracker)
+        style = _style(tracker)
         lines: list[str] = []
         if code:
             entries = shortage.lookup(code)
             title = (occupations.title_for_code(code) or code).split(" (")[0]
             if entries:
-                lines.append(f"Das weiß ich zur Fachkräftelage bei „{title}“:")
-                lines += [shortage_line(e) for e in entries]
+                lines.append(info_text("shortage_known", style, title=title))
+                lines += [shortage_line(e, style) for e in entries]
             else:
-                lines.append(f"Zu „{title}“ habe ich keinen Eintrag in meiner Engpassliste.")
+                lines.append(info_text("shortage_unknown", style, title=title))
         if not lines or not code:
             entries = [e for e in shortage.load_shortages() if e.status == "Engpass"]
-            lines.append("Engpassberufe laut meinen Quellen (Berufsgruppen):")
-            lines += [shortage_line(e) for e in entries]
-        lines.append(
-            "„Engpass“ beschreibt den Arbeitsmarkt, nicht Ihre persönliche Chance auf eine Stelle "
-            "oder Förderung."
-        )
+            lines.append(info_text("shortage_list", style))
+            lines += [shortage_line(e, style) for e in entries]
+        lines.append(info_text("shortage_caveat", style))
         logger.info("shortage info: code given=%s", bool(code))
         dispatcher.utter_message(text="\n".join(lines))
         return []
@@ -261,9 +272,9 @@ def situation_tags(tracker: Tracker) -> set[str]:
     return tags
 
 
-def contact_line(contact: kfacts.Contact) -> str:
+def contact_line(contact: kfacts.Contact, style: str = formatting.STYLE_DE) -> str:
     url = f" – {contact.url}" if contact.url else ""
-    return f"• {contact.name}: {contact.what}{url}"
+    return info_text("contact", style, name=contact.name, what=contact.what, url=url)
 
 
 class ActionRequestHuman(Action):
@@ -276,16 +287,18 @@ class ActionRequestHuman(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         situations = situation_tags(tracker)
+        style = _style(tracker)
         first, others = kfacts.contacts_for(situations, facts.load_contacts())
-        lines = ["Gern – hier bekommen Sie persönliche, kostenlose Beratung."]
+        lines = [info_text("human_intro", style)]
         if first:
-            lines.append("Für Ihre Situation ist die erste Adresse:")
-            lines += [contact_line(contact) for contact in first]
-            lines.append("Außerdem:")
-        lines += [contact_line(contact) for contact in others]
-        line = vhs_line(profile_from_slots(tracker.current_slot_values()).municipality)
+            lines.append(info_text("human_first", style))
+            lines += [contact_line(contact, style) for contact in first]
+            lines.append(info_text("human_also", style))
+        lines += [contact_line(contact, style) for contact in others]
+        line = vhs_line(profile_from_slots(tracker.current_slot_values()).municipality, style)
         if line:
             lines.append(f"• {line}")
         logger.info("request human: situations=%s", sorted(situations))
         dispatcher.utter_message(text="\n".join(lines))
-        return []
+        # a callback is offered next only where a recipient is configured (bot/actions/callback.py)
+        return [SlotSet(SLOT_CALLBACK_AVAILABLE, load_settings().callback_configured)]

@@ -165,11 +165,16 @@ def learning_path_for(profile: Profile, settings: Settings) -> ResolvedPath | No
 
 
 def _send_learning_path(
-    dispatcher: CollectingDispatcher, resolved: ResolvedPath, input_channel: str | None
+    dispatcher: CollectingDispatcher,
+    resolved: ResolvedPath,
+    input_channel: str | None,
+    style: str = formatting.STYLE_DE,
 ) -> None:
     """One message: the path as text (steps listed unless the page renders them) + payload."""
-    text = path_render.learning_path_text(resolved, with_steps=input_channel != SOCKETIO)
-    payload = path_render.learning_path_payload(resolved)
+    text = path_render.learning_path_text(
+        resolved, with_steps=input_channel != SOCKETIO, style=style
+    )
+    payload = path_render.learning_path_payload(resolved, style)
     dispatcher.utter_message(text=text, json_message=custom_payload(payload, input_channel))
 
 
@@ -177,7 +182,8 @@ def asked_for_human(events: Sequence[Mapping[str, Any]]) -> bool:
     """Whether the user asked for a person earlier in this conversation (intent only)."""
     return any(
         e.get("event") == "user"
-        and (e.get("parse_data") or {}).get("intent", {}).get("name") == c.INTENT_REQUEST_HUMAN
+        and (e.get("parse_data") or {}).get("intent", {}).get("name")
+        in (c.INTENT_REQUEST_HUMAN, c.INTENT_REQUEST_CALLBACK)
         for e in events
     )
 
@@ -221,7 +227,10 @@ class ActionRecommendOffers(Action):
         resolved = learning_path_for(profile, settings)
         if resolved is not None:
             logger.info("recommend: learning path %s", resolved.path.id)
-            _send_learning_path(dispatcher, resolved, tracker.get_latest_input_channel())
+            _send_learning_path(
+                dispatcher, resolved, tracker.get_latest_input_channel(),
+                formatting.style_of_slots(slots),
+            )
         try:
             hits, relaxed = await search_with_relaxation(get_search_client(settings), request)
         except SearchError as exc:

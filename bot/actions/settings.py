@@ -14,6 +14,15 @@ DEMAND_DB_URL       sqlite:///rasa.db           SQLAlchemy URL for anonymous dem
                                                 paths are resolved against the repository root)
 ==================  ==========================  =============================================
 
+Callback requests (issue 5; see docs/deployment.md):
+
+- ``CALLBACK_RECIPIENT`` (unset -> no callback is offered): name of the counselling place whose
+  staff read callback requests, e.g. "Bildungsberatung Landkreis München". Only when it is set
+  does the bot offer a callback; requests are stored (with consent) in ``DEMAND_DB_URL``'s
+  database and read with ``python -m bot.actions.clients.callback_store list|export``.
+- ``CALLBACK_RETENTION_DAYS`` (default 30): days a callback request is kept; the consent text
+  names this period and the clean-up deletes older requests.
+
 Settings are read on every call of :func:`load_settings` (cheap), so a changed environment
 (tests, restarts) is picked up without import-time state.
 """
@@ -29,6 +38,8 @@ DEFAULT_SEARCH_URL = "http://localhost:8000"
 DEFAULT_SEARCH_TIMEOUT_S = 3.0
 DEFAULT_REACH_KM = 25.0
 DEFAULT_DEMAND_DB_URL = "sqlite:///rasa.db"
+DEFAULT_CALLBACK_RETENTION_DAYS = 30
+MAX_RECIPIENT_LENGTH = 200
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -41,6 +52,13 @@ class Settings:
     reach_km: float = DEFAULT_REACH_KM
     today_override: str | None = None
     demand_db_url: str = DEFAULT_DEMAND_DB_URL
+    callback_recipient: str | None = None
+    callback_retention_days: int = DEFAULT_CALLBACK_RETENTION_DAYS
+
+    @property
+    def callback_configured(self) -> bool:
+        """A callback is offered only when a recipient is configured."""
+        return bool(self.callback_recipient)
 
     def today(self) -> dt.date:
         """The date used for "next start" filtering (``BL_TODAY`` or the system date)."""
@@ -60,6 +78,26 @@ def _float(name: str, default: float) -> float:
     if value <= 0:
         raise ValueError(f"{name} must be positive, got {raw!r}")
     return value
+
+
+def _positive_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a whole number, got {raw!r}") from exc
+    if value < 1:
+        raise ValueError(f"{name} must be at least 1, got {raw!r}")
+    return value
+
+
+def _recipient() -> str | None:
+    raw = " ".join(os.environ.get("CALLBACK_RECIPIENT", "").split())
+    if len(raw) > MAX_RECIPIENT_LENGTH:
+        raise ValueError(f"CALLBACK_RECIPIENT must be at most {MAX_RECIPIENT_LENGTH} characters")
+    return raw or None
 
 
 def resolve_sqlite_path(url: str, base: Path) -> str:
@@ -90,5 +128,9 @@ def load_settings() -> Settings:
         today_override=today,
         demand_db_url=resolve_sqlite_path(
             os.environ.get("DEMAND_DB_URL", "").strip() or DEFAULT_DEMAND_DB_URL, REPO_ROOT
+        ),
+        callback_recipient=_recipient(),
+        callback_retention_days=_positive_int(
+            "CALLBACK_RETENTION_DAYS", DEFAULT_CALLBACK_RETENTION_DAYS
         ),
     )

@@ -36,6 +36,8 @@ def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("DEMAND_DB_URL", f"sqlite:///{tmp_path / 'demand.db'}")
     monkeypatch.setenv("SEARCH_TIMEOUT_S", "1.0")
     monkeypatch.delenv("REACH_KM", raising=False)
+    monkeypatch.delenv("CALLBACK_RECIPIENT", raising=False)  # default: no callback offered
+    monkeypatch.delenv("CALLBACK_RETENTION_DAYS", raising=False)
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""Reply language and einfache Sprache: domain variations, pure formatting and the actions."""
+"""Reply language and einfache Sprache: domain variations, pure formatting and the actions
+(recommendations, learning path, information answers, funding checklist, callback)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,16 @@ import pytest
 
 from bot.actions import constants as c
 from bot.actions.housekeeping import ActionDeleteMyData
+from bot.actions.info import (
+    ActionFundingInfo,
+    ActionLanguageCourses,
+    ActionRecognitionInfo,
+    ActionRequestHuman,
+    ActionShortageOccupations,
+)
 from bot.actions.recommend import ActionExplainRecommendation, ActionRecommendOffers
-from bot.actions.utils import formatting
+from bot.actions.utils import formatting, info_texts
+from bot.actions.utils import paths as path_render
 from bot.actions.utils.profile import Profile
 
 # Responses on the core path: each needs an English and an einfache-Sprache variation.
@@ -215,3 +224,219 @@ def test_domain_declares_the_style_slots_and_their_sources(domain):
     ]
     assert c.UTTER_PLAIN_LANGUAGE_ON in domain["responses"]
     assert not language["influence_conversation"] and not plain["influence_conversation"]
+
+
+# --- information answers: English and einfache Sprache (templates around knowledge data) ---
+
+EN = {c.SLOT_REPLY_LANGUAGE: "en"}
+PLAIN = {c.SLOT_PLAIN_LANGUAGE: True}
+GERMAN_FRAME = re.compile(r"\b(Quelle|Quellen|Wer entscheidet|Checkliste|Außerdem|Hinweis)\b:")
+SAMPLE_VALUES = {
+    "title": "Pflege", "status": "möglich", "urls": "https://example.org", "stand": "2026",
+    "office": "Agentur für Arbeit", "text": "Text", "count": 2, "note": "Notiz",
+    "sources": "https://example.org", "where": " in der Nähe von Haar", "place": "Haar",
+    "municipality": "Haar", "name": "VHS Nord", "caveat": "", "statement": "Engpass",
+    "level": "Bund", "year": 2024, "url": "https://example.org", "what": "Beratung",
+}
+
+
+def test_every_info_style_has_every_template():
+    for table in (info_texts.TEXTS, path_render.TEXTS):
+        keys = set(table[formatting.STYLE_DE])
+        for style in formatting.STYLES:
+            assert set(table[style]) == keys, style
+
+
+@pytest.mark.parametrize("table", [info_texts.TEXTS, path_render.TEXTS])
+def test_plain_info_templates_follow_einfache_sprache_rules(table):
+    for key, template in table[formatting.STYLE_PLAIN].items():
+        filled = template.format_map({**SAMPLE_VALUES, "months": "12 Monate", "labels": "Geld",
+                                      "listed": "Kurs", "more": "", "label": "Geld",
+                                      "cited": "https://example.org", "date": "01.01.2027",
+                                      "summary": "Text", "origin": "A", "target": "B",
+                                      "steps": "Schritte", "total": "12 Monate", "number": 1,
+                                      "optional": "", "types": "Kurs", "duration": "12 Monate",
+                                      "dqr": "DQR-Niveau 3"})
+        assert not ABBREVIATIONS.search(filled), (key, filled)
+        for sentence in _sentences(filled):
+            assert len(sentence.split()) <= MAX_PLAIN_SENTENCE_WORDS, (key, sentence)
+
+
+async def _answer(action, tracker_from, dispatcher, domain, state) -> str:
+    await action.run(dispatcher, tracker_from(state), domain)
+    return "\n".join(m["text"] for m in dispatcher.messages if m.get("text"))
+
+
+async def test_request_human_in_english_keeps_the_proper_names(tracker_from, dispatcher, domain):
+    text = await _answer(ActionRequestHuman(), tracker_from, dispatcher, domain,
+                         {"intent": "request_human",
+                          "slots": {**EN, "employment_status": "arbeitslos"}})
+    assert text.startswith("Of course – here you can get personal counselling free of charge")
+    assert "For your situation, the first place to go is:" in text and "Also:" in text
+    assert "Agentur für Arbeit München – Berufsberatung im Erwerbsleben" in text
+    assert "030 20179090" in text
+    assert not GERMAN_FRAME.search(text) and "Gern –" not in text
+
+
+async def test_request_human_in_plain_language(tracker_from, dispatcher, domain):
+    text = await _answer(ActionRequestHuman(), tracker_from, dispatcher, domain,
+                         {"intent": "request_human", "slots": PLAIN})
+    assert text.startswith("Gern. Hier bekommen Sie Beratung. Die Beratung ist kostenlos.")
+
+
+async def test_shortage_in_english_keeps_sources_and_stand(tracker_from, dispatcher, domain):
+    text = await _answer(ActionShortageOccupations(), tracker_from, dispatcher, domain,
+                         {"intent": "ask_shortage_occupations",
+                          "slots": {**EN, "target_kldb": "82102"}})
+    assert text.startswith('This is what I know about the skilled-labour situation for "')
+    assert "level: Bund, year 2024; source: https://" in text
+    assert "as of / Stand: " in text
+    assert text.splitlines()[-1].startswith('"Shortage" (German: Engpass) describes')
+    assert not GERMAN_FRAME.search(text)
+
+
+async def test_shortage_in_plain_language(tracker_from, dispatcher, domain):
+    text = await _answer(ActionShortageOccupations(), tracker_from, dispatcher, domain,
+                         {"intent": "ask_shortage_occupations", "slots": PLAIN})
+    lines = text.splitlines()
+    assert lines[0] == "In diesen Berufen fehlen Fachkräfte:"
+    assert all(re.search(r"\. Quelle: https?://\S+\. Stand: ", line) for line in lines[1:-1])
+    assert lines[-1].startswith("Das sagt etwas über den Arbeitsmarkt.")
+
+
+async def test_recognition_in_english(tracker_from, dispatcher, domain):
+    slots = {**EN, "current_kldb": "43412", "current_occupation": "Fachinformatiker"}
+    text = await _answer(ActionRecognitionInfo(), tracker_from, dispatcher, domain,
+                         {"intent": "ask_recognition", "slots": slots})
+    lines = text.splitlines()
+    assert lines[0] == ("Anerkennung ausländischer Berufsabschlüsse (information from German "
+                        "official sources, quoted in German)")
+    assert lines[1] == "Checklist (in German):"
+    assert "IHK FOSA" in text and "(source: https://" in text
+    assert any(line.startswith("Who decides (German office name): ") for line in lines)
+    assert re.search(r"Sources?: https://\S+.*\(as of / Stand: November 2026\)", text)
+    assert lines[-1] == "This is guidance, not a promise – the office named decides."
+    assert not GERMAN_FRAME.search(text)
+
+
+async def test_language_courses_in_plain_language(tracker_from, dispatcher, domain):
+    text = await _answer(ActionLanguageCourses(), tracker_from, dispatcher, domain,
+                         {"intent": "ask_language_course",
+                          "slots": {**PLAIN, "municipality": "Ismaning"}})
+    assert text.splitlines()[1] == "Das ist wichtig:"
+    assert "Ihre Volkshochschule in Ismaning: VHS Nord." in text
+    assert "Das entscheidet: " in text and re.search(r"Quellen?: https://\S+", text)
+    assert "Stand: November 2026." in text
+
+
+async def test_language_courses_in_english_name_the_german_course_types(
+    tracker_from, dispatcher, domain
+):
+    text = await _answer(ActionLanguageCourses(), tracker_from, dispatcher, domain,
+                         {"intent": "ask_language_course",
+                          "slots": {**EN, "municipality": "Ismaning"}})
+    assert "Adult education centre (Volkshochschule) for Ismaning: VHS Nord." in text
+    assert "(German: Integrationskurse, Berufssprachkurse) near Ismaning" in text
+
+
+def _funding_state(slots: dict[str, Any], text: str = "Welche Förderung gibt es für mich?"):
+    return {"intent": "ask_funding", "slots": {**slots, "employment_status": "arbeitslos",
+                                               "vocational_qualification": "nein",
+                                               "course_type": "umschulung",
+                                               "age_group": "25_bis_44"},
+            "latest_message": {"text": text, "entities": [],
+                               "intent": {"name": "ask_funding", "confidence": 1.0}}}
+
+
+async def test_funding_checklist_in_english(tracker_from, dispatcher, domain):
+    await ActionFundingInfo().run(dispatcher, tracker_from(_funding_state(EN)), domain)
+    texts = [m["text"] for m in dispatcher.messages if m.get("text")]
+    assert texts[0].startswith("Your funding checklist based on what you told me so far")
+    assert re.search(r"likely to fit|possible – please check", texts[0])
+    item = texts[1]
+    assert "(German name): " in item and "Who decides (German office name): " in item
+    assert re.search(r"Sources?: https://\S+.*\(as of / Stand: ", item)
+    assert texts[-1] == "This is guidance, not a promise – the office named decides."
+    assert not any(GERMAN_FRAME.search(t) for t in texts)
+    assert dispatcher.messages[-1]["response"] == "utter_funding_followup"
+
+
+async def test_funding_checklist_in_plain_language(tracker_from, dispatcher, domain):
+    await ActionFundingInfo().run(dispatcher, tracker_from(_funding_state(PLAIN)), domain)
+    texts = [m["text"] for m in dispatcher.messages if m.get("text")]
+    assert texts[0].startswith(
+        "Diese Förderungen passen vielleicht zu Ihnen. Das ist keine Zusage."
+    )
+    assert re.search(r": (passt wahrscheinlich|passt vielleicht)", texts[0])
+    assert "Das entscheidet: " in texts[1]
+    assert texts[-1].startswith("Das ist nur eine Hilfe. Das ist keine Zusage.")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "utter_funding_intro", "utter_ask_funding_form_employment_status",
+        "utter_ask_funding_form_vocational_qualification", "utter_ask_funding_form_course_type",
+        "utter_ask_funding_form_qualification_since", "utter_ask_funding_form_company_size",
+        "utter_ask_funding_form_age_group", "utter_funding_followup",
+        "utter_ask_callback_contact", "utter_ask_callback_time", "utter_callback_invalid_contact",
+        "utter_callback_invalid_time", "utter_callback_not_stored", "utter_callback_declined",
+    ],
+)
+def test_funding_and_callback_responses_have_english_and_plain_variations(domain, name):
+    english = _variations(domain, name, reply_language="en", plain_language=False)
+    plain = _variations(domain, name, reply_language="de", plain_language=True)
+    assert all(_conditions(v).get("reply_language") == "en" for v in english), name
+    assert all(_conditions(v).get("plain_language") is True for v in plain), name
+    payloads = {tuple(b["payload"] for b in v.get("buttons") or [])
+                for v in domain["responses"][name]}
+    assert len(payloads) == 1, name  # the same answers whatever the language
+    for variation in plain:
+        assert not ABBREVIATIONS.search(variation["text"]), name
+        for sentence in _sentences(variation["text"]):
+            assert len(sentence.split()) <= MAX_PLAIN_SENTENCE_WORDS, (name, sentence)
+
+
+@pytest.fixture(scope="module")
+def care_path():
+    import datetime as dt
+
+    from knowledge import paths as P
+    from knowledge.catalogue import load_catalogue
+
+    path = P.find_path(current_kldb="62102", current_text="Verkäuferin", target_kldb="81302",
+                       target_text="Pflegefachfrau")
+    return P.resolve_path(path, load_catalogue(), today=dt.date(2026, 11, 26),
+                          municipality="Unterhaching", prefer_kldb=[])
+
+
+def test_learning_path_in_english(care_path):
+    text = path_render.learning_path_text(care_path, style=formatting.STYLE_EN)
+    lines = text.splitlines()
+    assert lines[0].startswith('A possible learning path for you: "Quereinstieg in die Pflege')
+    assert "2 steps, about 36 months (3 years) in total" in lines[0]
+    assert lines[1].startswith("(in German) ")
+    assert "duration: 12 months (1 year); DQR level 3 (German Qualifications Framework)." in text
+    assert "Funding possible (German names): Bildungsgutschein" in text
+    assert "Who decides on the funding (German office names):" in text
+    assert re.search(r"Source: https://\S+ \(as of / Stand: \d\d\.\d\d\.\d{4}\)", text)
+    assert ", next start 20" in text  # ISO dates for English users
+    assert lines[-1].startswith("This is guidance, not a promise")
+    assert "Dauer:" not in text and "Quelle:" not in text and "insgesamt" not in text
+
+
+def test_learning_path_in_plain_language(care_path):
+    text = path_render.learning_path_text(care_path, style=formatting.STYLE_PLAIN)
+    assert text.startswith("Ein möglicher Weg für Sie: „Quereinstieg in die Pflege")
+    assert "Er hat 2 Schritte. Er dauert ungefähr 36 Monate (3 Jahre)." in text
+    assert "1. Schritt: " in text and "Dauer: 12 Monate (1 Jahr). DQR-Niveau 3." in text
+    assert "Dafür gibt es vielleicht Geld: Bildungsgutschein" in text
+    assert text.splitlines()[-1].startswith("Das ist nur ein Vorschlag.")
+
+
+def test_learning_path_payload_follows_the_style(care_path):
+    payload = path_render.learning_path_payload(care_path, formatting.STYLE_EN)
+    assert payload["total"] == "about 36 months (3 years)"
+    assert payload["steps"][0]["dqr"].startswith("DQR level 3")
+    assert payload["disclaimer"].startswith("This is guidance")
+    assert payload["title"] == path_render.learning_path_payload(care_path)["title"]

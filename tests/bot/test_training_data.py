@@ -41,7 +41,8 @@ MUNICIPALITIES_CSV = ROOT / "knowledge" / "data" / "gemeinden_lkr_muenchen.csv"
 CONTRACT_INTENTS = (
     "greet goodbye affirm deny thank bot_challenge help request_guidance search_courses inform "
     "ask_funding ask_recognition ask_language_course request_human ask_shortage_occupations "
-    "explain_recommendation more_results restart delete_my_data out_of_scope request_plain_language"
+    "explain_recommendation more_results restart delete_my_data out_of_scope request_plain_language "
+    "request_callback"
 ).split()
 TRAINED_ENTITIES = (
     "occupation municipality goal time_model format topic qualification language "

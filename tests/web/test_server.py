@@ -410,3 +410,47 @@ def test_delete_and_retention_on_postgresql(pg_db) -> None:
     with engine.connect() as conn:
         left = {r[0] for r in conn.execute(sa.text("SELECT DISTINCT sender_id FROM events"))}
     assert left == {young}
+
+
+# ---------------------------------------------------------------- callback requests follow their conversation
+
+
+def _callbacks_follow_their_conversation(url: str) -> None:
+    """The page's delete button and the retention purge also remove the callback requests
+    (table of bot.actions.clients.callback_store) of the conversations they delete."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    now = 1_800_000_000.0
+    mine, old, young = (str(uuid.uuid4()) for _ in range(3))
+    with engine.begin() as conn:
+        conn.execute(sa.text(
+            "CREATE TABLE callback_requests (id INTEGER PRIMARY KEY, sender_id VARCHAR(255) "
+            "NOT NULL, contact VARCHAR(254) NOT NULL)"))
+        conn.execute(sa.text("INSERT INTO events (sender_id, type_name, timestamp, data) "
+                             "VALUES (:s, 'user', :t, '{}')"),
+                     [{"s": mine, "t": now}, {"s": old, "t": now - 40 * DAY},
+                      {"s": young, "t": now - DAY}])
+        conn.execute(sa.text("INSERT INTO callback_requests (id, sender_id, contact) "
+                             "VALUES (:i, :s, '+49891234567')"),
+                     [{"i": i, "s": s} for i, s in enumerate((mine, old, young))])
+    db = TrackerDB(url)
+
+    def callback_senders() -> set[str]:
+        with engine.connect() as conn:
+            return {r[0] for r in conn.execute(sa.text("SELECT sender_id FROM callback_requests"))}
+
+    assert db.delete_conversation(mine) == 1
+    assert callback_senders() == {old, young}
+    assert retention.run_retention(db, 30, now=now).conversations == 1
+    assert callback_senders() == {young}
+    db.dispose()
+    engine.dispose()
+
+
+def test_delete_and_retention_remove_callback_requests_on_sqlite(events_db) -> None:
+    _callbacks_follow_their_conversation(events_db.url)
+
+
+def test_delete_and_retention_remove_callback_requests_on_postgresql(pg_db) -> None:
+    _callbacks_follow_their_conversation(pg_db[0])

@@ -121,8 +121,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "under_1_km": "unter 1 km",
         "delete_confirmation": (
             "Ich lösche jetzt dieses Gespräch: Ihre Nachrichten und alle Angaben, die Sie mir "
-            "gemacht haben (Beruf, Wohnort, Ziel, Zeitmodell, Lernform und die gezeigten "
-            "Angebote). Das Gespräch wird auch aus dem Gesprächsspeicher des Servers entfernt. "
+            "gemacht haben (Beruf, Wohnort, Ziel, Zeitmodell, Lernform, die gezeigten "
+            "Angebote und einen Rückrufwunsch). Das Gespräch wird auch aus dem "
+            "Gesprächsspeicher des Servers entfernt. "
             "Sie können jederzeit neu beginnen."
         ),
     },
@@ -159,7 +160,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "under_1_km": "unter 1 Kilometer",
         "delete_confirmation": (
             "Ich lösche jetzt dieses Gespräch. Ich lösche Ihre Nachrichten. "
-            "Ich lösche auch alle Ihre Angaben. Sie können jederzeit neu anfangen."
+            "Ich lösche auch alle Ihre Angaben. Ich lösche auch Ihren Wunsch nach einem Anruf. "
+            "Sie können jederzeit neu anfangen."
         ),
     },
     STYLE_EN: {
@@ -202,8 +204,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "under_1_km": "under 1 km",
         "delete_confirmation": (
             "I am now deleting this conversation: your messages and everything you told me "
-            "(occupation, place of residence, goal, time model, learning format and the offers "
-            "shown). The conversation is also removed from the server's conversation store. "
+            "(occupation, place of residence, goal, time model, learning format, the offers "
+            "shown and any callback request). The conversation is also removed from the "
+            "server's conversation store. "
             "You can start again at any time."
         ),
     },

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Iterable
 
+from bot.actions.utils.formatting import STYLE_DE
 from bot.actions.utils.paths import offer_line
 from knowledge import paths
 from knowledge.paths import LinkedOffer
@@ -43,8 +44,8 @@ def nearby_offers(
     return [link for link in ranked if link.within_reach in (True, None)][:limit]
 
 
-def offer_lines(title: str, links: list[LinkedOffer]) -> list[str]:
-    """A heading plus one bullet per offer; nothing when there are no offers."""
+def offer_lines(title: str, links: list[LinkedOffer], style: str = STYLE_DE) -> list[str]:
+    """A heading plus one bullet per offer (in the reply ``style``); nothing without offers."""
     if not links:
         return []
-    return [title, *(f"• {offer_line(link)}" for link in links)]
+    return [title, *(f"• {offer_line(link, style)}" for link in links)]
