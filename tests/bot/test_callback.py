@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,9 +26,9 @@ from bot.actions.info import ActionRequestHuman
 from bot.actions.settings import load_settings
 from bot.actions.utils import callback as cb
 from bot.actions.utils.formatting import STYLE_DE, STYLE_EN, STYLE_PLAIN
+from tests.pg_support import fresh_database, url_of
 
 RECIPIENT = "Bildungsberatung Landkreis München"
-PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 TODAY = dt.date(2026, 11, 26)  # BL_TODAY in conftest
 REQUEST = CallbackRequest(
     day=TODAY, contact_kind="phone", contact="+49891234567", preferred_time="vormittags",
@@ -285,22 +284,13 @@ async def test_delete_my_data_removes_the_callback_sqlite(tracker_from, dispatch
 @pytest.fixture
 def postgres_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A fresh database on the machine's PostgreSQL; DEMAND_DB_URL points to it."""
-    name = f"bl_callback_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    except sa.exc.OperationalError as exc:
-        pytest.fail(f"PostgreSQL on 127.0.0.1:5432 is required for this test: {exc}")
-    url = f"postgresql://postgres@127.0.0.1:5432/{name}"
-    monkeypatch.setenv("DEMAND_DB_URL", url)
-    try:
-        yield url
-    finally:
-        callback_store._engine.cache_clear()
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_database("bl_callback") as name:
+        url = url_of(name)
+        monkeypatch.setenv("DEMAND_DB_URL", url)
+        try:
+            yield url
+        finally:
+            callback_store._engine.cache_clear()
 
 
 async def test_delete_my_data_removes_the_callback_postgresql(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import sqlalchemy as sa
 from bot.actions.clients import demand_store
 from bot.actions.clients.demand_store import DemandRecord
 from bot.actions.settings import load_settings
+from tests.pg_support import fresh_database, url_of
 
 RECORD = DemandRecord(
     day=dt.date(2026, 11, 26),
@@ -24,7 +24,6 @@ RECORD = DemandRecord(
     offers_found=5,
     asked_for_human=False,
 )
-PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
 def test_write_and_read_back_sqlite(tmp_path: Path) -> None:
@@ -69,20 +68,11 @@ def test_default_url_is_the_tracker_database(monkeypatch) -> None:
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A fresh database on the machine's PostgreSQL (127.0.0.1:5432, trust auth)."""
-    name = f"bl_demand_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    except sa.exc.OperationalError as exc:
-        pytest.fail(f"PostgreSQL on 127.0.0.1:5432 is required for this test: {exc}")
-    try:
-        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
-    finally:
-        demand_store._engine.cache_clear()
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_database("bl_demand") as name:
+        try:
+            yield url_of(name)
+        finally:
+            demand_store._engine.cache_clear()
 
 
 def test_write_and_read_back_postgresql(postgres_url: str) -> None:

@@ -25,14 +25,15 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
+from tests.pg_support import fresh_database, url_of
 from web.tracker_db import TrackerDB
 
 pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[2]
 RASA = ROOT / ".venv-bot" / "bin" / "rasa"
+PG_DRIVER = "postgresql+psycopg"
 ACTION_URL = os.environ.get("ACTION_ENDPOINT_URL", "http://localhost:5055/webhook")
-PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 START_TIMEOUT_S = float(os.environ.get("BL_STACK_TIMEOUT", "300"))
 FIRST = "Ich arbeite im Einzelhandel in Unterhaching und will in die Altenpflege wechseln"
 
@@ -145,19 +146,8 @@ def test_conversation_survives_restart_with_default_sqlite_store(tmp_path: Path)
 
 @pytest.fixture
 def postgres_db() -> Iterator[str]:
-    name = f"bl_tracker_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    except sa.exc.OperationalError as exc:
-        pytest.fail(f"PostgreSQL on 127.0.0.1:5432 is required for this test: {exc}")
-    try:
+    with fresh_database("bl_tracker", PG_DRIVER) as name:
         yield name
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def test_production_store_postgresql_survives_restart_and_deletes_without_trace(
@@ -174,7 +164,7 @@ def test_production_store_postgresql_survives_restart_and_deletes_without_trace(
     finally:
         server.stop()
 
-    db = TrackerDB(f"postgresql+psycopg://postgres@127.0.0.1:5432/{postgres_db}")
+    db = TrackerDB(url_of(postgres_db, PG_DRIVER))
     with db.engine.connect() as conn:
         stored = conn.execute(sa.text("SELECT count(*) FROM events WHERE sender_id = :s"),
                               {"s": sender}).scalar_one()
