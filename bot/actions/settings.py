@@ -33,6 +33,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 DEFAULT_SEARCH_URL = "http://localhost:8000"
 DEFAULT_SEARCH_TIMEOUT_S = 3.0
@@ -67,29 +68,18 @@ class Settings:
         return dt.date.today()
 
 
-def _float(name: str, default: float) -> float:
+def _positive(name: str, default: float, kind: type = float) -> Any:
+    """``kind`` (float or int) from the environment variable ``name``; must be > 0."""
     raw = os.environ.get(name, "").strip()
     if not raw:
         return default
     try:
-        value = float(raw)
+        value = kind(raw)
     except ValueError as exc:
-        raise ValueError(f"{name} must be a number, got {raw!r}") from exc
+        what = "a whole number" if kind is int else "a number"
+        raise ValueError(f"{name} must be {what}, got {raw!r}") from exc
     if value <= 0:
         raise ValueError(f"{name} must be positive, got {raw!r}")
-    return value
-
-
-def _positive_int(name: str, default: int) -> int:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError as exc:
-        raise ValueError(f"{name} must be a whole number, got {raw!r}") from exc
-    if value < 1:
-        raise ValueError(f"{name} must be at least 1, got {raw!r}")
     return value
 
 
@@ -123,14 +113,14 @@ def load_settings() -> Settings:
         dt.date.fromisoformat(today)  # fail early on a malformed override
     return Settings(
         search_url=(os.environ.get("SEARCH_URL", "").strip() or DEFAULT_SEARCH_URL).rstrip("/"),
-        search_timeout_s=_float("SEARCH_TIMEOUT_S", DEFAULT_SEARCH_TIMEOUT_S),
-        reach_km=_float("REACH_KM", DEFAULT_REACH_KM),
+        search_timeout_s=_positive("SEARCH_TIMEOUT_S", DEFAULT_SEARCH_TIMEOUT_S),
+        reach_km=_positive("REACH_KM", DEFAULT_REACH_KM),
         today_override=today,
         demand_db_url=resolve_sqlite_path(
             os.environ.get("DEMAND_DB_URL", "").strip() or DEFAULT_DEMAND_DB_URL, REPO_ROOT
         ),
         callback_recipient=_recipient(),
-        callback_retention_days=_positive_int(
-            "CALLBACK_RETENTION_DAYS", DEFAULT_CALLBACK_RETENTION_DAYS
+        callback_retention_days=_positive(
+            "CALLBACK_RETENTION_DAYS", DEFAULT_CALLBACK_RETENTION_DAYS, int
         ),
     )
