@@ -8,15 +8,22 @@ without that package):
 
 - ``occupation``: every expanded KldB level-5 example title and short title (id = 5-digit code,
   ambiguity rule of ``knowledge.kldb``), the heads of qualified titles ("Fachinformatiker" -> 43,
-  ``Kldb.head_groups``) and the field words of ``nlu/patterns/field_words.csv`` (id = 2-4 digit
+  ``Kldb.head_groups``) and the field words of ``nlu/patterns/field_words.csv`` (id = 1-4 digit
   group code);
 - ``municipality``: every surface form of ``knowledge.gazetteer`` (id = official/canonical name);
 - ``region``: "Landkreis München" and similar (id "Landkreis München"), so the district never
   matches as the city;
-- ``goal``, ``time_model``, ``format``: ``nlu/patterns/profile_terms.csv`` (id = canonical value).
+- ``goal``, ``time_model``, ``format``, ``employment_status``, ``qualification``, ``language``,
+  ``topic``: ``nlu/patterns/profile_terms.csv`` (id = canonical value; topics are course subjects
+  of the offer catalogue and the training data, languages also as "Italienischkurs"); they come
+  before the occupation titles, so status words that KldB also lists as a title ("Angestellte")
+  are employment statuses and "Master" is a degree.
 
 Matching is on the token attribute LOWER; every pattern is added in its folded spellings too
-(ß->ss, ä->ae, ä->a), so "unterschleissheim" or "Verkaeuferin" match. The EntityRuler keeps the
+(ß->ss, ä->ae, ä->a), so "unterschleissheim" or "Verkaeuferin" match, and hyphenated
+occupations also with a space ("kfz mechaniker"). One-word KldB titles get their German plurals
+("Erzieherinnen", "Pflegekräfte"; ``plural_forms``), added after every singular phrase. Titles
+in ``nlu/patterns/not_occupations.csv`` ("Anfänger") are left out. The EntityRuler keeps the
 longest match. When two sources produce the same folded phrase, the first source wins in this
 order: region, municipality, profile terms, field words, occupation titles.
 
@@ -30,6 +37,7 @@ import argparse
 import csv
 import hashlib
 import json
+import re
 import shutil
 import sys
 import time
@@ -44,6 +52,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PATTERN_DIR = Path(__file__).resolve().parent / "patterns"
 FIELD_WORDS = PATTERN_DIR / "field_words.csv"
 PROFILE_TERMS = PATTERN_DIR / "profile_terms.csv"
+NOT_OCCUPATIONS = PATTERN_DIR / "not_occupations.csv"
 INPUTS_FILE = "inputs.json"
 REGION_ID = "Landkreis München"
 
@@ -52,6 +61,7 @@ INPUT_FILES: tuple[Path, ...] = (
     gazetteer.DATA_FILE,
     FIELD_WORDS,
     PROFILE_TERMS,
+    NOT_OCCUPATIONS,
     ROOT / "knowledge" / "kldb.py",
     ROOT / "knowledge" / "gazetteer.py",
     Path(__file__).resolve(),
@@ -70,10 +80,38 @@ def field_word_entries() -> Iterator[tuple[str, str, str]]:
         yield "occupation", row["word"].strip(), row["kldb"].strip()
 
 
+COMPOUND_ENTITIES = ("topic", "language")
+COURSE_WORDS = ("kurs", "kurse", "seminar", "seminare", "schulung", "schulungen", "lehrgang")
+_LINKING_S_ENDINGS = ("ung", "heit", "keit", "ion", "tät", "schaft")
+
+
+def course_compounds(term: str) -> set[str]:
+    """Course words compounded with a one-word subject: "Excel" -> "Excelkurs", "Excel-Kurs";
+    "Schweißen" -> "Schweißkurs"; "Buchführung" -> "Buchführungskurs" (linking s)."""
+    if " " in term:
+        return set()
+    stem = term
+    if term.endswith(_LINKING_S_ENDINGS):
+        stem = term + "s"
+    elif term.endswith("en") and term[:1].isupper() and len(term) > 6:
+        stem = term[:-2]  # nominalised verb: Schweißen -> Schweiß-
+    found = set()
+    for word in COURSE_WORDS:
+        found.add(stem + word)
+        found.add(f"{term}-{word.capitalize()}")
+    return found
+
+
 def profile_term_entries() -> Iterator[tuple[str, str, str]]:
-    """(label, surface, id) for goal/time_model/format terms."""
-    for row in read_csv(PROFILE_TERMS):
+    """(label, surface, id) for the keyword terms (goal, time_model, format, employment_status,
+    qualification, language, topic); course compounds of topics and languages come last."""
+    rows = read_csv(PROFILE_TERMS)
+    for row in rows:
         yield row["entity"].strip(), row["term"].strip(), row["value"].strip()
+    for row in rows:
+        if row["entity"].strip() in COMPOUND_ENTITIES:
+            for compound in sorted(course_compounds(row["term"].strip())):
+                yield row["entity"].strip(), compound, row["value"].strip()
 
 
 def place_entries() -> Iterator[tuple[str, str, str]]:
@@ -89,23 +127,94 @@ def occupation_entries() -> Iterator[tuple[str, str, str]]:
 
     Forms with parentheses or paragraph signs ("Verkaufskraft (§66 BBiG/§42m HWO)") are left to
     ``Kldb.find_by_title``: nobody types them, and they would only slow down loading.
+    Titles listed in ``nlu/patterns/not_occupations.csv`` (common words such as "Anfänger") are
+    left out.
     """
     kldb = load_kldb()
+    stop = {row["word"].strip().lower() for row in read_csv(NOT_OCCUPATIONS)}
     for form, code in sorted(kldb.surface_forms().items()):
-        if not any(ch in form for ch in "()§"):
+        if not any(ch in form for ch in "()§") and form.lower() not in stop:
             yield "occupation", form, code
     for head, group in sorted(kldb.head_groups().items()):  # "Fachinformatiker" -> 43
-        yield "occupation", head, group
+        if head.lower() not in stop:
+            yield "occupation", head, group
 
 
-def generate_patterns(entries: Iterable[tuple[str, str, str]]) -> list[dict[str, str]]:
-    """Phrase patterns in all folded spellings; the first entry claiming a phrase keeps it."""
+_INNER_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
+_VOWELS = frozenset("aeiouäöü")
+
+
+SPACED_LABELS = frozenset({"occupation"})
+
+
+def spelling_variants(surface: str, spaced: bool = False) -> set[str]:
+    """Folded spellings (``fold_variants``); with ``spaced`` also, for hyphenated compounds, the
+    spelling with a space instead of the hyphen: "Kfz-Mechaniker" is also typed "kfz mechaniker".
+    (Only for occupations: "Excel Kurs" is a topic followed by a word, not one phrase.)"""
+    variants = set()
+    for variant in fold_variants(surface):
+        variants.add(" ".join(variant.split()))
+        if spaced and _INNER_HYPHEN.search(variant):
+            variants.add(" ".join(_INNER_HYPHEN.sub(" ", variant).split()))
+    return {v for v in variants if v}
+
+
+def plural_forms(form: str, singulars: set[str]) -> set[str]:
+    """German plurals of a one-word, lower-cased job title ("erzieherin" -> "erzieherinnen",
+    "pflegefachkraft" -> "pflegefachkräfte", "kaufmann" -> "kaufleute"/"kaufmänner").
+
+    Titles ending in -er/-el are their own plural. A final "-in" is only read as the feminine
+    suffix when the form without it is a title too (``singulars``), so "Medizin" stays alone.
+    """
+    if " " in form or len(form) < 4:
+        return set()
+    if form.endswith("kraft"):
+        return {form[:-5] + "kräfte"}
+    if form.endswith("mann"):
+        return {form[:-4] + "leute", form[:-4] + "männer"}
+    if form.endswith("frau"):
+        return {form + "en"}
+    if form.endswith("arzt"):
+        return {form[:-4] + "ärzte"}
+    if form.endswith("in") and form[:-2] in singulars:
+        return {form + "nen"}
+    if form.endswith("e") and form[-2] not in _VOWELS:
+        return {form + "n"}
+    if form.endswith(("ist", "ant", "ent", "eut", "at", "or")):
+        return {form + "en"}
+    if form.endswith("eur"):
+        return {form + "e"}
+    return set()
+
+
+def generate_patterns(
+    entries: Iterable[tuple[str, str, str]],
+    pluralise: Iterable[tuple[str, str, str]] = (),
+) -> list[dict[str, str]]:
+    """Phrase patterns in all spellings; the first entry claiming a phrase keeps it.
+
+    The plurals (``plural_forms``) of the phrases that the ``pluralise`` entries (a subset of
+    ``entries``: the KldB titles) claimed are added last, so they never take a phrase from a
+    singular of any label.
+    """
     claimed: dict[str, tuple[str, str]] = {}
     for label, surface, ent_id in entries:
-        for variant in sorted(fold_variants(surface)):
-            variant = " ".join(variant.split())
-            if variant and variant not in claimed:
+        for variant in sorted(spelling_variants(surface, label in SPACED_LABELS)):
+            if variant not in claimed:
                 claimed[variant] = (label, ent_id)
+    sources = [(label, surface, ent_id) for label, surface, ent_id in pluralise]
+    labels = {label for label, _, _ in sources}
+    singulars = {phrase for phrase, (label, _) in claimed.items() if label in labels}
+    plurals: dict[str, tuple[str, str]] = {}
+    for label, surface, ent_id in sources:
+        for phrase in sorted(spelling_variants(surface, label in SPACED_LABELS)):
+            if claimed.get(phrase) != (label, ent_id):
+                continue  # claimed by an earlier source ("angestellte" is a status)
+            for plural in sorted(plural_forms(phrase, singulars)):
+                for variant in sorted(spelling_variants(plural, label in SPACED_LABELS)):
+                    if variant not in claimed and variant not in plurals:
+                        plurals[variant] = (label, ent_id)
+    claimed.update(plurals)
     return [
         {"label": label, "pattern": phrase, "id": ent_id}
         for phrase, (label, ent_id) in sorted(claimed.items())
@@ -114,14 +223,15 @@ def generate_patterns(entries: Iterable[tuple[str, str, str]]) -> list[dict[str,
 
 def all_patterns() -> list[dict[str, str]]:
     """Every entity pattern of the pipeline, in precedence order (see module docstring)."""
+    titles = list(occupation_entries())
 
     def entries() -> Iterator[tuple[str, str, str]]:
         yield from place_entries()
         yield from profile_term_entries()
         yield from field_word_entries()
-        yield from occupation_entries()
+        yield from titles
 
-    return generate_patterns(entries())
+    return generate_patterns(entries(), pluralise=titles)
 
 
 def input_hashes() -> dict[str, str]:

@@ -1,26 +1,36 @@
-"""EntityResolver: merges EntityRuler spans and DIET entities into the final entities.
+"""EntityResolver: merges EntityRuler spans and CRF entities into the final entities.
 
-Place it after DIETClassifier and before EntitySynonymMapper. It reads the spaCy doc that
+Place it after the CRFEntityExtractor and before EntitySynonymMapper. It reads the spaCy doc that
 ``SpacyNLP`` stores on the message (property ``text_spacy_doc``; its ``ents`` come from the
-EntityRuler built by ``nlu.build_pipeline``) and the entities DIET extracted, and emits
+EntityRuler built by ``nlu.build_pipeline``) and the entities the CRF extracted, and emits
 (extractor ``EntityResolver``):
 
-- ``occupation``: ``value`` = text as written, ``kldb`` (5-digit code for a job title, 2-4 digits
-  for a field word), ``kldb_title``; ``role`` ``current``/``target`` from DIET if DIET gave one,
-  else from German context cues (see ``occupation_role``);
+- ``occupation``: ``value`` = text as written, ``kldb`` (5-digit code for a job title, 1-4 digits
+  for a field word), ``kldb_title``; ``role`` ``current``/``target`` from German/English context
+  cues (see ``occupation_role``), else the CRF's role, else the intent's default (the occupation
+  asked about in a shortage question or a course search is the target);
 - ``municipality``: ``value`` = official name, ``in_landkreis`` (bool); "Landkreis München"
   (the district) is dropped;
-- ``goal``, ``time_model``, ``format``: ``value`` = canonical value.
+- keyword entities ``goal``, ``time_model``, ``format``, ``employment_status``,
+  ``qualification``, ``language``, ``topic``: ``value`` = canonical value of
+  ``nlu/patterns/profile_terms.csv``;
+- ``age``: two-digit numbers 15-99 stated with a cue ("ich bin 45", "mit 55 Jahren") plus the
+  CRF's ages, both only when the number is no count, amount or duration ("seit 15 Jahren",
+  "20 Leute", "17 mal 23").
 
-DIET entities of these types that overlap a ruler span are replaced by the resolved span (no
-duplicates). DIET spans the ruler missed are resolved with ``Kldb.find_by_title`` /
+CRF entities of these types that overlap a ruler span are replaced by the resolved span (no
+duplicates). A ruler span inside a CRF entity of another type that owns its words
+(``CRF_SPAN_OWNERS``: "[15 Angestellte]" is a company size, "zum [Meister]" a qualification) is
+dropped. CRF spans the ruler missed are resolved with ``Kldb.resolve_code`` /
 ``gazetteer.resolve_place`` (fuzzy): an unresolvable occupation is kept with its text and no
-code, an unresolvable municipality is dropped, an unknown profile value is passed on unchanged
-(so EntitySynonymMapper can still map it). When no municipality was found at all, words of six
-or more letters are tried against the gazetteer with one-edit tolerance ("Unterhachnig").
-Other entity types (topic, qualification, input_issue, ...) pass through untouched. For messages
-the InputGuard marked as blocking (empty, emoji only, foreign, ...) all occupation, municipality
-and profile entities are dropped.
+code unless it is a word of ``nlu/patterns/not_occupations.csv`` ("Frau"), an unresolvable
+municipality is dropped, an unknown keyword value is passed on unchanged (so
+EntitySynonymMapper can still map it). When no municipality was found at all, words of six or
+more letters are tried against the gazetteer with one-edit tolerance ("Unterhachnig"). Small
+talk (greet, goodbye, out_of_scope, ...) carries no goal, time model, format or topic ("Schönes
+Wochenende!"). Other entity types (company_size, input_issue, ...) pass through untouched. For
+messages the InputGuard marked as blocking (empty, emoji only, foreign, ...) all resolved
+entities are dropped.
 """
 
 from __future__ import annotations
@@ -46,12 +56,38 @@ from nlu.components.input_guard import INPUT_ISSUE_BLOCKING
 SPACY_DOC = "text_spacy_doc"  # rasa.nlu.constants.SPACY_DOCS[TEXT] in Rasa 3.6
 OCCUPATION = "occupation"
 MUNICIPALITY = "municipality"
-PROFILE_ENTITIES = ("goal", "time_model", "format")
-RESOLVED = frozenset({OCCUPATION, MUNICIPALITY, *PROFILE_ENTITIES})
+AGE = "age"
+# Keyword entities from the ruler (value = canonical value of nlu/patterns/profile_terms.csv).
+PROFILE_ENTITIES = (
+    "goal",
+    "time_model",
+    "format",
+    "employment_status",
+    "qualification",
+    "language",
+    "topic",
+)
+RESOLVED = frozenset({OCCUPATION, MUNICIPALITY, AGE, *PROFILE_ENTITIES})
+# Entities the CRF found whose span may contain a ruler phrase of another type that means
+# something else there: "[15 Angestellte]" is a company size, not a status; "zum [Meister]" a
+# qualification, not a goal; "Kurs für [Buchhaltung]" a topic, not a field of work. A ruler span
+# of another type overlapping one of them is dropped.
+CRF_SPAN_OWNERS = frozenset({"company_size", "qualification", "topic", AGE})
+# Intents whose occupation, without a role cue, is the one asked about (the target).
+TARGET_INTENTS = frozenset({"ask_shortage_occupations", "search_courses"})
+# Small talk carries no profile facts: "Schönes Wochenende!" is no time model.
+SMALL_TALK_INTENTS = frozenset(
+    {"greet", "goodbye", "thank", "restart", "delete_my_data", "bot_challenge", "out_of_scope"}
+)
+SMALL_TALK_DROPPED = frozenset({"goal", "time_model", "format", "topic"})
+INTENT = "intent"
+REPLY_LANGUAGE = "reply_language"
 RULER_LABELS = RESOLVED | {"region"}
 CURRENT, TARGET = "current", "target"
 
-PROFILE_TERMS = Path(__file__).resolve().parent.parent / "patterns" / "profile_terms.csv"
+PATTERN_DIR = Path(__file__).resolve().parent.parent / "patterns"
+PROFILE_TERMS = PATTERN_DIR / "profile_terms.csv"
+NOT_OCCUPATIONS = PATTERN_DIR / "not_occupations.csv"
 
 _TOKEN_RE = re.compile(r"\w+(?:[-/]\w+)*|[^\w\s]", re.UNICODE)
 _CLAUSE_BREAKS = frozenset(
@@ -103,6 +139,22 @@ _TARGET_WORDS = frozenset(
         "ziel",
         "plane",
         "träume",
+        "traeume",
+        "später",
+        "spaeter",
+    }
+)
+# Words naming the wished-for occupation: "Mein Wunschberuf ist ...", "Ziel: ...".
+_TARGET_NOUNS = frozenset(
+    {
+        "wunschberuf",
+        "traumberuf",
+        "berufswunsch",
+        "zielberuf",
+        "traumjob",
+        "wunschjob",
+        "ziel",
+        "berufsziel",
     }
 )
 _TARGET_RIGHT = frozenset({"werden", "lernen", "wechseln", "umschulen", "umsteigen"})
@@ -138,6 +190,10 @@ _CURRENT_LEFT = frozenset(
 _CURRENT_RIGHT = frozenset(
     {"gelernt", "gearbeitet", "tätig", "taetig", "beschäftigt", "gewesen", "arbeite", "bin"}
 )
+_CURRENT_RIGHT_PAIRS = (("von", "beruf"),)  # "Mechatronikerin von Beruf"
+# English: "I am a nurse", "I work as a cook", "I was a hairdresser" / "become an electrician".
+_EN_TARGET = frozenset({"become", "becoming", "into", "retrain", "train", "switch"})
+_EN_CURRENT = frozenset({"am", "i'm", "was", "work", "worked", "working"})
 
 
 @lru_cache(maxsize=1)
@@ -151,6 +207,13 @@ def profile_term_index() -> dict[tuple[str, str], str]:
             for key in match_keys(row["value"]):
                 index.setdefault((row["entity"], key), row["value"])
     return index
+
+
+@lru_cache(maxsize=1)
+def not_occupations() -> frozenset[str]:
+    """Folded keys of words that are no occupation in a message ("Frau", "Anfänger")."""
+    with NOT_OCCUPATIONS.open(encoding="utf-8", newline="") as handle:
+        return frozenset(key for row in csv.DictReader(handle) for key in match_keys(row["word"]))
 
 
 def canonical_profile_value(entity: str, text: str) -> str | None:
@@ -181,6 +244,8 @@ def occupation_role(text: str, start: int, end: int) -> str | None:
     right = right[:stop]
     tail = left[-4:]
     wants = any(w in _TARGET_WORDS for w in left + right)
+    if any(w in _TARGET_NOUNS for w in left):  # "Mein Wunschberuf ist Erzieherin"
+        return TARGET
     if any(w in _TARGET_RIGHT for w in right):
         return TARGET
     if wants and any(w in _WISH_RIGHT for w in right):  # "möchte in der Pflege arbeiten"
@@ -195,7 +260,13 @@ def occupation_role(text: str, start: int, end: int) -> str | None:
             )
             if tuple(window) == cue and (cue != ("als",) or wants):
                 return TARGET
-    if any(w in _CURRENT_RIGHT for w in right):
+    if any(w in _CURRENT_RIGHT for w in right) or any(
+        tuple(right[i : i + 2]) == pair for pair in _CURRENT_RIGHT_PAIRS for i in range(len(right))
+    ):
+        return CURRENT
+    if any(w in _EN_TARGET for w in tail):
+        return TARGET
+    if any(w in _EN_CURRENT for w in tail):
         return CURRENT
     if any(w in _CURRENT_LEFT for w in left):
         return CURRENT
@@ -271,19 +342,22 @@ def municipality_entity(start: int, end: int, place: gazetteer.Place) -> dict[st
     }
 
 
-def is_english_homograph(text: str, start: int, end: int) -> bool:
-    """True for a lower-case "it" in a message that reads as English ("is it free?")."""
+def is_english_homograph(text: str, start: int, end: int, english: bool = False) -> bool:
+    """True for a lower-case "it" in a message that reads as English ("is it free?"); ``english``:
+    the InputGuard detected English as the reply language ("will it rain tomorrow?")."""
     surface = text[start:end]
     if surface.lower() not in _ENGLISH_HOMOGRAPHS or not surface.islower():
         return False
     others = _words(text[:start]) + _words(text[end:])
-    return any(w in _ENGLISH_CUES for w in others)
+    return english or any(w in _ENGLISH_CUES for w in others)
 
 
-def resolve_ruler_span(text: str, span: dict[str, Any]) -> dict[str, Any] | None:
+def resolve_ruler_span(
+    text: str, span: dict[str, Any], english: bool = False
+) -> dict[str, Any] | None:
     """Final entity for one ruler span; None for the district and English homographs."""
     start, end, label, ent_id = span["start"], span["end"], span["label"], span["id"]
-    if is_english_homograph(text, start, end):
+    if is_english_homograph(text, start, end, english):
         return None
     if label == OCCUPATION:
         return occupation_entity(text, start, end, ent_id)
@@ -304,12 +378,16 @@ def resolve_diet_entity(text: str, entity: dict[str, Any]) -> dict[str, Any] | N
     surface = text[start:end] if 0 <= start < end <= len(text) else str(entity.get("value", ""))
     label = entity["entity"]
     if label == OCCUPATION:
+        if match_keys(surface) & not_occupations():
+            return None
         resolved = occupation_entity(text, start, end, load_kldb().resolve_code(surface))
         resolved["value"] = surface
         return resolved
     if label == MUNICIPALITY:
         place = gazetteer.resolve_place(surface)
         return municipality_entity(start, end, place) if place else None
+    if label == AGE:
+        return dict(entity)
     value = canonical_profile_value(label, surface) or canonical_profile_value(
         label, str(entity.get("value", ""))
     )
@@ -350,45 +428,157 @@ def _drop_repeated_profile_values(entities: list[dict[str, Any]]) -> list[dict[s
     return kept
 
 
+def _span(entity: dict[str, Any]) -> tuple[int, int]:
+    return (entity.get("start", -1), entity.get("end", -1))
+
+
+def default_role(intent: str | None) -> str | None:
+    """Role of an occupation without a context cue: the asked-about (target) one in a shortage
+    question or a course search ("Werden Busfahrer gesucht?", "Kurse für Pflegehelfer")."""
+    return TARGET if intent in TARGET_INTENTS else None
+
+
+_NUMBER_RE = re.compile(r"(?<![\w.,:/])\d{2}(?![\w:/%€]|[.,]\d)")
+_AGE_LEFT = frozenset(
+    {"bin", "werde", "wurde", "mit", "alter", "bald", "schon", "erst", "fast", "knapp", "aged"}
+)
+_AGE_RIGHT = frozenset(
+    {"jahre", "jahren", "jahr", "j", "jährig", "jaehrig", "bin", "years", "jahrgang"}
+)
+_NOT_AGE_LEFT = frozenset(
+    "seit vor nach für fuer in alle etwa ca rund innerhalb von bis letzten mal plus minus und "
+    "oder um ab am".split()
+)
+_NOT_AGE_RIGHT_PREFIXES = (
+    "mitarbeit", "beschäftigt", "beschaeftigt", "angestellt", "leute", "kolleg", "person",
+    "euro", "eur", "€", "stunde", "monat", "woche", "tag", "uhr", "prozent", "mal", "plus",
+    "minus", "km", "kilometer", "minute", "unterrichtseinheit", "semester", "kind", "teilnehm",
+    "module", "seite", "punkt",
+)
+MIN_AGE, MAX_AGE = 15, 99
+
+
+def _age_context(text: str, start: int, end: int) -> tuple[list[str], list[str]]:
+    return _words(text[:start])[-2:], _words(text[end:])[:2]
+
+
+def is_plausible_age(text: str, start: int, end: int) -> bool:
+    """A two-digit number 15-99 that is not a count, amount, duration or calculation."""
+    surface = text[start:end].strip()
+    if not surface.isdigit() or not MIN_AGE <= int(surface) <= MAX_AGE:
+        return False
+    left, right = _age_context(text, start, end)
+    if left and left[-1] in _NOT_AGE_LEFT:
+        return False
+    return not (right and right[0].startswith(_NOT_AGE_RIGHT_PREFIXES))
+
+
+def rule_ages(text: str) -> list[dict[str, Any]]:
+    """Ages stated with a cue: "ich bin 45", "mit 55 Jahren", "45 bin ich", "Alter: 59"."""
+    found = []
+    for match in _NUMBER_RE.finditer(text):
+        start, end = match.span()
+        left, right = _age_context(text, start, end)
+        cued = any(w in _AGE_LEFT for w in left) or bool(right and right[0] in _AGE_RIGHT)
+        if cued and is_plausible_age(text, start, end):
+            found.append({"entity": AGE, "start": start, "end": end, "value": match.group(0)})
+    return found
+
+
+def resolve_ages(text: str, crf_ages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rule ages plus the CRF's plausible ages ("39, Minijob"), one per span."""
+    ages = {(e["start"], e["end"]): e for e in rule_ages(text)}
+    for entity in crf_ages:
+        span = _span(entity)
+        if span not in ages and is_plausible_age(text, *span):
+            ages[span] = {**entity, "value": text[span[0] : span[1]]}
+    return list(ages.values())
+
+
+def _occupation_role(
+    text: str, start: int, end: int, crf_role: str | None, intent: str | None
+) -> str | None:
+    """Context cue first, then the CRF's role, then the intent's default."""
+    crf_role = crf_role if crf_role in (CURRENT, TARGET) else None
+    return occupation_role(text, start, end) or crf_role or default_role(intent)
+
+
 def resolve_entities(
-    text: str, spans: list[dict[str, Any]], diet_entities: list[dict[str, Any]]
+    text: str,
+    spans: list[dict[str, Any]],
+    diet_entities: list[dict[str, Any]],
+    intent: str | None = None,
+    english: bool = False,
 ) -> list[dict[str, Any]]:
-    """Pure merge of ruler spans and DIET entities into the final entity list (sorted by start)."""
-    managed = [e for e in diet_entities if e.get("entity") in RESOLVED and _has_letters(text, e)]
+    """Pure merge of ruler spans and CRF entities into the final entity list (sorted by start).
+
+    ``intent`` (the classified intent name, if known) sets the default occupation role and
+    drops profile keywords from small talk; ``english``: the InputGuard detected English.
+    """
+    english = english or any(
+        e.get("entity") == REPLY_LANGUAGE and e.get("value") == "en" for e in diet_entities
+    )
+    crf_ages = [e for e in diet_entities if e.get("entity") == AGE]
+    managed = [
+        e
+        for e in diet_entities
+        if e.get("entity") in RESOLVED and e.get("entity") != AGE and _has_letters(text, e)
+    ]
     others = [e for e in diet_entities if e.get("entity") not in RESOLVED]
+    owners = [
+        (_span(e), e["entity"])
+        for e in [*crf_ages, *managed, *others]
+        if e.get("entity") in CRF_SPAN_OWNERS
+    ]
+    spans = [
+        s
+        for s in spans
+        if not any(
+            _overlaps((s["start"], s["end"]), o) and s["label"] != kind for o, kind in owners
+        )
+    ]
     result: list[dict[str, Any]] = []
     for span in spans:
-        entity = resolve_ruler_span(text, span)
+        entity = resolve_ruler_span(text, span, english)
         if entity is None:
             continue
-        diet = [
-            e
-            for e in managed
-            if _overlaps((e.get("start", -1), e.get("end", -1)), (span["start"], span["end"]))
-        ]
         if entity["entity"] == OCCUPATION:
-            role = next((e.get("role") for e in diet if e.get("role") in (CURRENT, TARGET)), None)
-            entity["role"] = role or occupation_role(text, entity["start"], entity["end"])
+            crf_role = next(
+                (
+                    e.get("role")
+                    for e in managed
+                    if _overlaps(_span(e), (span["start"], span["end"]))
+                    and e.get("role") in (CURRENT, TARGET)
+                ),
+                None,
+            )
+            entity["role"] = _occupation_role(
+                text, entity["start"], entity["end"], crf_role, intent
+            )
         result.append(entity)
     covered = [(s["start"], s["end"]) for s in spans]
     for entity in managed:
-        span = (entity.get("start", -1), entity.get("end", -1))
-        if any(_overlaps(span, c) for c in covered):
+        if any(_overlaps(_span(entity), c) for c in covered):
             continue
         resolved = resolve_diet_entity(text, entity)
         if resolved is None:
             continue
         if resolved["entity"] == OCCUPATION:
-            role = entity.get("role")
-            resolved["role"] = (
-                role
-                if role in (CURRENT, TARGET)
-                else occupation_role(text, resolved["start"], resolved["end"])
+            resolved["role"] = _occupation_role(
+                text, resolved["start"], resolved["end"], entity.get("role"), intent
             )
         result.append(resolved)
+    taken = covered + [_span(e) for e in result]
+    result.extend(
+        age
+        for age in resolve_ages(text, crf_ages)
+        if not any(_overlaps(_span(age), t) for t in taken)
+    )
     if not any(e["entity"] == MUNICIPALITY for e in result):
-        taken = covered + [(e["start"], e["end"]) for e in result]
+        taken = covered + [_span(e) for e in result]
         result.extend(fuzzy_municipalities(text, taken))
+    if intent in SMALL_TALK_INTENTS:
+        result = [e for e in result if e["entity"] not in SMALL_TALK_DROPPED]
     result = _drop_repeated_profile_values(result)
     for entity in result:
         if entity.get("role") is None:
@@ -423,7 +613,9 @@ class EntityResolver(GraphComponent, EntityExtractorMixin):
                 diet_entities = [e for e in diet_entities if e.get("entity") not in RESOLVED]
                 message.set(ENTITIES, diet_entities, add_to_output=True)
                 continue
-            resolved = resolve_entities(text, ruler_spans(message), diet_entities)
+            intent = (message.get(INTENT) or {}).get("name")
+            english = message.get(REPLY_LANGUAGE) == "en"
+            resolved = resolve_entities(text, ruler_spans(message), diet_entities, intent, english)
             for entity in resolved:
                 if entity.get("entity") in RESOLVED:
                     entity["extractor"] = self.name

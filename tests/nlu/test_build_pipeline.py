@@ -27,7 +27,18 @@ def nlp(spacy_pipeline_path):
 
 def test_patterns_are_generated_from_every_source(patterns):
     labels = {p["label"] for p in patterns}
-    assert labels == {"occupation", "municipality", "region", "goal", "time_model", "format"}
+    assert labels == {
+        "occupation",
+        "municipality",
+        "region",
+        "goal",
+        "time_model",
+        "format",
+        "employment_status",
+        "qualification",
+        "language",
+        "topic",
+    }
     by_phrase = {p["pattern"]: p for p in patterns}
     assert by_phrase["altenpflegerin"]["id"] == "82102"
     assert by_phrase["kita"]["id"] == "831"
@@ -56,9 +67,121 @@ def test_profile_terms_use_canonical_values():
         "goal": {"weiterbildung", "umschulung", "wiedereinstieg", "aufstieg"},
         "time_model": {"vollzeit", "teilzeit", "berufsbegleitend"},
         "format": {"praesenz", "online", "hybrid"},
+        "employment_status": {
+            "arbeitslos",
+            "arbeitsuchend",
+            "beschaeftigt",
+            "selbststaendig",
+            "elternzeit",
+            "buergergeld",
+            "kurzarbeit",
+            "minijob",
+            "student",
+        },
+        "qualification": {
+            "Abitur",
+            "Mittlere Reife",
+            "Hauptschulabschluss",
+            "Bachelor",
+            "Master",
+            "Diplom",
+            "Staplerschein",
+            "Ausbildung",
+            "kein Abschluss",
+        },
     }
     for row in build_pipeline.read_csv(build_pipeline.PROFILE_TERMS):
-        assert row["value"] in allowed[row["entity"]], row
+        if row["entity"] in ("language", "topic"):  # open vocabularies, canonical spelling
+            assert row["value"][:1].isupper(), row
+        else:
+            assert row["value"] in allowed[row["entity"]], row
+
+
+def _catalogue_and_training_text() -> str:
+    import json
+
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    parts = []
+    for path in sorted((build_pipeline.ROOT / "knowledge" / "data" / "offers").glob("*.json")):
+        for offer in json.loads(path.read_text(encoding="utf-8"))["offers"]:
+            parts += [offer["title"], offer["description"]]
+    training = load_data(str(build_pipeline.ROOT / "bot" / "data" / "nlu"), language="de")
+    parts += [m.get("text") for m in training.intent_examples]
+    return " ".join(parts).lower()
+
+
+def test_topics_come_from_the_catalogue_or_the_training_data():
+    """Every topic (canonical value) is a course subject that the offer catalogue or the training
+    data uses, not a word picked from the held-out set; its terms are spellings and synonyms."""
+    fold = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+    text = _catalogue_and_training_text().translate(fold)
+    missing = sorted(
+        {
+            row["value"]
+            for row in build_pipeline.read_csv(build_pipeline.PROFILE_TERMS)
+            if row["entity"] == "topic" and row["value"].lower().translate(fold) not in text
+        }
+    )
+    assert not missing, missing
+
+
+@pytest.mark.parametrize(
+    ("term", "compound"),
+    [
+        ("Excel", "Excelkurs"),
+        ("Schweißen", "Schweißkurs"),
+        ("Buchführung", "Buchführungskurs"),
+        ("Italienisch", "Italienischkurs"),
+        ("Datenschutz", "Datenschutz-Seminar"),
+    ],
+)
+def test_course_compounds(term, compound):
+    assert compound in build_pipeline.course_compounds(term)
+    assert build_pipeline.course_compounds("Erste Hilfe") == set()
+
+
+def test_not_occupations_are_left_out(patterns):
+    by_phrase = {p["pattern"]: p for p in patterns}
+    assert "anfänger" not in by_phrase
+    assert by_phrase["master"]["label"] == "qualification"
+    assert by_phrase["schweißkurs"]["id"] == "Schweißen"
+
+
+def test_status_words_are_no_occupations(patterns):
+    """KldB lists "Angestellte/r" as a title; in a message it is an employment status."""
+    by_phrase = {p["pattern"]: p for p in patterns}
+    assert (by_phrase["angestellte"]["label"], by_phrase["angestellte"]["id"]) == (
+        "employment_status",
+        "beschaeftigt",
+    )
+    assert "angestellten" not in by_phrase  # no plural of a title claimed by a status
+
+
+@pytest.mark.parametrize(
+    ("form", "plurals"),
+    [
+        ("erzieherin", {"erzieherinnen"}),
+        ("pflegefachkraft", {"pflegefachkräfte"}),
+        ("kaufmann", {"kaufleute", "kaufmänner"}),
+        ("fachangestellte", {"fachangestellten"}),
+        ("florist", {"floristen"}),
+        ("friseur", {"friseure"}),
+        ("zahnarzt", {"zahnärzte"}),
+        ("erzieher", set()),
+        ("medizin", set()),
+        ("kauffrau im einzelhandel", set()),
+    ],
+)
+def test_plural_forms(form, plurals):
+    assert build_pipeline.plural_forms(form, {"erzieher", "erzieherin"}) == plurals
+
+
+def test_plurals_and_spaced_compounds_match(patterns):
+    by_phrase = {p["pattern"]: p for p in patterns}
+    assert by_phrase["erzieherinnen"]["id"] == by_phrase["erzieherin"]["id"]
+    assert by_phrase["pflegefachkraefte"]["id"] == by_phrase["pflegefachkraft"]["id"]
+    assert by_phrase["kfz mechaniker"]["id"] == by_phrase["kfz-mechaniker"]["id"] == "25212"
 
 
 def test_pipeline_components_and_meta(nlp, spacy_pipeline_path):

@@ -167,7 +167,8 @@ def test_component_created_by_rasa_featurizes_with_the_real_model() -> None:
 
 # --- config-plain.yml (the baseline) differs from config.yml only in the intent classifier ------
 
-DENSE_ONLY = {"nlu.components.dense_features.E5SentenceFeaturizer", "SklearnIntentClassifier"}
+CLASSIFIER = "nlu.components.seeded_intent_classifier.SeededSklearnIntentClassifier"
+DENSE_ONLY = {"nlu.components.dense_features.E5SentenceFeaturizer", CLASSIFIER}
 DIET_ONLY = {"DIETClassifier", "LexicalSyntacticFeaturizer", "CountVectorsFeaturizer"}
 
 
@@ -177,8 +178,8 @@ def test_config_dense_swaps_only_the_intent_classifier_and_its_features() -> Non
     names = [c["name"] for c in dense["pipeline"]]
     featurizer = "nlu.components.dense_features.E5SentenceFeaturizer"
     assert names.index("SpacyTokenizer") < names.index(featurizer)
-    assert names.index(featurizer) < names.index("SklearnIntentClassifier")
-    assert names.index("SklearnIntentClassifier") < names.index("FallbackClassifier")
+    assert names.index(featurizer) < names.index(CLASSIFIER)
+    assert names.index(CLASSIFIER) < names.index("FallbackClassifier")
     assert [c for c in dense["pipeline"] if c["name"] not in DENSE_ONLY] == [
         c for c in plain["pipeline"] if c["name"] not in DIET_ONLY
     ]

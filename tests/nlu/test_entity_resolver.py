@@ -148,22 +148,25 @@ def test_occupation_role_is_clause_local():
     assert occupation_role(text, start, start + len("Erzieherin")) == "target"
 
 
-def test_diet_overlap_is_replaced_and_diet_role_kept(parse):
+def test_crf_overlap_is_replaced_and_context_cue_wins_over_crf_role(parse):
     text = "Ich bin Verkäuferin"
     start = text.index("Verkäuferin")
-    diet = {
+    crf = {
         "entity": "occupation",
         "start": start,
         "end": start + 7,
         "value": "Verkäuf",
         "role": "target",
-        "extractor": "DIETClassifier",
+        "extractor": "CRFEntityExtractor",
         "confidence_entity": 0.6,
     }
-    occupation = one(parse(text, [diet]), "occupation")
+    occupation = one(parse(text, [crf]), "occupation")
     assert occupation["value"] == "Verkäuferin" and occupation["kldb"] == "62102"
-    assert occupation["role"] == "target"  # DIET's role wins over the context cue
+    assert occupation["role"] == "current"  # "bin ..." is a clear cue
     assert occupation["extractor"] == "EntityResolver"
+    # without a cue the CRF's role is kept
+    alone = one(parse("Verkäuferin", [{**crf, "start": 0, "end": 11}]), "occupation")
+    assert alone["role"] == "target"
 
 
 def test_diet_span_missed_by_ruler_is_resolved_or_kept_without_code():
@@ -182,7 +185,8 @@ def test_diet_span_missed_by_ruler_is_resolved_or_kept_without_code():
     assert occupations[0]["kldb"].startswith("623")
     assert occupations[1]["value"] == "Glücksbringerin" and "kldb" not in occupations[1]
     assert not [e for e in result if e["entity"] == "municipality"]  # unresolvable: dropped
-    assert [e for e in result if e["entity"] == "topic"] == [diet[3]]  # untouched
+    topic = one({"entities": result}, "topic")  # not a known topic: kept as written
+    assert (topic["start"], topic["end"], topic["value"]) == (0, 3, "Ich")
 
 
 def test_diet_profile_value_is_canonicalised():
@@ -245,3 +249,76 @@ def test_offsets_survive_lowercasing_that_changes_length(parse):
     text = "İİ ich wohne in Ottobrunn"  # "İ".lower() has two characters
     place = one(parse(text), "municipality")
     assert text[place["start"] : place["end"]] == "Ottobrunn"
+
+
+def test_status_word_inside_a_company_size_is_no_entity_of_its_own(parse):
+    text = "Unser Betrieb hat 15 Angestellte"
+    size = {"entity": "company_size", "start": 18, "end": 32, "value": "klein"}
+    msg = parse(text, [size])
+    assert [e["entity"] for e in entities(msg) if e["entity"] != "reply_language"] == [
+        "company_size"
+    ]
+    status = one(parse("Ich bin Angestellte"), "employment_status")
+    assert status["value"] == "beschaeftigt"
+
+
+def test_keyword_entities_from_the_ruler(parse):
+    msg = parse("Ich will einen Schweißkurs machen, habe einen Realschulabschluss")
+    assert one(msg, "topic")["value"] == "Schweißen"
+    assert one(msg, "qualification")["value"] == "Mittlere Reife"
+    assert one(parse("Italienischkurs gesucht"), "language")["value"] == "Italienisch"
+    assert one(parse("ich bin ohne Arbeit"), "employment_status")["value"] == "arbeitslos"
+
+
+@pytest.mark.parametrize(
+    ("text", "ages"),
+    [
+        ("45 bin ich", ["45"]),
+        ("Mein Alter: 59", ["59"]),
+        ("Welche Förderung gibt es mit 55 Jahren noch?", ["55"]),
+        ("ich bin 32 und ohne Arbeit", ["32"]),
+        ("Ich bin 45.", ["45"]),
+        ("Ich bin seit 15 Jahren Pflegerin", []),
+        ("Wir sind ein Betrieb mit 20 Leuten", []),
+        ("Der Kurs hat 40 Stunden", []),
+    ],
+)
+def test_rule_ages(text, ages):
+    assert [e["value"] for e in resolve_entities(text, [], []) if e["entity"] == "age"] == ages
+
+
+def test_crf_ages_need_to_be_plausible():
+    text = "Wie viel ist 17 mal 23?"
+    crf = [
+        {"entity": "age", "start": 13, "end": 15, "value": "17"},
+        {"entity": "age", "start": 20, "end": 22, "value": "23"},
+    ]
+    assert resolve_entities(text, [], crf) == []
+    text = "39, Minijob"
+    kept = resolve_entities(text, [], [{"entity": "age", "start": 0, "end": 2, "value": "39"}])
+    assert [e["value"] for e in kept] == ["39"]
+
+
+def test_role_from_wish_words_plurals_and_intent(parse):
+    wish = one(parse("Mein Wunschberuf ist Fachinformatikerin"), "occupation")
+    assert wish["role"] == "target"
+    trained = one(parse("Mechatronikerin von Beruf"), "occupation")
+    assert trained["role"] == "current"
+    shortage = {"name": "ask_shortage_occupations", "confidence": 0.9}
+    plural = one(parse("Braucht man Erzieherinnen?", intent=shortage), "occupation")
+    assert (plural["value"], plural["kldb"], plural["role"]) == ("Erzieherinnen", "83113", "target")
+    spaced = one(parse("arbeite als kfz mechaniker"), "occupation")
+    assert (spaced["kldb"], spaced["role"]) == ("25212", "current")
+
+
+def test_small_talk_carries_no_profile_keywords(parse):
+    goodbye = {"name": "goodbye", "confidence": 0.9}
+    assert not entities(parse("Schönes Wochenende und tschüss", intent=goodbye), "time_model")
+    inform = {"name": "inform", "confidence": 0.9}
+    assert one(parse("am Wochenende", intent=inform), "time_model")["value"] == "berufsbegleitend"
+
+
+def test_address_words_are_no_occupations():
+    text = "Guten Tag, hier ist Frau Maier"
+    crf = [{"entity": "occupation", "start": 20, "end": 24, "value": "Frau"}]
+    assert resolve_entities(text, [], crf) == []
