@@ -23,6 +23,10 @@ def kldb_title(code: str) -> str | None:
     return occ.title if occ else None
 
 
-def shortage_entries(code: str) -> list[ShortageEntry]:
-    """Shortage entries covering ``code``, most specific first (see ``knowledge.shortage``)."""
-    return shortage.lookup(code)
+@lru_cache(maxsize=4096)
+def shortage_entries(code: str) -> tuple[ShortageEntry, ...]:
+    """Shortage entries covering ``code``, most specific first (see ``knowledge.shortage``).
+
+    Cached: the ranking asks for every target code of every candidate offer on each request, and
+    the shortage table is loaded once per process (``knowledge.shortage._default_entries``)."""
+    return tuple(shortage.lookup(code))

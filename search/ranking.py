@@ -68,6 +68,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 from knowledge.geo import haversine_km
@@ -112,7 +113,7 @@ SHORTAGE_LEVEL_FIT = {"Landkreis-Erhebung": 1.0, "Agenturbezirk München": 1.0,
                       "Bayern": 0.75, "Bund": 0.5}
 
 KldbTitle = Callable[[str], "str | None"]
-Shortages = Callable[[str], "list[ShortageEntry]"]
+Shortages = Callable[[str], "Sequence[ShortageEntry]"]
 
 
 @dataclass(frozen=True)
@@ -308,6 +309,7 @@ _YEARS = re.compile(r"\b(19|20)\d\d\b")
 _WORD = re.compile(r"[^\W_]+")
 
 
+@lru_cache(maxsize=8192)
 def title_family(title: str) -> str:
     """Title without bracketed parts, "– Durchgang/Kurs/Termin …" suffixes and years."""
     t = _BRACKETS.sub(" ", title.casefold())
@@ -316,6 +318,7 @@ def title_family(title: str) -> str:
     return " ".join(_WORD.findall(t))
 
 
+@lru_cache(maxsize=8192)
 def _title_words(title: str) -> frozenset[str]:
     return frozenset(w for w in _WORD.findall(title.casefold()) if len(w) > 2)
 
