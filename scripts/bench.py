@@ -27,6 +27,8 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from wait_ready import wait_until_ready  # noqa: E402
 
+from bench_stats import pct  # noqa: E402  (scripts/ is on sys.path)
+
 ROOT = Path(__file__).resolve().parent.parent
 RASA = "http://127.0.0.1:5005"
 SEARCH = "http://127.0.0.1:8000"
@@ -53,13 +55,8 @@ def _stop_stack(proc: subprocess.Popen) -> None:
     proc.wait(timeout=60)
 
 
-def _pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
 def _fmt(values: list[float]) -> str:
-    return f"p50 {statistics.median(values):.0f} ms, p95 {_pct(values, 0.95):.0f} ms (n={len(values)})"
+    return f"p50 {statistics.median(values):.0f} ms, p95 {pct(values, 0.95):.0f} ms (n={len(values)})"
 
 
 def _turn_latencies(client: httpx.Client) -> tuple[list[float], list[float]]:

@@ -43,6 +43,8 @@ from pathlib import Path
 
 import httpx
 
+from bench_stats import pct, rss_mb  # noqa: E402  (scripts/ is on sys.path)
+
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "scripts" / "data" / "load_queries.txt"
 PLACES = ("Unterhaching", "Garching b.München", "Haar", "Unterschleißheim", "Ottobrunn",
@@ -58,11 +60,6 @@ def read_queries(path: Path = QUERIES) -> list[str]:
 def body(i: int, queries: list[str]) -> dict:
     return {"query": queries[i % len(queries)], "municipality": PLACES[i % len(PLACES)],
             "limit": 5}
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def summary(values: list[float]) -> str:
@@ -124,17 +121,6 @@ async def open_loop(url: str, queries: list[str], rate: float, duration: float,
 
 # ---------------------------------------------------------------- service process
 
-def _service_rss_mb(pid: int) -> float:
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return float("nan")
-
-
 @contextmanager
 def service(port: int, cache_size: int, app: str) -> Iterator[subprocess.Popen]:
     """The search service on ``port`` (uvicorn, like the Procfile), stopped afterwards."""
@@ -178,7 +164,7 @@ def run(url: str, args: argparse.Namespace, pid: int | None) -> None:
     load1 = os.getloadavg()
     ol = asyncio.run(open_loop(url, queries, args.rate, args.duration))
     load2 = os.getloadavg()
-    rss = _service_rss_mb(pid) if pid else float("nan")
+    rss = rss_mb(pid) if pid else float("nan")
     print(f"Machine: {platform.node()}, {os.cpu_count()} cores; {time.strftime('%Y-%m-%d %H:%M')};"
           f" service {args.app if pid else url}: {health.get('offers')} offers, "
           f"model {health.get('model')!r}; "

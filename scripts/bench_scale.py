@@ -41,6 +41,8 @@ from pathlib import Path
 
 import numpy as np
 
+from bench_stats import pct, rss_mb  # noqa: E402  (scripts/ is on sys.path)
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -57,19 +59,6 @@ K = 10
 SERVICE_K = 1000  # candidates the service fetches above FULL_SCAN_UP_TO for limit=5
 #: stop timing a kind after this many seconds of searching (slow exact search at 1M)
 SEARCH_BUDGET_S = 90.0
-
-
-def rss_mb() -> float:
-    with open("/proc/self/status", encoding="ascii") as fh:
-        for line in fh:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 # ---------------------------------------------------------------- synthetic vectors
