@@ -202,7 +202,7 @@ def generate_patterns(
         for variant in sorted(spelling_variants(surface, label in SPACED_LABELS)):
             if variant not in claimed:
                 claimed[variant] = (label, ent_id)
-    sources = [(label, surface, ent_id) for label, surface, ent_id in pluralise]
+    sources = list(pluralise)
     labels = {label for label, _, _ in sources}
     singulars = {phrase for phrase, (label, _) in claimed.items() if label in labels}
     plurals: dict[str, tuple[str, str]] = {}

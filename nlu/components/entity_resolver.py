@@ -515,9 +515,6 @@ def resolve_entities(
     ``intent`` (the classified intent name, if known) sets the default occupation role and
     drops profile keywords from small talk; ``english``: the InputGuard detected English.
     """
-    english = english or any(
-        e.get("entity") == REPLY_LANGUAGE and e.get("value") == "en" for e in diet_entities
-    )
     crf_ages = [e for e in diet_entities if e.get("entity") == AGE]
     managed = [
         e
