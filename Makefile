@@ -36,6 +36,17 @@ help: ## show this help
 	$(APP)/pip install -q -r requirements/app.txt -c requirements/app.lock
 	touch $@
 
+# test and lint tools (pytest, playwright, ruff, mypy …) stay out of the runtime environments
+.venv-app/.installed-test: .venv-app/.installed requirements/app-test.txt requirements/app.lock
+	$(APP)/pip install -q -r requirements/app-test.txt -c requirements/app.lock
+	touch $@
+
+.venv-bot/.installed-test: .venv-bot/.installed requirements/bot-test.txt requirements/bot.lock
+	$(BOT)/pip install -q -r requirements/bot-test.txt -c requirements/bot.lock
+	touch $@
+
+test-venvs: venvs .venv-app/.installed-test .venv-bot/.installed-test
+
 web/node_modules/.installed: web/package.json web/package-lock.json
 	npm ci --prefix web --no-audit --no-fund --loglevel=error
 	touch $@
@@ -82,11 +93,11 @@ validate: .venv-bot/.installed build/spacy-de/.built ## check the knowledge base
 	$(BOT)/python -m knowledge.validate
 	$(BOT)/rasa data validate --config config.yml --domain bot/domain --data bot/data --fail-on-warnings --max-history 5
 
-test-unit: venvs build/spacy-de/.built build/index/.built ## unit tests in both environments
+test-unit: test-venvs build/spacy-de/.built build/index/.built ## unit tests in both environments
 	$(APP)/python -m pytest -q -m "not integration" tests/knowledge tests/search tests/web tests/eval
 	$(BOT)/python -m pytest -q -m "not integration" tests/knowledge tests/nlu tests/bot
 
-test-nlu: $(MODEL) ## NLU quality on the held-out set (rasa test nlu on tests/nlu_heldout); fails below the floors
+test-nlu: test-venvs $(MODEL) ## NLU quality on the held-out set (rasa test nlu on tests/nlu_heldout); fails below the floors
 	# one OpenMP/BLAS thread: with the default two, a busy second core made the 405 parses take 414 s instead of 44 s
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
 		$(BOT)/python scripts/nlu_eval.py --model $(MODEL) --out results/nlu-heldout --floor 0.95 --entity-floor 0.92
@@ -95,11 +106,22 @@ test-stories: $(MODEL) ## conversation tests (Rasa test stories), failing on pre
 	$(BOT)/rasa test core --model $(MODEL) --stories tests/conversations --fail-on-prediction-errors \
 		--out results/stories
 
-test-integration: setup chromium ## start the real stack and run API, REST-conversation and browser tests
+test-integration: setup test-venvs chromium ## start the real stack and run API, REST-conversation and browser tests
 	$(APP)/python scripts/with_stack.py -- bash -c '$(APP)/python -m pytest -q -m integration \
 		tests/search tests/web tests/integration && $(BOT)/python -m pytest -q -m integration tests/bot'
 
-test: setup chromium validate test-unit test-nlu test-stories test-integration ## set up and run every test (CI runs this)
+test: setup test-venvs chromium validate test-unit test-nlu test-stories test-integration ## set up and run every test (CI runs this)
+
+LINT_PATHS := knowledge search web eval nlu bot scripts tests
+TYPED := knowledge search web eval
+
+lint: .venv-app/.installed-test ## ruff check, ruff format --check, mypy on the typed packages
+	$(APP)/ruff check $(LINT_PATHS)
+	$(APP)/ruff format --check $(LINT_PATHS)
+	$(MAKE) --no-print-directory lint-mypy
+
+lint-mypy: .venv-app/.installed-test
+	$(APP)/mypy $(TYPED)
 
 # ---------------------------------------------------------------- benchmarks
 bench: setup ## measure start-up, per-turn latency, search latency and memory (writes docs/benchmarks.md figures)
@@ -121,4 +143,4 @@ eval: build/e5-small-ft/.built ## search quality: nDCG@10, MRR, recall@10 of BM2
 clean: ## remove generated artefacts (keeps the virtualenvs)
 	rm -rf build models results rasa.db
 
-.PHONY: help venvs setup run chromium validate test-unit test-nlu test-stories test-integration test bench bench-scale bench-encoder bench-load eval clean
+.PHONY: help venvs test-venvs lint lint-mypy setup run chromium validate test-unit test-nlu test-stories test-integration test bench bench-scale bench-encoder bench-load eval clean
