@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,21 +9,16 @@ import pytest
 from knowledge import geo
 from knowledge.catalogue import (
     COORDS_NOTE,
-    DEFAULT_DIR,
     CatalogueError,
     load_catalogue,
     near_duplicates,
     similarity,
 )
-from knowledge.schema import FIELDS, Offer
-from knowledge.validate import coverage, kldb_codes, main, validate
+from knowledge.schema import Offer
+from knowledge.validate import kldb_codes, main, validate
 from tests.knowledge.conftest import TODAY
 
-OWN_FILES = {"pflege.json": ("pfl-", 58), "kita.json": ("kita-", 48), "mfa.json": ("mfa-", 34)}
-
-
-def _own_offers() -> dict[str, list[Offer]]:
-    return {name: load_catalogue(DEFAULT_DIR / name).offers for name in OWN_FILES}
+# Rules for the content of every offer file: tests/knowledge/test_offer_rules.py
 
 
 # --- loader -------------------------------------------------------------------------------
@@ -35,19 +27,10 @@ def _own_offers() -> dict[str, list[Offer]]:
 def test_real_catalogue_loads_strictly() -> None:
     catalogue = load_catalogue()
     assert catalogue.errors == []
-    assert len(catalogue) >= 57
-    assert catalogue.by_id("pfl-001") is not None
-    assert catalogue.by_id("pfl-001").municipality == "Haar"
+    first = catalogue.offers[0]
+    assert catalogue.by_id(first.id) is first
     assert catalogue.by_id("nope") is None
-    assert {"pflege", "kita", "mfa"} <= set(catalogue.fields())
-
-
-@pytest.mark.parametrize(("name", "spec"), OWN_FILES.items())
-def test_own_files_have_enough_offers_with_ids(name: str, spec: tuple[str, int]) -> None:
-    prefix, minimum = spec
-    offers = load_catalogue(DEFAULT_DIR / name).offers
-    assert len(offers) >= minimum
-    assert all(re.fullmatch(re.escape(prefix) + r"\d{3}", o.id) for o in offers)
+    assert set(catalogue.fields()) == {f for o in catalogue for f in o.fields}
 
 
 def test_missing_coordinates_are_filled_from_municipality(write_offers, make_record) -> None:
@@ -168,23 +151,6 @@ def test_real_catalogue_has_no_near_duplicates() -> None:
     assert near_duplicates(load_catalogue().offers) == []
 
 
-def test_catalogue_size_and_course_types_cover_the_issue() -> None:
-    """Issue 3: >= 400 offers with Umschulungen, Aufstiegsfortbildungen, Anpassungsqualifizierungen,
-    Integrations- and Berufssprachkurse, and offers for older learners."""
-    catalogue = load_catalogue()
-    assert len(catalogue) >= 400
-    by_type: dict[str, int] = {}
-    for offer in catalogue:
-        by_type[offer.course_type] = by_type.get(offer.course_type, 0) + 1
-    for course_type, minimum in {"umschulung": 30, "aufstiegsfortbildung": 20,
-                                 "anpassungsqualifizierung": 8, "integrationskurs": 10,
-                                 "berufssprachkurs": 10, "grundbildung": 20}.items():
-        assert by_type.get(course_type, 0) >= minimum, (course_type, by_type.get(course_type))
-    assert len(load_catalogue(DEFAULT_DIR / "senioren.json")) >= 25
-    recognition = load_catalogue(DEFAULT_DIR / "anerkennung.json").offers
-    assert recognition and all(o.course_type == "anpassungsqualifizierung" for o in recognition)
-
-
 def test_every_provider_named_in_the_domain_brief_has_offers() -> None:
     providers = {o.provider for o in load_catalogue()}
     for name in ("VHS Nord", "vhs SüdOst", "Würmtal", "vhs olm", "vhs Haar", "VHS Taufkirchen",
@@ -205,83 +171,13 @@ def test_all_kldb_codes_exist() -> None:
             assert code in codes, (offer.id, code)
 
 
-@pytest.mark.parametrize("field_name", ["pflege", "kita", "mfa"])
-def test_every_municipality_has_place_bound_offer_in_reach(field_name: str) -> None:
-    cov = coverage(load_catalogue(), field_name, TODAY)
-    assert set(cov) == set(geo.landkreis_municipalities())
-    missing = [m for m, n in cov.items() if n == 0]
-    assert missing == []
-
-
-@pytest.mark.parametrize("field_name", ["pflege", "kita", "mfa"])
-def test_online_or_hybrid_offers_exist(field_name: str) -> None:
-    formats = {o.format for o in load_catalogue().by_field(field_name)}
-    assert formats & {"online", "hybrid"}
-
-
-def test_some_offers_have_only_past_dates() -> None:
-    for name, offers in _own_offers().items():
-        past = [o for o in offers if o.start_dates and not o.is_current(TODAY)]
-        assert past, name
-        for o in past:
-            assert max(o.start_dates) < TODAY
-        current = [o for o in offers if o.is_current(TODAY)]
-        assert len(current) > 3 * len(past)
-
-
-def test_example_data_is_marked() -> None:
-    for offers in _own_offers().values():
-        for o in offers:
-            assert o.source.startswith("Beispielkatalog Bildungslotse")
-            assert o.example_fields, o.id
-            if o.start_dates:
-                assert "start_dates" in o.example_fields, o.id
-            if "(Beispiel)" in o.provider:
-                assert "provider" in o.example_fields, o.id
-            if o.address and o.address.street:
-                assert "address" in o.example_fields, o.id
-            assert o.last_updated.isoformat() == "2026-11-26"
-
-
-def test_own_offers_are_well_formed() -> None:
-    seen: set[str] = set()
-    for offers in _own_offers().values():
-        for o in offers:
-            sentences = re.findall(r"[.!?](?:\s+|$)", o.description.strip())
-            assert 2 <= len(sentences) <= 5, (o.id, len(sentences))
-            assert o.description not in seen
-            seen.add(o.description)
-            assert set(o.fields) <= set(FIELDS)
-            assert o.url.startswith("https://")
-            if o.format == "online":
-                assert o.municipality == "online"
-            else:
-                assert geo.coordinates(o.municipality) is not None
-
-
-def test_pflege_umschulung_states_full_three_years() -> None:
-    umschulungen = [o for o in _own_offers()["pflege.json"] if o.course_type == "umschulung"]
-    assert any("drei Jahre" in o.description for o in umschulungen)
-    langsprache = [o for o in _own_offers()["pflege.json"] if o.course_type == "berufssprachkurs"]
-    assert langsprache
-
-
 # --- validator ----------------------------------------------------------------------------
 
 
 def test_validate_real_knowledge_base_has_no_errors() -> None:
     report = validate(today=TODAY)
     assert report.errors == []
-    assert report.counts["Feld"]["pflege"] >= 25
     assert set(report.coverage) >= {"pflege", "kita", "mfa"}
-
-
-def test_validate_own_files_alone(tmp_path: Path) -> None:
-    for name in OWN_FILES:
-        shutil.copy(DEFAULT_DIR / name, tmp_path / name)
-    report = validate(tmp_path, today=TODAY)
-    assert report.errors == []
-    assert set(report.coverage) == {"pflege", "kita", "mfa"}
 
 
 def test_validate_reports_problems(tmp_path: Path, write_offers, make_record, capsys) -> None:
@@ -309,7 +205,3 @@ def test_validate_reports_missing_coverage(tmp_path: Path, write_offers, make_re
     assert len(uncovered) == 29
 
 
-def test_offer_files_are_valid_json_with_source() -> None:
-    for name in OWN_FILES:
-        data = json.loads((DEFAULT_DIR / name).read_text(encoding="utf-8"))
-        assert data["source"] and isinstance(data["offers"], list)
