@@ -18,8 +18,7 @@ SET_SLOTS = {*c.PROFILE_SLOTS, c.SLOT_SHOWN_OFFER_IDS, c.SLOT_LAST_SEARCH, c.SLO
 
 @pytest.fixture
 def project_domain(domain):
-    if "actions" not in domain:
-        pytest.skip("bot/domain is not there yet (minimal contract domain in use)")
+    assert "actions" in domain, "the project domain (bot/domain) must be loaded"
     return domain
 
 

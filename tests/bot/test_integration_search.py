@@ -14,6 +14,7 @@ from bot.actions import constants as c
 from bot.actions.clients.search_client import SearchClient, SearchError
 from bot.actions.recommend import ActionRecommendOffers
 from bot.actions.settings import DEFAULT_SEARCH_URL
+from tests.prereq import missing
 
 pytestmark = pytest.mark.integration
 
@@ -24,11 +25,9 @@ async def real_search_url(monkeypatch) -> str:
     try:
         health = await SearchClient(url, 2.0).health()
     except SearchError as exc:
-        pytest.skip(
-            f"search service not reachable at {url} ({exc}); start uvicorn search.app.main:app"
-        )
+        missing(f"search service not reachable at {url} ({exc})", "run via scripts/with_stack.py")
     if not isinstance(health, dict) or health.get("status") != "ok":
-        pytest.skip(f"search service at {url} is not healthy: {health!r}")
+        missing(f"search service at {url} is not healthy: {health!r}")
     monkeypatch.setenv("SEARCH_URL", url)
     monkeypatch.setenv("SEARCH_TIMEOUT_S", "15")  # first query may load the encoder
     return url

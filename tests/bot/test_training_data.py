@@ -25,7 +25,9 @@ from pathlib import Path
 
 import pytest
 
-rasa = pytest.importorskip("rasa", reason="needs the bot environment (.venv-bot)")
+from tests.prereq import require_module
+
+rasa = require_module("rasa", "needs the bot environment (.venv-bot)")
 
 from rasa.shared.core.domain import Domain  # noqa: E402
 from rasa.shared.nlu.training_data.loading import load_data  # noqa: E402
@@ -106,7 +108,7 @@ ENGLISH_MARKERS = {
     "i", "you", "my", "me", "the", "please", "what", "who", "why", "where", "is", "are",
     "am", "for", "show", "help", "more", "time", "and", "live", "work", "course", "courses",
     "hello", "hi", "bye", "goodbye", "yes", "yeah", "thanks", "thank", "want", "can", "need",
-    "that", "this", "it", "to", "of", "a", "an", "do", "don't", "not", "no", "please", "good",
+    "that", "this", "it", "to", "of", "a", "an", "do", "don't", "not", "no", "good",
 }
 TOKEN_RE = re.compile(r"[\wäöüÄÖÜß']+")
 UMLAUT_MAP = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})

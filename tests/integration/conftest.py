@@ -8,6 +8,8 @@ import uuid
 import httpx
 import pytest
 
+from tests.prereq import missing
+
 RASA_URL = os.environ.get("BL_RASA_URL", "http://127.0.0.1:5005")
 SEARCH_URL = os.environ.get("BL_SEARCH_URL", "http://127.0.0.1:8000")
 
@@ -18,7 +20,7 @@ def rasa() -> httpx.Client:
     try:
         client.get("/status").raise_for_status()
     except httpx.HTTPError as exc:  # pragma: no cover - depends on the environment
-        pytest.skip(f"Rasa server not reachable at {RASA_URL} ({exc}); run via scripts/with_stack.py")
+        missing(f"Rasa server not reachable at {RASA_URL} ({exc})", "run via scripts/with_stack.py")
     return client
 
 

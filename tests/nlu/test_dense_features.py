@@ -12,7 +12,9 @@ import numpy as np
 import pytest
 import yaml
 
-pytest.importorskip("rasa", reason="needs the bot environment (.venv-bot)")
+from tests.prereq import require_module
+
+require_module("rasa", "needs the bot environment (.venv-bot)")
 
 from rasa.engine.graph import ExecutionContext, GraphSchema  # noqa: E402
 from rasa.engine.storage.resource import Resource  # noqa: E402

@@ -25,7 +25,9 @@ from pathlib import Path
 
 import pytest
 
-rasa = pytest.importorskip("rasa", reason="needs the bot environment (.venv-bot)")
+from tests.prereq import require_module
+
+rasa = require_module("rasa", "needs the bot environment (.venv-bot)")
 
 from rasa.shared.core.domain import Domain  # noqa: E402
 from rasa.shared.nlu.training_data.loading import load_data  # noqa: E402

@@ -23,9 +23,11 @@ from typing import Any
 
 import pytest
 
+from tests.prereq import missing, require_module
+
 pytestmark = [pytest.mark.integration, pytest.mark.app]
 
-playwright_api = pytest.importorskip("playwright.sync_api")
+playwright_api = require_module("playwright.sync_api", "make test-venvs")
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("BL_CHROMIUM", "/usr/bin/chromium")
@@ -150,9 +152,9 @@ def save_screenshot(page: Any, name: str) -> None:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).is_file():
-        pytest.skip(f"Chromium not found at {CHROMIUM}: run scripts/ensure-chromium.sh")
+        missing(f"Chromium not found at {CHROMIUM}", "run scripts/ensure-chromium.sh")
     if not AXE_JS.is_file() or not SOCKET_IO_JS.is_file():
-        pytest.skip("web/node_modules missing: run `npm ci --prefix web`")
+        missing("web/node_modules missing", "run `npm ci --prefix web`")
     with playwright_api.sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
@@ -502,7 +504,7 @@ SOCKET_SCRIPT: dict[str, list[dict[str, Any]]] = {
 def socket_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """Rasa 3.6's socket.io channel (scripted replies, bot env) plus the page server."""
     if not BOT_PYTHON.is_file():
-        pytest.skip(f"bot environment not found at {BOT_PYTHON} (needed for Rasa's channel)")
+        missing(f"bot environment not found at {BOT_PYTHON} (needed for Rasa's channel)")
     tmp = tmp_path_factory.mktemp("socket")
     script, received = tmp / "script.json", tmp / "received.jsonl"
     script.write_text(json.dumps(SOCKET_SCRIPT), encoding="utf-8")
@@ -657,9 +659,9 @@ def test_full_conversation_against_running_stack(browser: Any) -> None:
     web_url = os.environ.get("BL_WEB_URL", f"http://127.0.0.1:{web_port}").rstrip("/")
     rasa_url = os.environ.get("BL_RASA_URL", f"http://127.0.0.1:{rasa_port}").rstrip("/")
     if not reachable(f"{rasa_url}/"):
-        pytest.skip(f"Rasa is not reachable at {rasa_url} (BL_RASA_URL): start the stack first")
+        missing(f"Rasa is not reachable at {rasa_url} (BL_RASA_URL)", "start the stack first")
     if not reachable(f"{web_url}/health"):
-        pytest.skip(f"web page server is not reachable at {web_url} (BL_WEB_URL)")
+        missing(f"web page server is not reachable at {web_url} (BL_WEB_URL)")
 
     context = browser.new_context(
         viewport={"width": 1024, "height": 900}, bypass_csp=True, locale="de-DE"

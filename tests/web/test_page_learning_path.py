@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from tests.prereq import missing
 from tests.web.test_page_browser import (  # noqa: F401 - fixtures are used by name
     BOT_PYTHON,
     XSS,
@@ -135,7 +136,7 @@ def path_socket_stack(
 ) -> Iterator[dict[str, Any]]:
     """Rasa's socket.io channel answering "Lernweg" with text + the wrapped path payload."""
     if not BOT_PYTHON.is_file():
-        pytest.skip(f"bot environment not found at {BOT_PYTHON} (needed for Rasa's channel)")
+        missing(f"bot environment not found at {BOT_PYTHON} (needed for Rasa's channel)")
     tmp = tmp_path_factory.mktemp("path-socket")
     script, received = tmp / "script.json", tmp / "received.jsonl"
     # exactly what ActionRecommendOffers sends on socket.io: custom = {"data": payload}

@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from knowledge.schema import FORMATS, TIME_MODELS
+from tests.prereq import missing
 from web import retention
 from web.server import SOCKET_IO_BUNDLE, create_app, delete_again_later
 from web.settings import REPO_ROOT, WebSettings, resolve_sqlite_path
@@ -110,7 +111,7 @@ def test_static_assets_are_served(client: TestClient) -> None:
 
 def test_socket_io_client_is_served_from_node_modules(client: TestClient) -> None:
     if not SOCKET_IO_BUNDLE.is_file():
-        pytest.skip("socket.io-client not installed: run `npm ci --prefix web`")
+        missing("socket.io-client not installed", "run `npm ci --prefix web`")
     response = client.get("/vendor/socket.io.min.js")
     assert response.status_code == 200
     assert "javascript" in response.headers["content-type"]
@@ -369,7 +370,7 @@ def pg_db():
             conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
     except Exception as exc:  # noqa: BLE001
         admin.dispose()
-        pytest.skip(f"PostgreSQL not reachable at {PG_URL}: {type(exc).__name__}")
+        missing(f"PostgreSQL not reachable at {PG_URL}: {type(exc).__name__}")
     url = f"{PG_URL}?options=-csearch_path%3D{schema}"
     engine = sa.create_engine(url)
     with engine.begin() as conn:  # the table Rasa's SQLTrackerStore creates on PostgreSQL
