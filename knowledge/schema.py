@@ -20,53 +20,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-# Controlled vocabularies (identifiers English/ASCII, labels German).
-FORMATS: dict[str, str] = {
-    "praesenz": "vor Ort (Präsenz)",
-    "online": "online",
-    "hybrid": "hybrid (vor Ort und online)",
-}
-TIME_MODELS: dict[str, str] = {
-    "vollzeit": "Vollzeit",
-    "teilzeit": "Teilzeit",
-    "berufsbegleitend": "berufsbegleitend (abends/Wochenende)",
-}
-GOALS: dict[str, str] = {
-    "weiterbildung": "Weiterbildung im Beruf",
-    "umschulung": "Umschulung / Berufswechsel",
-    "wiedereinstieg": "Wiedereinstieg",
-    "aufstieg": "Aufstieg",
-}
-COURSE_TYPES: dict[str, str] = {
-    "umschulung": "Umschulung",
-    "ausbildung": "Ausbildung (schulisch)",
-    "aufstiegsfortbildung": "Aufstiegsfortbildung",
-    "anpassungsqualifizierung": "Anpassungsqualifizierung",
-    "weiterbildung": "Weiterbildung",
-    "integrationskurs": "Integrationskurs",
-    "berufssprachkurs": "Berufssprachkurs",
-    "sprachkurs": "Sprachkurs",
-    "grundbildung": "Grundbildung / digitale Grundkompetenzen",
-}
-FUNDING: dict[str, str] = {
-    "bildungsgutschein": "Bildungsgutschein (AZAV, §§ 81 ff. SGB III)",
-    "aufstiegs_bafoeg": "Aufstiegs-BAföG (AFBG)",
-    "meisterbonus": "Meisterbonus Bayern",
-    "schueler_bafoeg": "Schüler-BAföG",
-    "bamf": "BAMF-Förderung (Integrations-/Berufssprachkurs)",
-    "qualifizierungschancen": "Beschäftigtenförderung (§ 82 SGB III)",
-}
-FIELDS: dict[str, str] = {
-    "pflege": "Pflege",
-    "kita": "Kinderbetreuung und Erziehung",
-    "it": "IT",
-    "handwerk": "Handwerk (SHK, Elektro, Kfz)",
-    "kraftfahrer": "Berufskraftfahrer",
-    "mfa": "Medizinische Fachangestellte",
-    "sprache": "Sprachen",
-    "digital": "Digitale Grundkompetenzen",
-    "kaufmaennisch": "Kaufmännisch",
-}
+# Controlled vocabularies: defined once in knowledge.vocabulary (re-exported for the importers)
+from knowledge.vocabulary import (  # noqa: F401
+    COURSE_TYPES,
+    FIELDS,
+    FORMATS,
+    FUNDING,
+    GOALS,
+    TIME_MODELS,
+)
+
 ONLINE_MUNICIPALITY = "online"
 
 

@@ -23,15 +23,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from knowledge import geo
+from knowledge import geo, vocabulary
 from knowledge.importers.report import ImportIssue, ImportReport, unreadable_file
 from knowledge.schema import (
-    COURSE_TYPES,
-    FIELDS,
     FORMATS,
-    FUNDING,
     ONLINE_MUNICIPALITY,
-    TIME_MODELS,
     Address,
     Offer,
     SchemaError,
@@ -69,55 +65,14 @@ YES = frozenset({"ja", "j", "yes", "y", "x", "1", "true", "wahr"})
 NO = frozenset({"nein", "n", "no", "0", "false", "falsch", ""})
 
 
-def label_key(text: str) -> str:
-    """Comparison key of a label: lower case, umlauts folded, letters/digits only."""
-    return re.sub(r"[^0-9a-z]+", "", text.casefold().translate(_UMLAUTS))
-
-
-def _vocabulary(allowed: dict[str, str], synonyms: dict[str, str]) -> dict[str, str]:
-    """Label key -> canonical id: ids, German labels (also the part before '(' or '/')."""
-    table: dict[str, str] = {}
-    for key, label in allowed.items():
-        for variant in (key, label, label.split("(")[0], label.split("/")[0]):
-            if label_key(variant):
-                table.setdefault(label_key(variant), key)
-    for variant, key in synonyms.items():
-        table[label_key(variant)] = key
-    return table
-
-
-FORMAT_LABELS = _vocabulary(
-    FORMATS,
-    {"Präsenzunterricht": "praesenz", "vor Ort": "praesenz", "Präsenzkurs": "praesenz",
-     "onsite": "praesenz", "Fernunterricht": "online", "virtuell": "online",
-     "Blended Learning": "hybrid", "blended": "hybrid", "Hybrid Learning": "hybrid"},
-)  # fmt: skip
-TIME_MODEL_LABELS = _vocabulary(
-    TIME_MODELS,
-    {"VZ": "vollzeit", "TZ": "teilzeit", "full-time": "vollzeit", "part-time": "teilzeit",
-     "nebenberuflich": "berufsbegleitend", "abends": "berufsbegleitend"},
-)  # fmt: skip
-COURSE_TYPE_LABELS = _vocabulary(
-    COURSE_TYPES,
-    {"schulische Ausbildung": "ausbildung", "Fortbildung": "weiterbildung",
-     "Qualifizierung": "weiterbildung", "Anpassungsfortbildung": "anpassungsqualifizierung",
-     "Grundbildung": "grundbildung", "Deutschkurs": "sprachkurs"},
-)  # fmt: skip
-FUNDING_LABELS = _vocabulary(
-    FUNDING,
-    {"Aufstiegs-BAföG": "aufstiegs_bafoeg", "AFBG": "aufstiegs_bafoeg",
-     "Meister-BAföG": "aufstiegs_bafoeg", "Schüler-BAföG": "schueler_bafoeg",
-     "BAMF": "bamf", "Qualifizierungschancengesetz": "qualifizierungschancen",
-     "Beschäftigtenförderung": "qualifizierungschancen", "§ 82 SGB III": "qualifizierungschancen"},
-)  # fmt: skip
-FIELD_LABELS = _vocabulary(
-    FIELDS,
-    {"Kinderbetreuung": "kita", "Erziehung": "kita", "Kita": "kita", "SHK": "handwerk",
-     "Elektro": "handwerk", "Kfz": "handwerk", "Medizinische Fachangestellte": "mfa",
-     "Sprache": "sprache", "Deutsch": "sprache", "Digitales": "digital",
-     "Kaufmännisch": "kaufmaennisch",
-     "Altenpflege": "pflege", "Informatik": "it"},
-)  # fmt: skip
+#: comparison key of a label (lower case, umlauts folded, letters/digits only)
+label_key = vocabulary.key
+#: label key -> canonical id, from the one vocabulary (ids, German labels, synonyms)
+FORMAT_LABELS = vocabulary.table("format", FORMATS)  # an offer's format is never "egal"
+TIME_MODEL_LABELS = vocabulary.table("time_model")
+COURSE_TYPE_LABELS = vocabulary.table("course_type")
+FUNDING_LABELS = vocabulary.table("funding")
+FIELD_LABELS = vocabulary.table("field")
 
 
 def map_label(value: str, table: dict[str, str], what: str) -> str:
