@@ -6,11 +6,11 @@ Who calls it:
 
 - the web server's ``DELETE /api/conversations/{id}`` (the page's "Gespräch löschen" button and
   the bot's "Meine Daten löschen", whose reply asks the page to call it):
-  :meth:`ConversationDeleter.delete_conversation`, then :meth:`~ConversationDeleter.delete_again_later`;
+  ``ConversationDeleter.delete_conversation``, then ``delete_again_later`` (second pass);
 - the bot's ``action_delete_my_data``: :func:`delete_app_rows` at once, so that callback requests
   also go on channels without the page (the events stay for the channel / the retention);
 - the web server's retention job and ``python -m web.retention``:
-  :meth:`~ConversationDeleter.purge_older_than` and :meth:`~ConversationDeleter.purge_callback_requests`;
+  ``ConversationDeleter.purge_older_than`` and ``purge_callback_requests``;
 - the callback store (bot env): :func:`delete_expired_callback_requests` and
   :func:`purge_callback_requests` (its staff CLI purges before it reads).
 
@@ -230,4 +230,3 @@ class ConversationDeleter:
         """Close pooled connections."""
         self.tracker.dispose()
         self.app.dispose()
-
