@@ -19,6 +19,8 @@ SPACY_INPUTS := nlu/build_pipeline.py $(wildcard nlu/patterns/*) knowledge/kldb.
 	knowledge/data/kldb2010_v2020_gliederung.csv knowledge/data/gemeinden_lkr_muenchen.csv
 CATALOGUE := $(wildcard knowledge/data/offers/*.json) $(wildcard knowledge/*.py) $(wildcard knowledge/data/*.csv)
 MODEL := models/bildungslotse.tar.gz
+APPDB_MIGRATIONS := $(wildcard appdb/*.py appdb/migrations/*.py appdb/migrations/*.mako \
+	appdb/migrations/versions/*.py)
 
 help: ## show this help
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -78,7 +80,15 @@ $(MODEL): build/spacy-de/.built $(RASA_INPUTS)
 		--fixed-model-name bildungslotse
 	touch $@
 
-setup: venvs build/spacy-de/.built build/index/.built $(MODEL) ## set everything up (venvs, spaCy pipeline, e5 folders, index, Rasa model)
+# application database (APP_DB_URL, default app.db): migrated here and by the deploy command, never at start-up
+build/.appdb-migrated: .venv-app/.installed $(APPDB_MIGRATIONS)
+	$(APP)/python -m appdb upgrade
+	mkdir -p build && touch $@
+
+migrate: .venv-app/.installed ## migrate the application database (APP_DB_URL) to the newest revision (deploy step)
+	$(APP)/python -m appdb upgrade
+
+setup: venvs build/.appdb-migrated build/spacy-de/.built build/index/.built $(MODEL) ## set everything up (venvs, application database, spaCy pipeline, e5 folders, index, Rasa model)
 
 # ---------------------------------------------------------------- run
 run: setup ## set up and start Rasa, action server, search service and web page (Ctrl-C stops all)
@@ -94,7 +104,7 @@ validate: .venv-bot/.installed build/spacy-de/.built ## check the knowledge base
 	$(BOT)/rasa data validate --config config.yml --domain bot/domain --data bot/data --fail-on-warnings --max-history 5
 
 test-unit: test-venvs build/spacy-de/.built build/index/.built ## unit tests in both environments
-	$(APP)/python -m pytest -q -m "not integration" tests/knowledge tests/search tests/web tests/eval
+	$(APP)/python -m pytest -q -m "not integration" tests/knowledge tests/appdb tests/search tests/web tests/eval
 	$(BOT)/python -m pytest -q -m "not integration" tests/knowledge tests/nlu tests/bot
 
 test-nlu: test-venvs $(MODEL) ## NLU quality on the held-out set (rasa test nlu on tests/nlu_heldout); fails below the floors
@@ -143,4 +153,4 @@ eval: build/e5-small-ft/.built ## search quality: nDCG@10, MRR, recall@10 of BM2
 clean: ## remove generated artefacts (keeps the virtualenvs)
 	rm -rf build models results rasa.db
 
-.PHONY: help venvs test-venvs lint lint-mypy setup run chromium validate test-unit test-nlu test-stories test-integration test bench bench-scale bench-encoder bench-load eval clean
+.PHONY: help venvs test-venvs lint lint-mypy setup migrate run chromium validate test-unit test-nlu test-stories test-integration test bench bench-scale bench-encoder bench-load eval clean

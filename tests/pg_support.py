@@ -1,5 +1,9 @@
 """A throw-away database on the machine's PostgreSQL (127.0.0.1:5432, trust auth) for the tests
-of the production configuration (tracker store, demand records, callback requests)."""
+of the production configuration (tracker store, application database).
+
+PostgreSQL is a prerequisite of these tests: with ``CI=true`` an unreachable server FAILS them;
+locally they are skipped with the reason in pytest's summary (``-ra``).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,10 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import pytest
 import sqlalchemy as sa
+
+from appdb.urls import with_installed_driver
+from tests.prereq import missing
 
 PG_HOST = "postgres@127.0.0.1:5432"
 
@@ -18,20 +24,27 @@ def url_of(name: str, driver: str = "postgresql") -> str:
     return f"{driver}://{PG_HOST}/{name}"
 
 
+def missing_prerequisite(message: str) -> None:
+    """Fail under ``CI=true``, otherwise skip loudly (tests/prereq.py)."""
+    missing(message)
+
+
 @contextmanager
 def fresh_database(prefix: str, driver: str = "postgresql") -> Iterator[str]:
     """Create a database named ``<prefix>_<random>``, yield its name, drop it afterwards.
 
-    Fails (does not skip) when PostgreSQL is not reachable: it runs on these machines and in CI.
+    ``driver`` ``postgresql`` means the driver installed in the running environment.
     """
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(url_of("postgres", driver), isolation_level="AUTOCOMMIT")
+    admin = sa.create_engine(
+        with_installed_driver(url_of("postgres", driver)), isolation_level="AUTOCOMMIT"
+    )
     try:
         with admin.connect() as conn:
             conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
     except sa.exc.OperationalError as exc:
         admin.dispose()
-        pytest.fail(f"PostgreSQL on 127.0.0.1:5432 is required for this test: {exc}")
+        missing_prerequisite(f"PostgreSQL on 127.0.0.1:5432 is not reachable: {exc.orig!r}")
     try:
         yield name
     finally:

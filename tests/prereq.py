@@ -27,7 +27,7 @@ def missing(what: str, how: str = "") -> NoReturn:
     """Fail under CI=true, otherwise skip with a reason that the summary collects."""
     text = f"{what}" + (f" ({how})" if how else "")
     if in_ci():
-        pytest.fail(f"{MARK} in CI: {text}", pytrace=False)
+        pytest.fail(f"{MARK} (CI=true): {text}", pytrace=False)
     pytest.skip(f"{MARK}: {text}", allow_module_level=True)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 from collections.abc import AsyncIterator
 from functools import lru_cache
 from typing import Annotated, Any
@@ -19,16 +20,28 @@ from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
+from appdb.deletion import ConversationDeleter, DeletionResult
 from knowledge.schema import FORMATS, TIME_MODELS
 from web.retention import retention_loop
 from web.settings import WEB_DIR, WebSettings, get_settings
-from web.tracker_db import SENDER_ID_PATTERN, TrackerDB
 
 logger = logging.getLogger(__name__)
 
 STATIC_DIR = WEB_DIR / "static"
 SOCKET_IO_BUNDLE = WEB_DIR / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"
 RETENTION_PLACEHOLDER = "{{RETENTION_DAYS}}"
+
+# Session ids the page creates are UUIDs; Rasa's own socket.io default is uuid4().hex.
+SENDER_ID_PATTERN = (
+    r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$"
+)
+_SENDER_ID_RE = re.compile(SENDER_ID_PATTERN)
+
+
+def is_valid_sender_id(sender_id: str) -> bool:
+    """True for a UUID with or without hyphens (32 hex digits)."""
+    return len(sender_id) <= 36 and bool(_SENDER_ID_RE.match(sender_id))
+
 
 SenderId = Annotated[str, PathParam(min_length=32, max_length=36, pattern=SENDER_ID_PATTERN)]
 
@@ -73,28 +86,12 @@ def client_config(settings: WebSettings) -> dict[str, Any]:
     }
 
 
-async def delete_again_later(db: TrackerDB, sender_id: str, delay_seconds: float) -> int:
-    """Delete a conversation once more after ``delay_seconds``; return deleted rows.
-
-    Rasa stores a turn's events only after the turn's messages were sent, and it
-    re-inserts the whole session when it finds fewer stored events than it expects.
-    When the deletion is triggered by the bot's own reply ("Meine Daten löschen"),
-    that save can land after the first delete; this second pass removes it.
-    """
-    await asyncio.sleep(delay_seconds)
-    try:
-        return await asyncio.to_thread(db.delete_conversation, sender_id)
-    except Exception as exc:  # noqa: BLE001 - a background task must not raise
-        logger.error("Repeated deletion failed: %s", type(exc).__name__)
-        return 0
-
-
 def create_app(settings: WebSettings | None = None) -> FastAPI:
     """Build the app; tests pass their own settings."""
     cfg = settings or get_settings()
-    db = TrackerDB(cfg.resolved_tracker_db_url)
+    db = ConversationDeleter(cfg.resolved_tracker_db_url, cfg.resolved_app_db_url)
     headers = security_headers(cfg.browser_rasa_url)
-    pending: set[asyncio.Task[int]] = set()
+    pending: set[asyncio.Task[DeletionResult | None]] = set()
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -106,6 +103,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
                 cfg.retention_days,
                 cfg.retention_interval_hours * 3600,
                 run_first=cfg.retention_on_start,
+                callback_retention_days=cfg.callback_retention_days,
             )
         )
         try:
@@ -121,7 +119,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         title="Bildungslotse – Chatseite", lifespan=lifespan, docs_url=None, redoc_url=None
     )
     app.state.settings = cfg
-    app.state.tracker_db = db
+    app.state.deleter = db
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -148,14 +146,20 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
 
     @app.delete("/api/conversations/{sender_id}", status_code=204)
     async def delete_conversation(sender_id: SenderId) -> Response:
+        """Delete the conversation (appdb.deletion), then once more after the grace period:
+        Rasa saves the turn that asked for the deletion after its reply went out."""
         try:
             deleted = await asyncio.to_thread(db.delete_conversation, sender_id)
         except Exception as exc:  # noqa: BLE001 - report storage failures as 503
             logger.error("Deleting a conversation failed: %s", type(exc).__name__)
             raise HTTPException(503, "Löschen ist gerade nicht möglich.") from exc
-        logger.info("Deleted a conversation on request (%d events)", deleted)
+        logger.info(
+            "Deleted a conversation on request (%d events, %d application rows)",
+            deleted.events,
+            deleted.app_rows,
+        )
         if cfg.delete_grace_seconds > 0:
-            task = asyncio.create_task(delete_again_later(db, sender_id, cfg.delete_grace_seconds))
+            task = asyncio.create_task(db.delete_again_later(sender_id, cfg.delete_grace_seconds))
             pending.add(task)
             task.add_done_callback(pending.discard)
         return Response(status_code=204)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.actions.settings import resolve_sqlite_path  # stdlib-only, shared with the bot
+from appdb.urls import DEFAULT_APP_DB_URL, resolve_sqlite_path  # stdlib-only, shared with the bot
 
 __all__ = ["REPO_ROOT", "WEB_DIR", "WebSettings", "get_settings", "resolve_sqlite_path"]
 
@@ -17,7 +17,8 @@ WEB_DIR = Path(__file__).resolve().parent
 
 
 class WebSettings(BaseSettings):
-    """Configuration of ``web.server``; every field can be set as ``WEB_<FIELD>``."""
+    """Configuration of ``web.server``; every field can be set as ``WEB_<FIELD>``, except the
+    two shared with the action server: ``APP_DB_URL`` and ``CALLBACK_RETENTION_DAYS``."""
 
     model_config = SettingsConfigDict(env_prefix="WEB_", extra="ignore")
 
@@ -31,6 +32,18 @@ class WebSettings(BaseSettings):
         "sqlite:///rasa.db",
         description="SQLAlchemy URL of Rasa's SQL tracker store; relative SQLite paths are "
         "resolved against the repository root.",
+    )
+    app_db_url: str = Field(
+        DEFAULT_APP_DB_URL,
+        validation_alias=AliasChoices("APP_DB_URL", "app_db_url"),
+        description="Application database (appdb; the same APP_DB_URL as the action server); "
+        "relative SQLite paths are resolved against the repository root.",
+    )
+    callback_retention_days: int = Field(
+        30,
+        ge=1,
+        validation_alias=AliasChoices("CALLBACK_RETENTION_DAYS", "callback_retention_days"),
+        description="Days a callback request is kept (the retention job deletes older ones).",
     )
     retention_days: int = Field(30, ge=1, le=3650, description="Days a conversation is kept.")
     retention_interval_hours: float = Field(
@@ -56,6 +69,11 @@ class WebSettings(BaseSettings):
     def resolved_tracker_db_url(self) -> str:
         """Tracker DB URL with a relative SQLite path made absolute (repository root)."""
         return resolve_sqlite_path(self.tracker_db_url, REPO_ROOT)
+
+    @property
+    def resolved_app_db_url(self) -> str:
+        """Application database URL with a relative SQLite path made absolute."""
+        return resolve_sqlite_path(self.app_db_url, REPO_ROOT)
 
 
 @lru_cache(maxsize=1)

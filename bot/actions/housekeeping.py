@@ -26,6 +26,11 @@ class ActionDeleteMyData(Action):
     """Resets the profile, deletes the conversation's callback requests and asks the channel
     to delete the stored conversation.
 
+    All deleting is done by :mod:`appdb.deletion`: the reply's ``delete_conversation`` payload
+    makes the page call ``DELETE /api/conversations/{id}`` (events in Rasa's tracker database,
+    application rows, second pass), and the application rows are deleted here at once through
+    it (``callback_store.delete_for_sender``), so channels without the page lose them too.
+
     The confirmation follows the reply style (German, einfache Sprache or English).
     """
 
@@ -45,7 +50,7 @@ class ActionDeleteMyData(Action):
         )
         try:
             deleted = await asyncio.to_thread(
-                callback_store.delete_for_sender, load_settings().demand_db_url, tracker.sender_id
+                callback_store.delete_for_sender, load_settings().app_db_url, tracker.sender_id
             )
         except sa.exc.SQLAlchemyError as exc:  # the purge removes it once the conversation is gone
             logger.warning("callback requests not deleted: %s", type(exc).__name__)

@@ -9,17 +9,21 @@ SEARCH_URL          http://localhost:8000       base URL of the search service (
 SEARCH_TIMEOUT_S    3.0                         total timeout of one search call in seconds
 REACH_KM            25                          radius around the user's municipality in km
 BL_TODAY            (unset -> today's date)     ISO date overriding "today" (tests, demos)
-DEMAND_DB_URL       sqlite:///rasa.db           SQLAlchemy URL for anonymous demand records (use
-                                                the tracker store's database; relative SQLite
-                                                paths are resolved against the repository root)
+APP_DB_URL          sqlite:///app.db            application database (appdb: demand records,
+                                                callback requests); created by
+                                                ``.venv-app/bin/python -m appdb upgrade``; a
+                                                driver-less postgresql:// URL gets psycopg2 here
+                                                and psycopg 3 in the app env; relative SQLite
+                                                paths are resolved against the repository root
 ==================  ==========================  =============================================
 
 Callback requests (issue 5; see docs/deployment.md):
 
 - ``CALLBACK_RECIPIENT`` (unset -> no callback is offered): name of the counselling place whose
   staff read callback requests, e.g. "Bildungsberatung Landkreis München". Only when it is set
-  does the bot offer a callback; requests are stored (with consent) in ``DEMAND_DB_URL``'s
-  database and read with ``python -m bot.actions.clients.callback_store list|export``.
+  does the bot offer a callback; requests are stored (with consent) in the application
+  database (``APP_DB_URL``) and read with
+  ``python -m bot.actions.clients.callback_store list|export``.
 - ``CALLBACK_RETENTION_DAYS`` (default 30): days a callback request is kept; the consent text
   names this period and the clean-up deletes older requests.
 
@@ -35,10 +39,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from appdb.urls import DEFAULT_APP_DB_URL, app_db_url
+
 DEFAULT_SEARCH_URL = "http://localhost:8000"
 DEFAULT_SEARCH_TIMEOUT_S = 3.0
 DEFAULT_REACH_KM = 25.0
-DEFAULT_DEMAND_DB_URL = "sqlite:///rasa.db"
 DEFAULT_CALLBACK_RETENTION_DAYS = 30
 MAX_RECIPIENT_LENGTH = 200
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -52,9 +57,15 @@ class Settings:
     search_timeout_s: float = DEFAULT_SEARCH_TIMEOUT_S
     reach_km: float = DEFAULT_REACH_KM
     today_override: str | None = None
-    demand_db_url: str = DEFAULT_DEMAND_DB_URL
+    app_db_url: str = DEFAULT_APP_DB_URL
     callback_recipient: str | None = None
     callback_retention_days: int = DEFAULT_CALLBACK_RETENTION_DAYS
+
+    @property
+    def demand_db_url(self) -> str:
+        """Former name of :attr:`app_db_url` (the demand records now live in the application
+        database); kept for callers not yet renamed."""
+        return self.app_db_url
 
     @property
     def callback_configured(self) -> bool:
@@ -90,22 +101,6 @@ def _recipient() -> str | None:
     return raw or None
 
 
-def resolve_sqlite_path(url: str, base: Path) -> str:
-    """Make the file path of a relative ``sqlite:///`` URL absolute against ``base``.
-
-    ``sqlite:///rasa.db`` -> ``sqlite:////<base>/rasa.db``; absolute paths, in-memory
-    databases and other dialects are returned unchanged. Shared with ``web.settings`` (both
-    processes open Rasa's tracker database; this module is stdlib-only, so both envs import it).
-    """
-    prefix = "sqlite:///"
-    if not url.startswith(prefix):
-        return url
-    path = url[len(prefix) :]
-    if not path or path == ":memory:" or path.startswith("/"):
-        return url
-    return prefix + str((base / path).resolve())
-
-
 def load_settings() -> Settings:
     """Read the settings from the environment (raises ValueError on malformed values)."""
     today = os.environ.get("BL_TODAY", "").strip() or None
@@ -116,9 +111,7 @@ def load_settings() -> Settings:
         search_timeout_s=_positive("SEARCH_TIMEOUT_S", DEFAULT_SEARCH_TIMEOUT_S),
         reach_km=_positive("REACH_KM", DEFAULT_REACH_KM),
         today_override=today,
-        demand_db_url=resolve_sqlite_path(
-            os.environ.get("DEMAND_DB_URL", "").strip() or DEFAULT_DEMAND_DB_URL, REPO_ROOT
-        ),
+        app_db_url=app_db_url(os.environ, REPO_ROOT),
         callback_recipient=_recipient(),
         callback_retention_days=_positive(
             "CALLBACK_RETENTION_DAYS", DEFAULT_CALLBACK_RETENTION_DAYS, int

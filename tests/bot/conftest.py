@@ -12,7 +12,7 @@ import copy
 import json
 import socket
 import warnings
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,23 +21,36 @@ from aiohttp import web
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from appdb.engine import dispose_all
 from bot.actions import constants as c
+from tests.appdb_support import make_template, migrated_sqlite
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).resolve().parents[2]
 TODAY = "2026-11-26"
 
 
+@pytest.fixture(scope="session")
+def app_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The application database migrated once by the real migrations (python -m appdb upgrade)."""
+    return make_template(tmp_path_factory.mktemp("appdb"))
+
+
 @pytest.fixture(autouse=True)
-def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def _env(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, app_db_template: Path
+) -> Iterator[None]:
     """Deterministic settings for every test (no real service unless a test sets SEARCH_URL);
-    demand records go to a per-test SQLite file, never to the repository's rasa.db."""
+    demand records and callback requests go to a per-test copy of a migrated application
+    database, never to the repository's app.db."""
     monkeypatch.setenv("BL_TODAY", TODAY)
-    monkeypatch.setenv("DEMAND_DB_URL", f"sqlite:///{tmp_path / 'demand.db'}")
+    monkeypatch.setenv("APP_DB_URL", migrated_sqlite(app_db_template, tmp_path / "app.db"))
     monkeypatch.setenv("SEARCH_TIMEOUT_S", "1.0")
     monkeypatch.delenv("REACH_KM", raising=False)
     monkeypatch.delenv("CALLBACK_RECIPIENT", raising=False)  # default: no callback offered
     monkeypatch.delenv("CALLBACK_RETENTION_DAYS", raising=False)
+    yield
+    dispose_all()
 
 
 @pytest.fixture

@@ -13,6 +13,8 @@ import pytest
 import sqlalchemy as sa
 from rasa_sdk.events import SlotSet
 
+from appdb.engine import dispose_all, get_engine
+from appdb.schema import callback_requests
 from bot.actions.callback import (
     ActionAskCallbackConsent,
     ActionOfferCallback,
@@ -26,6 +28,7 @@ from bot.actions.info import ActionRequestHuman
 from bot.actions.settings import load_settings
 from bot.actions.utils import callback as cb
 from bot.actions.utils.formatting import STYLE_DE, STYLE_EN, STYLE_PLAIN
+from tests.appdb_support import migrate
 from tests.pg_support import fresh_database, url_of
 
 RECIPIENT = "Bildungsberatung Landkreis München"
@@ -44,7 +47,7 @@ def configured(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def db_url() -> str:
-    return load_settings().demand_db_url  # the per-test SQLite file of conftest
+    return load_settings().app_db_url  # the per-test migrated SQLite file of conftest
 
 
 # --- pure helpers ---------------------------------------------------------------------------
@@ -260,7 +263,7 @@ async def test_store_failure_is_reported_without_contact_in_log(
 ):
     blocked = tmp_path / "not-a-dir"
     blocked.write_text("x")
-    monkeypatch.setenv("DEMAND_DB_URL", f"sqlite:///{blocked / 'rasa.db'}")
+    monkeypatch.setenv("APP_DB_URL", f"sqlite:///{blocked / 'app.db'}")
     await ActionSubmitCallback().run(dispatcher, tracker_from({"slots": FORM_DONE}), domain)
     assert "nicht gespeichert" in dispatcher.messages[0]["text"]
     assert "+49891234567" not in caplog.text
@@ -283,14 +286,15 @@ async def test_delete_my_data_removes_the_callback_sqlite(tracker_from, dispatch
 
 @pytest.fixture
 def postgres_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """A fresh database on the machine's PostgreSQL; DEMAND_DB_URL points to it."""
+    """A fresh, migrated database on the machine's PostgreSQL; APP_DB_URL points to it."""
     with fresh_database("bl_callback") as name:
         url = url_of(name)
-        monkeypatch.setenv("DEMAND_DB_URL", url)
+        migrate(url)
+        monkeypatch.setenv("APP_DB_URL", url)
         try:
             yield url
         finally:
-            callback_store._engine.cache_clear()
+            dispose_all()
 
 
 async def test_delete_my_data_removes_the_callback_postgresql(
@@ -312,29 +316,31 @@ def _tracker_events_table(url: str, sender_ids: list[str]) -> None:
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
-def test_purge_deletes_expired_and_withdrawn_requests(backend, request) -> None:
+def test_purge_deletes_expired_and_withdrawn_requests(backend, request, tmp_path) -> None:
     url = db_url() if backend == "sqlite" else request.getfixturevalue("postgres_url")
     old = CallbackRequest(**{**REQUEST.__dict__, "day": TODAY - dt.timedelta(days=31)})
     recent = CallbackRequest(**{**REQUEST.__dict__, "day": TODAY - dt.timedelta(days=30)})
     assert callback_store.write(url, "kept", recent)
     assert callback_store.write(url, "deleted-conversation", recent)
     # write() purges expired rows itself, so the old one is inserted directly
-    with callback_store._engine(url).begin() as conn:
-        conn.execute(callback_store.callback_requests.insert().values(
+    with get_engine(url).begin() as conn:
+        conn.execute(callback_requests.insert().values(
             sender_id="expired", **old.__dict__))
-    # without a tracker events table only the age counts
+    # without Rasa's tracker database (or without its events table) only the age counts
     assert callback_store.purge(url, 30, TODAY) == 1
     assert callback_store.count_for_sender(url, "deleted-conversation") == 1
-    _tracker_events_table(url, ["kept", "kept"])
-    assert callback_store.purge(url, 30, TODAY) == 1
+    tracker_url = f"sqlite:///{tmp_path / 'rasa.db'}"
+    assert callback_store.purge(url, 30, TODAY, tracker_url) == 0
+    _tracker_events_table(tracker_url, ["kept", "kept"])
+    assert callback_store.purge(url, 30, TODAY, tracker_url) == 1
     assert [r.request for r in callback_store.read_all(url)] == [recent]
     assert callback_store.count_for_sender(url, "kept") == 1
 
 
 def test_write_purges_expired_requests() -> None:
     url = db_url()
-    with callback_store._engine(url).begin() as conn:
-        conn.execute(callback_store.callback_requests.insert().values(
+    with get_engine(url).begin() as conn:
+        conn.execute(callback_requests.insert().values(
             sender_id="old", **{**REQUEST.__dict__, "day": TODAY - dt.timedelta(days=40)}))
     assert callback_store.write(url, "new", REQUEST)
     assert callback_store.count_for_sender(url, "old") == 0
@@ -368,10 +374,19 @@ def test_staff_cli_list_and_export(capsys, tmp_path: Path) -> None:
     assert "0 Rückrufwünsche gelöscht" in capsys.readouterr().out
 
 
-def test_web_deletion_names_the_callback_table() -> None:
-    """The page's delete button (web.tracker_db) deletes from the table this store writes."""
-    from web.tracker_db import CALLBACK_TABLE
+def test_staff_cli_reports_an_unmigrated_database(monkeypatch, tmp_path, capsys) -> None:
+    monkeypatch.setenv("APP_DB_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    assert callback_store.main(["list"]) == 1
+    assert "python -m appdb upgrade" in capsys.readouterr().err
 
-    from bot.actions.clients.callback_store import TABLE_NAME
 
-    assert CALLBACK_TABLE == TABLE_NAME
+def test_staff_cli_purge_with_tracker_database_deletes_withdrawn_requests(capsys, tmp_path) -> None:
+    url = db_url()
+    callback_store.write(url, "kept", REQUEST)
+    callback_store.write(url, "deleted-conversation", REQUEST)
+    tracker_url = f"sqlite:///{tmp_path / 'rasa.db'}"
+    _tracker_events_table(tracker_url, ["kept"])
+    assert callback_store.main(["purge", "--tracker-db-url", tracker_url]) == 0
+    assert "1 Rückrufwünsche gelöscht" in capsys.readouterr().out
+    assert callback_store.count_for_sender(url, "kept") == 1
+    assert callback_store.count_for_sender(url, "deleted-conversation") == 0

@@ -442,6 +442,6 @@ async def test_broken_demand_database_never_breaks_the_turn(
 ):
     blocked = tmp_path / "file"
     blocked.write_text("x")
-    monkeypatch.setenv("DEMAND_DB_URL", f"sqlite:///{blocked / 'rasa.db'}")
+    monkeypatch.setenv("APP_DB_URL", f"sqlite:///{blocked / 'rasa.db'}")
     await ActionRecommendOffers().run(dispatcher, tracker_from("altenpflege_profile"), domain)
     assert custom_payloads(dispatcher)[0]["items"]

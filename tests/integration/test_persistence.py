@@ -8,7 +8,8 @@ again with the same tracker store, and the answer "Teilzeit" must finish the for
 - SQLite: the default ``endpoints.yml`` store, in a temporary database file.
 - PostgreSQL + Redis lock store: ``endpoints.production.yml`` selected by environment, against the
   PostgreSQL and Redis running on the machine, in a fresh database. Deleting the conversation
-  (``web.tracker_db.TrackerDB``, as the page's delete button does) leaves no trace of its text.
+  (``appdb.deletion.ConversationDeleter``, as the page's delete button does, with a migrated
+  application database beside it) leaves no trace of its text.
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
+from appdb import migrate
+from appdb.deletion import ConversationDeleter
 from tests.pg_support import fresh_database, url_of
-from web.tracker_db import TrackerDB
 
 pytestmark = pytest.mark.integration
 
@@ -164,15 +166,18 @@ def test_production_store_postgresql_survives_restart_and_deletes_without_trace(
     finally:
         server.stop()
 
-    db = TrackerDB(url_of(postgres_db, PG_DRIVER))
-    with db.engine.connect() as conn:
-        stored = conn.execute(sa.text("SELECT count(*) FROM events WHERE sender_id = :s"),
-                              {"s": sender}).scalar_one()
-    assert stored > 0, "the conversation must be in PostgreSQL"
-    assert db.delete_conversation(sender) == stored
-    with db.engine.connect() as conn:
-        traces = conn.execute(sa.text(
-            "SELECT count(*) FROM events WHERE sender_id = :s OR data LIKE '%Unterhaching%' "
-            "OR data LIKE '%Einzelhandel%'"), {"s": sender}).scalar_one()
-    db.engine.dispose()
+    with fresh_database("bl_app", PG_DRIVER) as app_db:
+        app_url = url_of(app_db, PG_DRIVER)
+        migrate.upgrade(app_url)
+        db = ConversationDeleter(url_of(postgres_db, PG_DRIVER), app_url)
+        with db.tracker.connect() as conn:
+            stored = conn.execute(sa.text("SELECT count(*) FROM events WHERE sender_id = :s"),
+                                  {"s": sender}).scalar_one()
+        assert stored > 0, "the conversation must be in PostgreSQL"
+        assert db.delete_conversation(sender).events == stored
+        with db.tracker.connect() as conn:
+            traces = conn.execute(sa.text(
+                "SELECT count(*) FROM events WHERE sender_id = :s OR data LIKE '%Unterhaching%' "
+                "OR data LIKE '%Einzelhandel%'"), {"s": sender}).scalar_one()
+        db.dispose()
     assert traces == 0

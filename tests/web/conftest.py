@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
+
+from appdb.engine import dispose_all
+from tests.appdb_support import make_template, migrated_sqlite
 
 # Dumped (`.schema`) from a database created by rasa 3.6.21's SQLTrackerStore(dialect="sqlite").
 RASA_EVENTS_DDL = """
@@ -75,3 +78,20 @@ class RasaEventsDB:
 def events_db(tmp_path: Path) -> RasaEventsDB:
     """An empty Rasa tracker store (SQLite) in a temporary directory."""
     return RasaEventsDB(tmp_path / "rasa.db")
+
+
+@pytest.fixture(scope="session")
+def app_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The application database migrated once by the real migrations."""
+    return make_template(tmp_path_factory.mktemp("appdb"))
+
+
+@pytest.fixture(autouse=True)
+def app_db_url(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, app_db_template: Path
+) -> Iterator[str]:
+    """A per-test migrated application database (APP_DB_URL), never the repository's app.db."""
+    url = migrated_sqlite(app_db_template, tmp_path / "app.db")
+    monkeypatch.setenv("APP_DB_URL", url)
+    yield url
+    dispose_all()

@@ -1,23 +1,27 @@
-"""Tests of web/server.py, web/tracker_db.py and web/retention.py against a real SQLite
-tracker store with Rasa 3.6's ``events`` layout (and PostgreSQL when one is reachable)."""
+"""Tests of web/server.py and web/retention.py against a real SQLite tracker store with Rasa
+3.6's ``events`` layout and a migrated application database (the deletion module itself, on
+SQLite and PostgreSQL: tests/appdb/test_deletion.py)."""
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import time
 import uuid
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
+from appdb.deletion import ConversationDeleter
+from appdb.schema import callback_requests
 from knowledge.schema import FORMATS, TIME_MODELS
 from tests.prereq import missing
 from web import retention
-from web.server import SOCKET_IO_BUNDLE, create_app, delete_again_later
+from web.server import SOCKET_IO_BUNDLE, create_app, is_valid_sender_id
 from web.settings import REPO_ROOT, WebSettings, resolve_sqlite_path
-from web.tracker_db import TrackerDB, is_valid_sender_id
 
 pytestmark = pytest.mark.app
 
@@ -139,6 +143,21 @@ def test_default_tracker_db_is_rasa_db_in_repo_root(monkeypatch: pytest.MonkeyPa
     assert settings.resolved_tracker_db_url == f"sqlite:///{REPO_ROOT / 'rasa.db'}"
 
 
+def test_application_database_settings_are_shared_with_the_action_server(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("APP_DB_URL", raising=False)
+    monkeypatch.delenv("CALLBACK_RETENTION_DAYS", raising=False)
+    settings = WebSettings()
+    assert settings.resolved_app_db_url == f"sqlite:///{REPO_ROOT / 'app.db'}"
+    assert settings.callback_retention_days == 30
+    monkeypatch.setenv("APP_DB_URL", "postgresql://bl@db.example/bl")
+    monkeypatch.setenv("CALLBACK_RETENTION_DAYS", "14")
+    settings = WebSettings()
+    assert settings.resolved_app_db_url == "postgresql://bl@db.example/bl"
+    assert settings.callback_retention_days == 14
+
+
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
@@ -224,20 +243,26 @@ def test_is_valid_sender_id() -> None:
     assert not is_valid_sender_id(str(uuid.uuid4()) + "\n")
 
 
-async def test_repeated_deletion_removes_events_saved_after_the_first(events_db) -> None:
+def deleter(events_db, app_db_url: str) -> ConversationDeleter:
+    return ConversationDeleter(events_db.url, app_db_url)
+
+
+async def test_repeated_deletion_removes_events_saved_after_the_first(
+    events_db, app_db_url
+) -> None:
     """Rasa saves the turn that asked for deletion after the reply went out."""
     sender = str(uuid.uuid4())
-    db = TrackerDB(events_db.url)
+    db = deleter(events_db, app_db_url)
     events_db.add_turn(sender, time.time())
     db.delete_conversation(sender)
     assert events_db.count(sender) == 0
 
-    pending = asyncio.create_task(delete_again_later(db, sender, 0.3))
+    pending = asyncio.create_task(db.delete_again_later(sender, 0.3))
     await asyncio.sleep(0.05)
     events_db.add_turns(sender, [time.time(), time.time()])  # Rasa's late save
     assert events_db.count(sender) == 4
 
-    assert await pending == 4
+    assert (await pending).events == 4
     assert events_db.count(sender) == 0
     db.dispose()
 
@@ -264,7 +289,9 @@ def test_cutoff_timestamp() -> None:
         retention.cutoff_timestamp(0)
 
 
-def test_retention_deletes_conversations_whose_newest_event_is_too_old(events_db) -> None:
+def test_retention_deletes_conversations_whose_newest_event_is_too_old(
+    events_db, app_db_url
+) -> None:
     now = 1_800_000_000.0
     old, recent, mixed, edge = (str(uuid.uuid4()) for _ in range(4))
     events_db.add_turns(old, [now - 45 * DAY, now - 31 * DAY])
@@ -272,7 +299,7 @@ def test_retention_deletes_conversations_whose_newest_event_is_too_old(events_db
     events_db.add_turns(mixed, [now - 90 * DAY, now - 29 * DAY])  # newest event still young
     events_db.add_turns(edge, [now - 30 * DAY + 3600])
 
-    db = TrackerDB(events_db.url)
+    db = deleter(events_db, app_db_url)
     result = retention.run_retention(db, 30, now=now)
     db.dispose()
 
@@ -282,8 +309,8 @@ def test_retention_deletes_conversations_whose_newest_event_is_too_old(events_db
     assert events_db.count(mixed) == 4  # a kept conversation keeps its older events
 
 
-def test_retention_without_events_table_does_nothing(tmp_path: Path) -> None:
-    db = TrackerDB(f"sqlite:///{tmp_path / 'fresh.db'}")
+def test_retention_without_events_table_does_nothing(tmp_path: Path, app_db_url) -> None:
+    db = ConversationDeleter(f"sqlite:///{tmp_path / 'fresh.db'}", app_db_url)
     assert retention.run_retention(db, 30).conversations == 0
     db.dispose()
 
@@ -301,17 +328,17 @@ def test_retention_runs_at_server_start(events_db) -> None:
     assert events_db.senders() == {active}
 
 
-async def test_retention_loop_repeats_and_survives_errors(events_db) -> None:
+async def test_retention_loop_repeats_and_survives_errors(events_db, app_db_url) -> None:
     calls: list[int] = []
 
-    class FlakyDB(TrackerDB):
+    class FlakyDB(ConversationDeleter):
         def purge_older_than(self, cutoff: float) -> retention.PurgeResult:
             calls.append(1)
             if len(calls) == 1:
                 raise RuntimeError("database is locked")
             return super().purge_older_than(cutoff)
 
-    db = FlakyDB(events_db.url)
+    db = FlakyDB(events_db.url, app_db_url)
     task = asyncio.create_task(retention.retention_loop(db, 30, interval_seconds=0.05))
     await asyncio.sleep(0.3)
     task.cancel()
@@ -332,7 +359,7 @@ def test_retention_cli(events_db, capsys: pytest.CaptureFixture[str]) -> None:
     assert events_db.senders() == {expired, active}
 
     assert retention.main(["--db-url", events_db.url, "--days", "7"]) == 0
-    assert "deleted 1 conversations (2 events)" in capsys.readouterr().out
+    assert "deleted 1 conversations (2 events), 0 callback requests" in capsys.readouterr().out
     assert events_db.senders() == {active}
 
 
@@ -354,104 +381,51 @@ def test_no_message_text_or_sender_id_in_logs(events_db, caplog: pytest.LogCaptu
     assert sender not in ours and expired not in ours
 
 
-# ---------------------------------------------------------------- PostgreSQL (when available)
-
-PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
+# ---------------------------------------------------------------- application database wiring
 
 
-@pytest.fixture
-def pg_db():
-    import sqlalchemy as sa
-
-    schema = f"bl_web_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(PG_URL)
-    try:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
-    except Exception as exc:  # noqa: BLE001
-        admin.dispose()
-        missing(f"PostgreSQL not reachable at {PG_URL}: {type(exc).__name__}")
-    url = f"{PG_URL}?options=-csearch_path%3D{schema}"
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:  # the table Rasa's SQLTrackerStore creates on PostgreSQL
+def _store_callback(app_db_url: str, sender: str, day: dt.date) -> None:
+    engine = sa.create_engine(app_db_url)
+    with engine.begin() as conn:
         conn.execute(
-            sa.text(
-                "CREATE TABLE events (id SERIAL PRIMARY KEY, sender_id VARCHAR(255) NOT NULL, "
-                "type_name VARCHAR(255) NOT NULL, timestamp FLOAT, intent_name VARCHAR(255), "
-                "action_name VARCHAR(255), data TEXT)"
+            callback_requests.insert().values(
+                sender_id=sender,
+                day=day,
+                contact_kind="phone",
+                contact="+49891234567",
+                preferred_time=None,
+                situation=None,
+                recipient="Bildungsberatung",
             )
         )
-        conn.execute(sa.text("CREATE INDEX ix_events_sender_id ON events (sender_id)"))
-    yield url, engine
     engine.dispose()
-    with admin.begin() as conn:
-        conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
 
 
-def test_delete_and_retention_on_postgresql(pg_db) -> None:
-    import sqlalchemy as sa
-
-    url, engine = pg_db
-    now = 1_800_000_000.0
-    mine, old, young = (str(uuid.uuid4()) for _ in range(3))
-    rows = [(mine, now), (mine, now), (old, now - 40 * DAY), (young, now - DAY)]
-    with engine.begin() as conn:
-        conn.execute(
-            sa.text(
-                "INSERT INTO events (sender_id, type_name, timestamp, data) "
-                "VALUES (:s, 'user', :t, '{}')"
-            ),
-            [{"s": s, "t": t} for s, t in rows],
-        )
-    db = TrackerDB(url)
-    assert db.delete_conversation(mine) == 2
-    assert retention.run_retention(db, 30, now=now).conversations == 1
-    db.dispose()
+def _callback_senders(app_db_url: str) -> set[str]:
+    engine = sa.create_engine(app_db_url)
     with engine.connect() as conn:
-        left = {r[0] for r in conn.execute(sa.text("SELECT DISTINCT sender_id FROM events"))}
-    assert left == {young}
-
-
-# ---------------------------------------------------------------- callback requests follow their conversation
-
-
-def _callbacks_follow_their_conversation(url: str) -> None:
-    """The page's delete button and the retention purge also remove the callback requests
-    (table of bot.actions.clients.callback_store) of the conversations they delete."""
-    import sqlalchemy as sa
-
-    engine = sa.create_engine(url)
-    now = 1_800_000_000.0
-    mine, old, young = (str(uuid.uuid4()) for _ in range(3))
-    with engine.begin() as conn:
-        conn.execute(sa.text(
-            "CREATE TABLE callback_requests (id INTEGER PRIMARY KEY, sender_id VARCHAR(255) "
-            "NOT NULL, contact VARCHAR(254) NOT NULL)"))
-        conn.execute(sa.text("INSERT INTO events (sender_id, type_name, timestamp, data) "
-                             "VALUES (:s, 'user', :t, '{}')"),
-                     [{"s": mine, "t": now}, {"s": old, "t": now - 40 * DAY},
-                      {"s": young, "t": now - DAY}])
-        conn.execute(sa.text("INSERT INTO callback_requests (id, sender_id, contact) "
-                             "VALUES (:i, :s, '+49891234567')"),
-                     [{"i": i, "s": s} for i, s in enumerate((mine, old, young))])
-    db = TrackerDB(url)
-
-    def callback_senders() -> set[str]:
-        with engine.connect() as conn:
-            return {r[0] for r in conn.execute(sa.text("SELECT sender_id FROM callback_requests"))}
-
-    assert db.delete_conversation(mine) == 1
-    assert callback_senders() == {old, young}
-    assert retention.run_retention(db, 30, now=now).conversations == 1
-    assert callback_senders() == {young}
-    db.dispose()
+        senders = {r[0] for r in conn.execute(sa.select(callback_requests.c.sender_id))}
     engine.dispose()
+    return senders
 
 
-def test_delete_and_retention_remove_callback_requests_on_sqlite(events_db) -> None:
-    _callbacks_follow_their_conversation(events_db.url)
-
-
-def test_delete_and_retention_remove_callback_requests_on_postgresql(pg_db) -> None:
-    _callbacks_follow_their_conversation(pg_db[0])
+def test_delete_endpoint_and_retention_delete_callback_requests(events_db, app_db_url) -> None:
+    """The page's button and the start-up retention reach the application database."""
+    now = time.time()
+    mine, expired, active = (str(uuid.uuid4()) for _ in range(3))
+    events_db.add_turn(mine, now)
+    events_db.add_turn(expired, now - 40 * DAY)
+    events_db.add_turn(active, now - DAY)
+    today = dt.date.today()
+    for sender in (mine, expired, active):
+        _store_callback(app_db_url, sender, today)
+    _store_callback(app_db_url, "too-old", today - dt.timedelta(days=31))
+    settings = make_settings(events_db.url, retention_on_start=True)
+    with TestClient(create_app(settings)) as client:
+        deadline = time.monotonic() + 5
+        while len(_callback_senders(app_db_url)) > 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _callback_senders(app_db_url) == {mine, active}
+        assert client.delete(f"/api/conversations/{mine}").status_code == 204
+    assert _callback_senders(app_db_url) == {active}
+    assert events_db.senders() == {active}

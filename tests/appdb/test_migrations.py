@@ -1,0 +1,171 @@
+"""The Alembic migrations create exactly the tables of appdb.schema, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from appdb import legacy, migrate
+from appdb.schema import callback_requests, demand_records, metadata
+from appdb.urls import app_db_url, with_installed_driver
+from tests.pg_support import fresh_database, url_of
+
+REPO = Path(__file__).resolve().parents[2]
+PG = "postgresql+psycopg"
+
+
+def _differences(url: str) -> list:
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        diffs = compare_metadata(
+            MigrationContext.configure(conn, opts={"compare_type": True}), metadata
+        )
+    engine.dispose()
+    return diffs
+
+
+def _tables(url: str) -> set[str]:
+    engine = sa.create_engine(url)
+    names = set(sa.inspect(engine).get_table_names())
+    engine.dispose()
+    return names
+
+
+def test_upgrade_creates_the_schema_and_autogenerate_finds_no_difference(dbs) -> None:
+    assert _tables(dbs.app_url) == {"alembic_version", "demand_records", "callback_requests"}
+    assert _differences(dbs.app_url) == []
+    engine = sa.create_engine(dbs.app_url)
+    assert migrate.current_revision(engine) == migrate.head_revision()
+    indexes = {i["name"] for i in sa.inspect(engine).get_indexes("callback_requests")}
+    engine.dispose()
+    assert indexes == {"ix_callback_requests_sender_id", "ix_callback_requests_day"}
+
+
+def test_an_unmigrated_database_differs_from_the_schema(tmp_path: Path) -> None:
+    """The comparison is not vacuous: an empty database lacks both tables."""
+    diffs = _differences(f"sqlite:///{tmp_path / 'empty.db'}")
+    added = {d[1].name for d in diffs if d[0] == "add_table"}
+    assert added == {"demand_records", "callback_requests"}
+
+
+def test_upgrade_is_idempotent_and_downgrade_to_base_drops_the_tables(dbs) -> None:
+    migrate.upgrade(dbs.app_url)  # a second deploy changes nothing
+    assert _differences(dbs.app_url) == []
+    migrate.downgrade(dbs.app_url, "base")
+    assert _tables(dbs.app_url) == {"alembic_version"}
+    migrate.upgrade(dbs.app_url)
+    assert _differences(dbs.app_url) == []
+
+
+def _cli(*args: str, url: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "appdb", *args],
+        cwd=REPO,
+        env={**os.environ, "APP_DB_URL": url, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_cli_reads_the_url_from_app_db_url(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    before = _cli("current", url=url)
+    assert before.returncode == 1 and "revision none" in before.stdout
+    assert _cli("upgrade", url=url).returncode == 0
+    after = _cli("current", url=url)
+    assert after.returncode == 0, after.stderr
+    assert f"revision {migrate.head_revision()}" in after.stdout
+
+
+def test_cli_upgrades_an_empty_postgresql_database_with_a_driverless_url() -> None:
+    """Operators write postgresql://…; the app env picks psycopg 3 itself."""
+    with fresh_database("bl_cli", PG) as name:
+        url = url_of(name)  # no driver
+        done = _cli("upgrade", url=url)
+        assert done.returncode == 0, done.stderr
+        assert _differences(url_of(name, PG)) == []
+
+
+def test_urls(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert with_installed_driver("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert with_installed_driver("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert with_installed_driver("postgresql+psycopg2://u@h/db") == "postgresql+psycopg2://u@h/db"
+    assert with_installed_driver("sqlite:///app.db") == "sqlite:///app.db"
+    assert app_db_url({}, Path("/base")) == "sqlite:////base/app.db"
+    assert app_db_url({"APP_DB_URL": " sqlite:///x/y.db "}, Path("/b")) == "sqlite:////b/x/y.db"
+    assert app_db_url({"APP_DB_URL": "postgresql://u@h/db"}) == "postgresql://u@h/db"
+
+
+def test_import_legacy_copies_rows_from_the_old_tracker_database(tmp_path: Path) -> None:
+    old_url = f"sqlite:///{tmp_path / 'rasa.db'}"
+    new_url = f"sqlite:///{tmp_path / 'app.db'}"
+    old = sa.create_engine(old_url)
+    metadata.create_all(old)  # the tables the action server used to create there
+    import datetime as dt
+
+    day = dt.date(2026, 11, 2)
+    with old.begin() as conn:
+        conn.execute(
+            demand_records.insert(),
+            [
+                {
+                    "day": day,
+                    "municipality": "Haar",
+                    "goal": "umschulung",
+                    "target_kldb": "82102",
+                    "time_model": "teilzeit",
+                    "offers_found": 4,
+                    "asked_for_human": False,
+                },
+                {
+                    "day": day,
+                    "municipality": None,
+                    "goal": None,
+                    "target_kldb": None,
+                    "time_model": None,
+                    "offers_found": 0,
+                    "asked_for_human": True,
+                },
+            ],
+        )
+        conn.execute(
+            callback_requests.insert().values(
+                sender_id="s1",
+                day=day,
+                contact_kind="email",
+                contact="a@example.de",
+                preferred_time=None,
+                situation=None,
+                recipient="Bildungsberatung",
+            )
+        )
+    old.dispose()
+    migrate.upgrade(new_url)
+
+    done = _cli("import-legacy", url=new_url, LEGACY_DB_URL=old_url)
+    assert done.returncode == 0, done.stderr
+    assert "demand_records: 2 rows copied" in done.stdout
+    assert "callback_requests: 1 rows copied" in done.stdout
+    again = _cli("import-legacy", url=new_url, LEGACY_DB_URL=old_url)
+    assert "skipped" in again.stderr  # nothing is copied twice
+
+    new = sa.create_engine(new_url)
+    with new.connect() as conn:
+        rows = conn.execute(sa.select(demand_records).order_by(demand_records.c.id)).all()
+        contacts = conn.execute(sa.select(callback_requests.c.contact)).scalars().all()
+    new.dispose()
+    assert [r.municipality for r in rows] == ["Haar", None]
+    assert contacts == ["a@example.de"]
+    result = legacy.import_legacy(
+        sa.create_engine(f"sqlite:///{tmp_path / 'none.db'}"), sa.create_engine(new_url)
+    )
+    assert result.copied == {"demand_records": 0, "callback_requests": 0}
