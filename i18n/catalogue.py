@@ -25,7 +25,7 @@ import io
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +60,7 @@ class Catalogue:
         return self.plural[key]
 
 
+@cache
 def _read(style: str) -> Catalogue:
     path = LOCALES_DIR / f"{style}.po"
     with path.open("rb") as fh:
@@ -79,9 +80,9 @@ def _read(style: str) -> Catalogue:
     return Catalogue(style, singular, plural, gettext.GNUTranslations(buffer))
 
 
-@lru_cache(maxsize=None)
 def catalogue(style: str | None = DEFAULT_STYLE) -> Catalogue:
-    """The catalogue of ``style`` (German for an unknown or missing style); read once."""
+    """The catalogue of ``style`` (German for an unknown or missing style); each file is read
+    once per process."""
     return _read(style if style in STYLES else DEFAULT_STYLE)
 
 

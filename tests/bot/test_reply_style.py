@@ -22,7 +22,8 @@ from bot.actions.utils import formatting
 from bot.actions.utils import paths as path_render
 from bot.actions.utils.profile import Profile
 from i18n import catalogue
-from tests.bot.responses import rendered, variations as _variations
+from tests.bot.responses import rendered
+from tests.bot.responses import variations as _variations
 
 # Responses on the core path: each needs an English and an einfache-Sprache variation.
 CORE_RESPONSES = (

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 import re
+import time
 import uuid
 from pathlib import Path
 
