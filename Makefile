@@ -104,8 +104,8 @@ validate: .venv-bot/.installed build/spacy-de/.built ## check the knowledge base
 	$(BOT)/rasa data validate --config config.yml --domain bot/domain --data bot/data --fail-on-warnings --max-history 5
 
 test-unit: test-venvs build/spacy-de/.built build/index/.built ## unit tests in both environments
-	$(APP)/python -m pytest -q -m "not integration" tests/knowledge tests/appdb tests/search tests/web tests/eval
-	$(BOT)/python -m pytest -q -m "not integration" tests/knowledge tests/nlu tests/bot
+	$(APP)/python -m pytest -q -m "not integration" tests/knowledge tests/i18n tests/appdb tests/search tests/web tests/eval
+	$(BOT)/python -m pytest -q -m "not integration" tests/knowledge tests/i18n tests/nlu tests/bot
 
 test-nlu: test-venvs $(MODEL) ## NLU quality on the held-out set (rasa test nlu on tests/nlu_heldout); fails below the floors
 	# one OpenMP/BLAS thread: with the default two, a busy second core made the 405 parses take 414 s instead of 44 s

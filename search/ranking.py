@@ -47,7 +47,8 @@ so that the list is not five variants of one course.
 Reasons
 -------
 :func:`reasons` turns the components that actually added to the score (gate x weight x value
-> 0) into German sentences, largest contribution first, each with its ``contribution``; then
+> 0) into reason codes with parameters (rendered in the user's language by :mod:`i18n.reasons`),
+largest contribution first, each with its ``contribution``; then
 the retrieval match (``query_match``: the query words found in the offer, or "inhaltlich
 ähnlich" for a purely semantic match); then the offer facts that are always useful (funding
 with the deciding office, next start date) with ``contribution`` ``None`` unless the funding
@@ -72,7 +73,7 @@ from functools import lru_cache
 from typing import Any
 
 from knowledge.geo import haversine_km
-from knowledge.schema import COURSE_TYPES, FORMATS, GOALS, TIME_MODELS, Offer
+from knowledge.schema import Offer
 from knowledge.shortage import ShortageEntry
 
 WEIGHTS: dict[str, float] = {
@@ -380,12 +381,8 @@ def next_start(offer: Offer, today: dt.date) -> dt.date | None:
     return min(upcoming) if upcoming else None
 
 
-def format_km(distance: float) -> str:
-    return "unter 1 km" if distance < 1 else f"ca. {round(distance):d} km"
-
-
-def _reason(code: str, text: str, contribution: float | None) -> dict[str, Any]:
-    return {"code": code, "text": text,
+def _reason(code: str, params: dict[str, Any], contribution: float | None) -> dict[str, Any]:
+    return {"code": code, "params": params,
             "contribution": round(contribution, 4) if contribution is not None else None}
 
 
@@ -393,6 +390,8 @@ def reasons(r: Ranked, profile: Profile, today: dt.date, kldb_title: KldbTitle,
             shortages: Shortages, matched_words: Sequence[str] = ()) -> list[dict[str, Any]]:
     """Reasons for recommending ``r.offer``, derived from the components that ranked it.
 
+    Each reason is a ``code`` with the ``params`` a sentence needs (the bot renders it in the
+    user's language with :mod:`i18n.reasons`; codes and params in docs/architecture.md).
     ``matched_words`` are the query words found in the offer text (from the BM25 analyzer);
     ``r.distance_km`` is measured from ``profile.municipality``. Funding reasons state a fact
     and the deciding office, never a promise.
@@ -404,43 +403,32 @@ def reasons(r: Ranked, profile: Profile, today: dt.date, kldb_title: KldbTitle,
     if "target_occupation" in contrib:
         target = profile.target_kldb or ""
         if r.components["target_occupation"] >= 1.0:
-            title = kldb_title(target)
-            name = f"{title} (KldB {target})" if title else f"KldB {target}"
-            factor.append(_reason("target_occupation", f"führt zu Ihrem Zielberuf: {name}",
+            factor.append(_reason("target_occupation",
+                                  {"kldb": target, "title": kldb_title(target)},
                                   contrib["target_occupation"]))
         else:
             group = target[:2]
-            title = kldb_title(group)
-            name = f"{title} (KldB {group})" if title else f"KldB-Berufshauptgruppe {group}"
-            factor.append(_reason("field", f"gleicher Berufsbereich wie Ihr Zielberuf: {name}",
+            factor.append(_reason("field", {"kldb": group, "title": kldb_title(group)},
                                   contrib["target_occupation"]))
     if "distance" in contrib:
         if offer.format == "online":
-            factor.append(_reason("online", "online – ortsunabhängig, keine Anfahrt",
-                                  contrib["distance"]))
+            factor.append(_reason("online", {}, contrib["distance"]))
         elif r.distance_km is not None and profile.municipality:
             factor.append(_reason(
                 "distance_km",
-                f"{format_km(r.distance_km)} von {profile.municipality} (Luftlinie)",
+                {"km": round(r.distance_km, 2), "place": profile.municipality},
                 contrib["distance"]))
     if "time_model" in contrib:
-        factor.append(_reason("time_model",
-                              f"Zeitmodell wie gewünscht: {TIME_MODELS[offer.time_model]}",
+        factor.append(_reason("time_model", {"time_model": offer.time_model},
                               contrib["time_model"]))
     if "format" in contrib:
-        factor.append(_reason("format", f"Lernform wie gewünscht: {FORMATS[offer.format]}",
-                              contrib["format"]))
+        factor.append(_reason("format", {"format": offer.format}, contrib["format"]))
     if "dqr" in contrib:
-        level = profile.qualification_level()
-        if offer.dqr_level == level:
-            text = f"Abschluss auf Ihrem Qualifikationsniveau (DQR {level})"
-        else:
-            text = f"nächster Qualifikationsschritt: von DQR {level} zu DQR {offer.dqr_level}"
-        factor.append(_reason("dqr", text, contrib["dqr"]))
+        factor.append(_reason("dqr", {"level": profile.qualification_level(),
+                                      "offer_level": offer.dqr_level}, contrib["dqr"]))
     if "goal" in contrib:
-        kind = COURSE_TYPES.get(offer.course_type, offer.course_type)
-        goal = GOALS.get(profile.goal or "", profile.goal or "")
-        factor.append(_reason("course_type", f"Kursart {kind} passt zu Ihrem Ziel „{goal}“",
+        factor.append(_reason("course_type",
+                              {"course_type": offer.course_type, "goal": profile.goal},
                               contrib["goal"]))
     if "shortage" in contrib:
         found = shortage_entry(offer, shortages, profile.target_kldb)
@@ -448,35 +436,26 @@ def reasons(r: Ranked, profile: Profile, today: dt.date, kldb_title: KldbTitle,
             _code, e = found
             factor.append(_reason(
                 "shortage",
-                f"Engpassberuf ({e.title}, KldB {e.code}): {e.statement} – "
-                f"Ebene {e.level}, {e.year}; Quelle: {e.source_url}",
+                {"title": e.title, "kldb": e.code, "statement": e.statement, "level": e.level,
+                 "year": e.year, "url": e.source_url},
                 contrib["shortage"]))
     factor.sort(key=lambda x: -x["contribution"])
 
     out = factor
     relevance = r.weights.get("relevance", 1.0) * r.similarity
     if relevance > 0:
-        if matched_words:
-            shown = ", ".join(f"„{w}“" for w in matched_words[:4])
-            text = f"passt zu Ihrer Suche: {shown} kommt im Angebot vor"
-        else:
-            text = "inhaltlich ähnlich zu Ihrer Suche (Bedeutungsvergleich der Texte)"
-        out.append(_reason("query_match", text, relevance))
+        # no words: a purely semantic match ("inhaltlich ähnlich")
+        out.append(_reason("query_match", {"words": list(matched_words[:4])}, relevance))
 
     funding = contrib.get("funding")
     if offer.azav_certified:
-        out.append(_reason(
-            "azav_certified",
-            "AZAV-zertifiziert – über einen Bildungsgutschein entscheidet die Agentur für Arbeit",
-            funding))
+        out.append(_reason("azav_certified", {}, funding))
         funding = None  # count the contribution once
     if "aufstiegs_bafoeg" in offer.funding:
-        out.append(_reason("aufstiegs_bafoeg",
-                           "förderfähig nach Aufstiegs-BAföG – darüber entscheidet das "
-                           "zuständige Amt für Ausbildungsförderung", funding))
+        out.append(_reason("aufstiegs_bafoeg", {}, funding))
     start = next_start(offer, today)
     if start:
-        out.append(_reason("next_start", f"nächster Start: {start.strftime('%d.%m.%Y')}", None))
+        out.append(_reason("next_start", {"date": start.isoformat()}, None))
     return out
 
 

@@ -20,8 +20,8 @@ from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
+import i18n
 from appdb.deletion import ConversationDeleter, DeletionResult
-from knowledge.schema import FORMATS, TIME_MODELS
 from web.retention import retention_loop
 from web.settings import WEB_DIR, WebSettings, get_settings
 
@@ -76,13 +76,12 @@ def render_page(retention_days: int) -> str:
 
 
 def client_config(settings: WebSettings) -> dict[str, Any]:
-    """What app.js needs: where Rasa is, timeouts, retention, German labels."""
+    """What app.js needs: where Rasa is, timeouts, retention (texts: ``/i18n/{style}.json``)."""
     return {
         "rasaUrl": settings.browser_rasa_url,
         "socketPath": "/socket.io/",
         "connectTimeoutMs": settings.connect_timeout_ms,
         "retentionDays": settings.retention_days,
-        "labels": {"format": FORMATS, "time_model": TIME_MODELS},
     }
 
 
@@ -135,6 +134,13 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     @app.get("/config.json")
     def config() -> JSONResponse:
         return JSONResponse(client_config(cfg), headers={"Cache-Control": "no-store"})
+
+    @app.get("/i18n/{style}.json")
+    def page_texts(style: str) -> JSONResponse:
+        """The page's texts and labels from the message catalogue of ``style`` (i18n/)."""
+        if style not in i18n.STYLES:
+            raise HTTPException(404, f"unknown style; one of {', '.join(i18n.STYLES)}")
+        return JSONResponse(i18n.page_labels(style), headers={"Cache-Control": "no-cache"})
 
     @app.get("/health")
     def health() -> dict[str, Any]:

@@ -43,6 +43,7 @@ FORM_SLOTS = (SLOT_CONSENT, SLOT_CONTACT, SLOT_TIME)
 UTTER_INVALID_CONTACT = "utter_callback_invalid_contact"
 UTTER_INVALID_TIME = "utter_callback_invalid_time"
 UTTER_NOT_STORED = "utter_callback_not_stored"
+UTTER_STORE_FAILED = "utter_callback_store_failed"
 UTTER_NOT_AVAILABLE = "utter_callback_not_available"
 
 
@@ -183,5 +184,5 @@ class ActionSubmitCallback(Action):
             )
             logger.info("callback request: stored (%s)", contact.kind)
         else:
-            dispatcher.utter_message(text=cb.store_failed_text(style))
+            dispatcher.utter_message(response=UTTER_STORE_FAILED)
         return clear

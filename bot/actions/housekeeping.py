@@ -14,12 +14,12 @@ from rasa_sdk.types import DomainDict
 from bot.actions import constants as c
 from bot.actions.clients import callback_store
 from bot.actions.settings import load_settings
-from bot.actions.utils import formatting
 from bot.actions.utils.channel import custom_payload
 
 logger = logging.getLogger(__name__)
 
-DELETE_CONFIRMATION = formatting.TEXTS[formatting.STYLE_DE]["delete_confirmation"]
+#: the confirmation (domain response with English and einfache-Sprache variants)
+UTTER_DELETE_CONFIRMATION = "utter_delete_confirmation"
 
 
 class ActionDeleteMyData(Action):
@@ -41,9 +41,7 @@ class ActionDeleteMyData(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         dispatcher.utter_message(
-            text=formatting.text(
-                "delete_confirmation", formatting.style_of_slots(tracker.current_slot_values())
-            ),
+            response=UTTER_DELETE_CONFIRMATION,
             json_message=custom_payload(
                 {"type": c.PAYLOAD_DELETE_CONVERSATION}, tracker.get_latest_input_channel()
             ),

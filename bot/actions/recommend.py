@@ -41,6 +41,9 @@ from knowledge import paths
 from knowledge.paths import ResolvedPath
 
 logger = logging.getLogger(__name__)
+#: fixed texts of the follow-ups (domain responses with English and einfache-Sprache variants)
+UTTER_NO_MORE_RESULTS = "utter_no_more_results"
+UTTER_NO_OFFERS_SHOWN = "utter_no_offers_shown"
 
 
 def _offer_id(hit: Mapping[str, Any]) -> str:
@@ -100,14 +103,7 @@ def _last_search_value(
         "request": dict(request),
         "relaxed": list(relaxed),
         "start_number": start,
-        "items": [
-            {
-                "offer_id": item["offer_id"],
-                "title": item["title"],
-                "reasons": item["reasons"],
-            }
-            for item in (formatting.recommendation_item(h) for h in hits)
-        ],
+        "items": [formatting.stored_item(h) for h in hits],
     }
 
 
@@ -122,7 +118,7 @@ def _send_recommendations(
     input_channel: str | None = None,
     style: str = formatting.STYLE_DE,
 ) -> None:
-    items = [formatting.recommendation_item(h) for h in hits]
+    items = [formatting.recommendation_item(h, style) for h in hits]
     cards = input_channel == SOCKETIO  # the web page renders the payload as cards
     text = formatting.recommendations_text(
         hits, profile, reach_km, relaxed, more, start_number, with_list=not cards, style=style
@@ -281,7 +277,7 @@ class ActionMoreResults(Action):
         logger.info("more results: %d hits", len(hits))
         style = formatting.style_of_slots(tracker.current_slot_values())
         if not hits:
-            dispatcher.utter_message(text=formatting.text("no_more_results", style))
+            dispatcher.utter_message(response=UTTER_NO_MORE_RESULTS)
             dispatcher.utter_message(response=c.UTTER_NO_RESULTS)
             return []
         profile = profile_from_slots(tracker.current_slot_values())
@@ -309,7 +305,7 @@ class ActionExplainRecommendation(Action):
         items = last.get("items") if isinstance(last, Mapping) else None
         style = formatting.style_of_slots(tracker.current_slot_values())
         if not items:
-            dispatcher.utter_message(text=formatting.text("no_offers_shown", style))
+            dispatcher.utter_message(response=UTTER_NO_OFFERS_SHOWN)
             return []
         start = int(last.get("start_number") or 1)
         number = formatting.parse_offer_number(tracker.latest_message.get("text"))

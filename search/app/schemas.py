@@ -53,13 +53,15 @@ class SearchRequest(BaseModel):
 
 
 class Reason(BaseModel):
-    """Why an offer is shown. ``contribution`` = score points the factor added to the ranking
-    (``None`` for facts that did not rank the offer, such as the next start date)."""
+    """Why an offer is shown: a ``code`` with the ``params`` its sentence needs (the bot renders
+    it in the user's language, see docs/architecture.md for the params of each code).
+    ``contribution`` = score points the factor added to the ranking (``None`` for facts that
+    did not rank the offer, such as the next start date)."""
 
     code: Literal["target_occupation", "field", "distance_km", "online", "time_model", "format",
                   "dqr", "course_type", "shortage", "query_match", "azav_certified",
                   "aufstiegs_bafoeg", "next_start"]
-    text: str
+    params: dict[str, str | int | float | list[str] | None] = Field(default_factory=dict)
     contribution: float | None = None
 
 

@@ -29,6 +29,7 @@ from bot.actions.settings import load_settings
 from bot.actions.utils import callback as cb
 from bot.actions.utils.formatting import STYLE_DE, STYLE_EN, STYLE_PLAIN
 from tests.appdb_support import migrate
+from tests.bot.responses import rendered
 from tests.pg_support import fresh_database, url_of
 
 RECIPIENT = "Bildungsberatung Landkreis München"
@@ -265,7 +266,8 @@ async def test_store_failure_is_reported_without_contact_in_log(
     blocked.write_text("x")
     monkeypatch.setenv("APP_DB_URL", f"sqlite:///{blocked / 'app.db'}")
     await ActionSubmitCallback().run(dispatcher, tracker_from({"slots": FORM_DONE}), domain)
-    assert "nicht gespeichert" in dispatcher.messages[0]["text"]
+    assert dispatcher.messages[0]["response"] == "utter_callback_store_failed"
+    assert "nicht gespeichert" in rendered(domain, "utter_callback_store_failed")
     assert "+49891234567" not in caplog.text
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.actions.housekeeping import ActionDeleteMyData, ActionHandleOutOfScope
+from tests.bot.responses import rendered
 
 FULL_PROFILE = {
     "current_occupation": "Einzelhandel",
@@ -21,7 +22,9 @@ async def test_delete_my_data_payload_text_and_reset(tracker_from, dispatcher, d
     assert [e["event"] for e in events] == ["reset_slots", "restart"]
     (message,) = dispatcher.messages
     assert message["custom"] == {"type": "delete_conversation"}
-    assert "lösche" in message["text"] and "Wohnort" in message["text"]
+    assert message["response"] == "utter_delete_confirmation"
+    text = rendered(domain, "utter_delete_confirmation")
+    assert "lösche" in text and "Wohnort" in text
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,8 @@ from bot.actions.recommend import (
     ActionMoreResults,
     ActionRecommendOffers,
 )
+from i18n.reasons import rendered_reasons
+from tests.bot.responses import rendered
 
 TODAY_DATE = dt.date(2026, 11, 26)  # BL_TODAY of tests/bot/conftest.py
 
@@ -217,14 +219,16 @@ async def test_explanation_uses_only_reasons_of_shown_offers(
     await ActionExplainRecommendation().run(explain, tracker, domain)
     text = explain.messages[0]["text"]
     assert f"2. „{shown[1]['title']}“" in text
-    for reason in shown[1]["reasons"]:
+    assert shown[1]["reasons"]
+    for reason in rendered_reasons(shown[1]["reasons"]):
         assert reason["text"] in text
     assert shown[0]["title"] not in text  # only the asked one
 
 
 async def test_explanation_without_shown_offers(tracker_from, dispatcher, domain):
     await ActionExplainRecommendation().run(dispatcher, tracker_from({"slots": {}}), domain)
-    assert "noch keine Angebote" in dispatcher.messages[0]["text"]
+    assert dispatcher.messages[0]["response"] == "utter_no_offers_shown"
+    assert "noch keine Angebote" in rendered(domain, "utter_no_offers_shown")
 
 
 # --- learning paths (real path data and real catalogue; search faked at the HTTP boundary) ---

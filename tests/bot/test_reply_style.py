@@ -18,9 +18,12 @@ from bot.actions.info import (
     ActionShortageOccupations,
 )
 from bot.actions.recommend import ActionExplainRecommendation, ActionRecommendOffers
-from bot.actions.utils import formatting, info_texts
+from bot.actions.utils import formatting
 from bot.actions.utils import paths as path_render
 from bot.actions.utils.profile import Profile
+from i18n import catalogue
+from tests.bot.responses import rendered
+from tests.bot.responses import variations as _variations
 
 # Responses on the core path: each needs an English and an einfache-Sprache variation.
 CORE_RESPONSES = (
@@ -41,7 +44,7 @@ HIT = {
     "format": "hybrid",
     "time_model": "teilzeit",
     "next_start": "2027-01-15",
-    "reasons": [{"code": "kldb", "text": "passt zum Zielberuf Altenpflege"}],
+    "reasons": [{"code": "time_model", "params": {"time_model": "teilzeit"}, "contribution": 0.3}],
 }
 PROFILE = Profile(
     current_occupation="Einzelhandel",
@@ -55,16 +58,6 @@ PROFILE = Profile(
 
 def _conditions(variation: dict[str, Any]) -> dict[str, Any]:
     return {cond["name"]: cond["value"] for cond in variation.get("condition") or []}
-
-
-def _variations(domain: dict[str, Any], name: str, **slots: Any) -> list[dict[str, Any]]:
-    """The variations Rasa may pick for these slot values (conditional ones win)."""
-    variations = domain["responses"][name]
-    matching = [
-        v for v in variations
-        if v.get("condition") and all(slots.get(k) == val for k, val in _conditions(v).items())
-    ]
-    return matching or [v for v in variations if not v.get("condition")]
 
 
 def _sentences(text: str) -> list[str]:
@@ -118,10 +111,9 @@ def test_reply_style(language, plain, style):
     assert formatting.style_of_slots(slots) == style
 
 
-def test_every_style_has_every_text():
-    keys = set(formatting.TEXTS[formatting.STYLE_DE])
-    for style in formatting.STYLES:
-        assert set(formatting.TEXTS[style]) == keys, style
+def test_styles_are_the_catalogue_ids():
+    assert formatting.STYLES == ("de", "de_plain", "en")
+    assert {catalogue(style).style for style in formatting.STYLES} == set(formatting.STYLES)
 
 
 def test_recommendations_text_in_english():
@@ -142,7 +134,7 @@ def test_recommendations_text_in_plain_language():
     assert lines[1] == (
         "1. Kurs: „Pflegehilfe Grundkurs“. Anbieter: Bildungswerk Haar. Ort: Haar (3,5 km). "
         "Sie lernen vor Ort und online. Zeit: Teilzeit. Der Kurs beginnt am 15.01.2027. "
-        "Der Kurs passt: passt zum Zielberuf Altenpflege."
+        "Der Kurs passt: Die Zeit passt: Teilzeit."
     )
     assert not ABBREVIATIONS.search(text)
 
@@ -150,7 +142,14 @@ def test_recommendations_text_in_plain_language():
 def test_german_default_is_unchanged():
     text = formatting.recommendations_text([HIT], PROFILE, 25)
     assert "1. „Pflegehilfe Grundkurs“ – Bildungswerk Haar, Haar (3,5 km)" in text
-    assert "Nächster Start: 15.01.2027." in text
+    assert "Nächster Start: 15.01.2027. Warum: Zeitmodell wie gewünscht: Teilzeit." in text
+
+
+def test_english_users_get_english_reasons():
+    text = formatting.recommendations_text([HIT], PROFILE, 25, style=formatting.STYLE_EN)
+    assert "Next start: 2027-01-15. Why: time model as requested: part-time." in text
+    item = formatting.recommendation_item(HIT, formatting.STYLE_EN)
+    assert item["reasons"] == [{"code": "time_model", "text": "time model as requested: part-time"}]
 
 
 @pytest.mark.parametrize(
@@ -194,7 +193,25 @@ async def test_recommendations_action_in_plain_language(
 async def test_explanation_without_offers_in_english(tracker_from, dispatcher, domain):
     tracker = tracker_from({"slots": {c.SLOT_REPLY_LANGUAGE: "en"}})
     await ActionExplainRecommendation().run(dispatcher, tracker, domain)
-    assert dispatcher.messages[0]["text"].startswith("I have not shown you any offers")
+    assert dispatcher.messages[0]["response"] == "utter_no_offers_shown"
+    text = rendered(domain, "utter_no_offers_shown", {c.SLOT_REPLY_LANGUAGE: "en"})
+    assert text.startswith("I have not shown you any offers")
+
+
+async def test_explanation_follows_the_style_of_the_moment(
+    search_server, tracker_from, dispatcher, domain
+):
+    """Reasons are stored as codes: an explanation after switching to English is English."""
+    tracker = tracker_from("altenpflege_profile")
+    events = await ActionRecommendOffers().run(dispatcher, tracker, domain)
+    last = next(e["value"] for e in events if e.get("name") == c.SLOT_LAST_SEARCH)
+    assert all("params" in r for item in last["items"] for r in item["reasons"])
+    explain = tracker_from({"slots": {c.SLOT_LAST_SEARCH: last, c.SLOT_REPLY_LANGUAGE: "en"}})
+    dispatcher.messages.clear()
+    await ActionExplainRecommendation().run(dispatcher, explain, domain)
+    text = dispatcher.messages[0]["text"]
+    assert text.startswith("This is how I chose the suggestions")
+    assert "leads to your target occupation: " in text and "führt zu" not in text
 
 
 @pytest.mark.parametrize(
@@ -210,7 +227,8 @@ async def test_delete_confirmation_follows_the_style(
 ):
     tracker = tracker_from({"intent": "delete_my_data", "slots": slots})
     await ActionDeleteMyData().run(dispatcher, tracker, domain)
-    assert dispatcher.messages[0]["text"].startswith(expected)
+    assert dispatcher.messages[0]["response"] == "utter_delete_confirmation"
+    assert rendered(domain, "utter_delete_confirmation", slots).startswith(expected)
 
 
 def test_domain_declares_the_style_slots_and_their_sources(domain):
@@ -240,26 +258,38 @@ SAMPLE_VALUES = {
 }
 
 
-def test_every_info_style_has_every_template():
-    for table in (info_texts.TEXTS, path_render.TEXTS):
-        keys = set(table[formatting.STYLE_DE])
-        for style in formatting.STYLES:
-            assert set(table[style]) == keys, style
+def test_every_path_style_has_every_template():
+    keys = set(path_render.TEXTS[formatting.STYLE_DE])
+    for style in formatting.STYLES:
+        assert set(path_render.TEXTS[style]) == keys, style
 
 
-@pytest.mark.parametrize("table", [info_texts.TEXTS, path_render.TEXTS])
-def test_plain_info_templates_follow_einfache_sprache_rules(table):
-    for key, template in table[formatting.STYLE_PLAIN].items():
-        filled = template.format_map({**SAMPLE_VALUES, "months": "12 Monate", "labels": "Geld",
-                                      "listed": "Kurs", "more": "", "label": "Geld",
-                                      "cited": "https://example.org", "date": "01.01.2027",
-                                      "summary": "Text", "origin": "A", "target": "B",
-                                      "steps": "Schritte", "total": "12 Monate", "number": 1,
-                                      "optional": "", "types": "Kurs", "duration": "12 Monate",
-                                      "dqr": "DQR-Niveau 3"})
-        assert not ABBREVIATIONS.search(filled), (key, filled)
-        for sentence in _sentences(filled):
-            assert len(sentence.split()) <= MAX_PLAIN_SENTENCE_WORDS, (key, sentence)
+def _plain_templates() -> list[tuple[str, str]]:
+    plain = catalogue(formatting.STYLE_PLAIN)
+    from_catalogue = [(k, t) for k in sorted(plain.keys()) for t in plain.templates(k)
+                      if k.startswith(("info.", "offers.", "reason.", "callback.stored"))]
+    return from_catalogue + list(path_render.TEXTS[formatting.STYLE_PLAIN].items())
+
+
+@pytest.mark.parametrize(("key", "template"), _plain_templates())
+def test_plain_templates_follow_einfache_sprache_rules(key, template):
+    filled = template.format_map(_Fill({**SAMPLE_VALUES, "months": "12 Monate", "labels": "Geld",
+                                        "listed": "Kurs", "more": "", "label": "Geld",
+                                        "cited": "https://example.org", "date": "01.01.2027",
+                                        "summary": "Text", "origin": "A", "target": "B",
+                                        "steps": "Schritte", "total": "12 Monate", "number": 1,
+                                        "optional": "", "types": "Kurs", "duration": "12 Monate",
+                                        "dqr": "DQR-Niveau 3", "km": 25, "why": "", "time": ""}))
+    assert not ABBREVIATIONS.search(filled), (key, filled)
+    for sentence in _sentences(filled):
+        assert len(sentence.split()) <= MAX_PLAIN_SENTENCE_WORDS, (key, sentence)
+
+
+class _Fill(dict):
+    """Sample values; any other placeholder becomes one word."""
+
+    def __missing__(self, key: str) -> str:
+        return "Wert"
 
 
 async def _answer(action, tracker_from, dispatcher, domain, state) -> str:

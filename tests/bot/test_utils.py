@@ -102,7 +102,8 @@ def test_recommendation_item_has_exactly_the_contract_keys():
             "offer_id": "x",
             "title": "T",
             "score": 0.3,
-            "reasons": [{"code": "field", "text": "IT", "weight": 1}],
+            "reasons": [{"code": "field", "params": {"kldb": "43", "title": "IT"},
+                         "contribution": 0.15}],
         }
     )
     assert list(item) == [
@@ -118,4 +119,6 @@ def test_recommendation_item_has_exactly_the_contract_keys():
         "next_start",
         "reasons",
     ]
-    assert item["reasons"] == [{"code": "field", "text": "IT"}]
+    assert item["reasons"] == [
+        {"code": "field", "text": "gleicher Berufsbereich wie Ihr Zielberuf: IT (KldB 43)"}
+    ]

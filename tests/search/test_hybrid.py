@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from search_fixtures import TODAY
 
+from i18n.reasons import render_reason
 from search import hybrid, ranking, service
 from search.hybrid import FusionConfig, fuse
 
@@ -112,5 +113,7 @@ def test_query_match_reason_names_the_words_found(built_index: Path, hashing_enc
     index = service.load_index(built_index)
     items, _ = service.run_search(index, hashing_encoder, params("Gabelstapler Python", "full"))
     reason = next(r for r in items[0]["reasons"] if r["code"] == "query_match")
-    assert "„python“" in reason["text"] and "gabelstapler" not in reason["text"]
+    assert reason["params"]["words"] == ["python"]
+    text = render_reason(reason)
+    assert "„python“" in text and "gabelstapler" not in text
     assert reason["contribution"] > 0

@@ -21,6 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from search_fixtures import fixture_offers
 
+from i18n import STYLES
+from i18n.reasons import render_reason
 from knowledge import geo
 from knowledge.catalogue import load_catalogue
 from knowledge.schema import COURSE_TYPES, TIME_MODELS, Offer
@@ -120,8 +122,13 @@ def check(offer: Offer, profile: ranking.Profile, today: dt.date, relevance: flo
     gate = ranking.gate(relevance)
     r = ranking.Ranked(offer, ranking.combine(relevance, comps), relevance, distance, comps,
                        ranking.WEIGHTS, gate)
-    got = ranking.reasons(r, profile, today, facts.kldb_title, facts.shortage_entries,
+    raw = ranking.reasons(r, profile, today, facts.kldb_title, facts.shortage_entries,
                           ["pflege"])
+    # the API returns code + params; every reason renders in every reply style (German checked)
+    for x in raw:
+        assert set(x) == {"code", "params", "contribution"}, x
+        assert all(render_reason(x, style) for style in STYLES), x
+    got = [{**x, "text": render_reason(x, "de")} for x in raw]
     by_code = {x["code"]: x for x in got}
     assert len(by_code) == len(got), "duplicate reason codes"
     assert set(by_code) <= ALL_CODES

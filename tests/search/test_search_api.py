@@ -49,6 +49,11 @@ def test_search_returns_payload_fields(client):
     assert item["offer_id"] == "p-dup" or item["offer_id"] == "p-1"
     codes = [x["code"] for x in item["reasons"]]
     assert "target_occupation" in codes and "time_model" in codes and "distance_km" in codes
+    # reasons are codes with parameters (no German sentence): the bot renders them
+    assert all(set(x) == {"code", "params", "contribution"} for x in item["reasons"])
+    by_code = {x["code"]: x["params"] for x in item["reasons"]}
+    assert by_code["time_model"] == {"time_model": item["time_model"]}
+    assert by_code["distance_km"]["place"] == "Unterhaching"
     scores = [i["score"] for i in body["items"]]
     assert scores == sorted(scores, reverse=True)
 
@@ -68,9 +73,9 @@ def test_filters_pass_through(client):
 def test_municipality_aliases_are_resolved(client):
     r = client.post("/search", json=BASE | {"municipality": "unterhaching"})
     assert r.status_code == 200
-    texts = [x["text"] for i in r.json()["items"] for x in i["reasons"]
-             if x["code"] == "distance_km"]
-    assert texts and all("von Unterhaching" in t for t in texts)
+    places = [x["params"]["place"] for i in r.json()["items"] for x in i["reasons"]
+              if x["code"] == "distance_km"]
+    assert places and all(p == "Unterhaching" for p in places)
 
 
 @pytest.mark.parametrize("patch, field", [

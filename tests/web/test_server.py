@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import re
 import time
 import uuid
 from pathlib import Path
@@ -17,6 +18,7 @@ from fastapi.testclient import TestClient
 
 from appdb.deletion import ConversationDeleter
 from appdb.schema import callback_requests
+import i18n
 from knowledge.schema import FORMATS, TIME_MODELS
 from tests.prereq import missing
 from web import retention
@@ -26,6 +28,7 @@ from web.settings import REPO_ROOT, WebSettings, resolve_sqlite_path
 pytestmark = pytest.mark.app
 
 DAY = 86400.0
+STATIC = REPO_ROOT / "web" / "static"
 SECRET_TEXT = "Mein geheimer Satz 4711 über meine Krankheit"
 
 
@@ -88,7 +91,36 @@ def test_config_json_comes_from_settings(events_db) -> None:
     assert config["socketPath"] == "/socket.io/"
     assert config["retentionDays"] == 21
     assert config["connectTimeoutMs"] == 2500
-    assert config["labels"] == {"format": FORMATS, "time_model": TIME_MODELS}
+    assert "labels" not in config  # texts and labels: /i18n/{style}.json
+
+
+@pytest.mark.parametrize("style", ["de", "de_plain", "en"])
+def test_page_texts_come_from_the_catalogue(client: TestClient, style: str) -> None:
+    body = client.get(f"/i18n/{style}.json").json()
+    assert body == i18n.page_labels(style)
+    assert body["style"] == style
+    assert set(body["labels"]) == {"format", "time_model"}
+    assert set(body["labels"]["format"]) == set(FORMATS)
+    assert set(body["labels"]["time_model"]) == set(TIME_MODELS)
+
+
+def test_page_texts_in_german_keep_the_labels_and_wording(client: TestClient) -> None:
+    body = client.get("/i18n/de.json").json()
+    assert body["labels"] == {"format": FORMATS, "time_model": TIME_MODELS}
+    assert body["text"]["reasons"] == "Warum dieses Angebot passt:"
+    assert body["text"]["more_offers"] == "und {count} weitere im Katalog"
+
+
+def test_page_texts_of_an_unknown_style_are_404(client: TestClient) -> None:
+    assert client.get("/i18n/fr.json").status_code == 404
+
+
+def test_every_text_key_the_page_uses_is_in_the_catalogue() -> None:
+    keys = set(i18n.page_labels("de")["text"])
+    used = set()
+    for js in (STATIC / "app.js", *sorted((STATIC / "js").glob("*.js"))):
+        used |= set(re.findall(r"\bt\(\"([a-z_]+)\"", js.read_text(encoding="utf-8")))
+    assert used and used <= keys, sorted(used - keys)
 
 
 def test_public_rasa_url_overrides_internal_one(events_db) -> None:
@@ -109,7 +141,12 @@ def test_static_assets_are_served(client: TestClient) -> None:
     js = client.get("/static/app.js")
     assert js.status_code == 200
     assert "session_request" in js.text and "user_uttered" in js.text
-    assert "innerHTML" not in js.text  # text is only ever inserted as text
+    modules = [js.text] + [client.get(f"/static/js/{f.name}").text
+                           for f in sorted((STATIC / "js").glob("*.js"))]
+    assert len(modules) > 1
+    for text in modules:
+        assert "innerHTML" not in text  # text is only ever inserted as text
+    assert '<script type="module" src="/static/app.js"></script>' in client.get("/").text
     assert client.get("/static/styles.css").status_code == 200
 
 

@@ -1,8 +1,8 @@
 """Pure helpers for callback requests: contact validation, preferred time, consent, texts.
 
 No I/O, no tracker access. The texts that name the recipient and the retention period are
-rendered here in the three reply styles (German, einfache Sprache, English, see
-:mod:`bot.actions.utils.formatting`); fixed questions are domain responses.
+rendered here from the message catalogue (:mod:`i18n`) in the three reply styles (German,
+einfache Sprache, English); fixed texts are domain responses.
 
 Validation keeps only what the staff need: a phone number valid by ``phonenumbers`` (Google's
 libphonenumber data; German numbering plan without country code), stored in E.164, or an
@@ -18,7 +18,8 @@ from dataclasses import dataclass
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-from bot.actions.utils.formatting import STYLE_DE, STYLE_EN, STYLE_PLAIN
+import i18n
+from bot.actions.utils.style import STYLE_DE
 
 KIND_PHONE = "phone"
 KIND_EMAIL = "email"
@@ -115,140 +116,34 @@ def situation_value(tags: Iterable[str]) -> str | None:
 
 
 # ------------------------------------------------------------------------------- texts
-TEXTS: dict[str, dict[str, str]] = {
-    STYLE_DE: {
-        "offer": (
-            "Wenn Sie möchten, meldet sich die Beratungsstelle „{recipient}“ bei Ihnen – per "
-            "Telefon oder E-Mail. "
-            "Möchten Sie einen Rückruf anfragen?"
-        ),
-        "offer_yes": "Ja, Rückruf anfragen",
-        "offer_no": "Nein, danke",
-        "consent": (
-            "Bevor Sie mir Ihre Kontaktdaten geben – so gehe ich damit um:\n"
-            "• Gespeichert werden nur: Ihre Telefonnummer oder E-Mail-Adresse, Ihre Wunschzeit "
-            "(falls Sie eine nennen), Ihr Anliegen als Stichwort (z. B. Anerkennung) und das "
-            "Datum.\n"
-            "• Lesen dürfen das nur die Beraterinnen und Berater der Beratungsstelle "
-            "„{recipient}“, um Sie zu kontaktieren.\n"
-            "• Nach {days} Tagen wird Ihr Rückrufwunsch automatisch gelöscht. Mit „Meine Daten "
-            "löschen“ können Sie ihn jederzeit vorher löschen.\n"
-            "Sind Sie damit einverstanden?"
-        ),
-        "consent_yes": "Ja, einverstanden",
-        "consent_no": "Nein",
-        "time_morning": "vormittags",
-        "time_afternoon": "nachmittags",
-        "phone": "Telefon",
-        "email": "E-Mail",
-        "stored": (
-            "Danke! Ihr Rückrufwunsch ist gespeichert ({channel}: {contact}{time}). "
-            "Die Beratungsstelle „{recipient}“ meldet sich bei Ihnen. Nach {days} Tagen wird er "
-            "automatisch gelöscht, mit „Meine Daten löschen“ jederzeit vorher."
-        ),
-        "stored_time": ", {time}",
-        "store_failed": (
-            "Ihr Rückrufwunsch konnte gerade leider nicht gespeichert werden. Bitte wenden Sie "
-            "sich direkt an eine der genannten Stellen."
-        ),
-    },
-    STYLE_PLAIN: {
-        "offer": (
-            "Möchten Sie einen Anruf oder eine E-Mail? Dann meldet sich die Beratungsstelle "
-            "„{recipient}“ bei Ihnen."
-        ),
-        "offer_yes": "Ja, bitte melden",
-        "offer_no": "Nein, danke",
-        "consent": (
-            "Dafür brauche ich Ihre Telefonnummer oder Ihre E-Mail-Adresse. Vorher sage ich "
-            "Ihnen, was ich speichere:\n"
-            "• Ich speichere Ihre Telefonnummer oder E-Mail-Adresse. Ich speichere, wann Sie "
-            "Zeit haben. Ich speichere Ihr Thema, zum Beispiel Anerkennung. Und das Datum.\n"
-            "• Nur die Beratungsstelle „{recipient}“ liest das.\n"
-            "• Nach {days} Tagen lösche ich alles. Sie können es auch vorher löschen. "
-            "Schreiben Sie dann: Meine Daten löschen.\n"
-            "Sind Sie einverstanden?"
-        ),
-        "consent_yes": "Ja, einverstanden",
-        "consent_no": "Nein",
-        "time_morning": "am Vormittag",
-        "time_afternoon": "am Nachmittag",
-        "phone": "Telefon",
-        "email": "E-Mail",
-        "stored": (
-            "Danke! Ich habe Ihren Wunsch gespeichert. {channel}: {contact}{time}. "
-            "Die Beratungsstelle „{recipient}“ meldet sich bei Ihnen. Nach {days} Tagen lösche "
-            "ich Ihre Angaben."
-        ),
-        "stored_time": ". Zeit: {time}",
-        "store_failed": (
-            "Das Speichern hat leider nicht geklappt. Bitte rufen Sie selbst bei einer "
-            "Beratungsstelle an."
-        ),
-    },
-    STYLE_EN: {
-        "offer": (
-            "If you like, the counselling service \"{recipient}\" can contact you – by phone or "
-            "e-mail. "
-            "Would you like to request a callback?"
-        ),
-        "offer_yes": "Yes, request a callback",
-        "offer_no": "No, thanks",
-        "consent": (
-            "Before you give me your contact details – this is how I handle them:\n"
-            "• Only this is stored: your phone number or e-mail address, your preferred time "
-            "(if you name one), your topic as a keyword (e.g. recognition) and the date.\n"
-            "• Only the counsellors of \"{recipient}\" may read it, to contact you.\n"
-            "• Your callback request is deleted automatically after {days} days. With "
-            "\"Delete my data\" you can delete it earlier at any time.\n"
-            "Do you agree?"
-        ),
-        "consent_yes": "Yes, I agree",
-        "consent_no": "No",
-        "time_morning": "mornings",
-        "time_afternoon": "afternoons",
-        "phone": "phone",
-        "email": "e-mail",
-        "stored": (
-            "Thank you! Your callback request has been stored ({channel}: {contact}{time}). "
-            "The counselling service \"{recipient}\" will contact you. It is deleted "
-            "automatically after {days} days, or earlier with \"Delete my data\"."
-        ),
-        "stored_time": ", {time}",
-        "store_failed": (
-            "Your callback request could not be stored just now. Please contact one of the "
-            "places above directly."
-        ),
-    },
-}
+# Templates: message catalogue (:mod:`i18n`, keys ``callback.*``); the fixed "could not be
+# stored" text is the domain response ``utter_callback_store_failed``.
 
 
-def _texts(style: str) -> dict[str, str]:
-    return TEXTS.get(style, TEXTS[STYLE_DE])
+def _text(key: str, style: str, **values: object) -> str:
+    return i18n.text(f"callback.{key}", style, **values)
 
 
 def offer_text(recipient: str, style: str = STYLE_DE) -> str:
-    return _texts(style)["offer"].format(recipient=recipient)
+    return _text("offer", style, recipient=recipient)
 
 
 def offer_buttons(style: str = STYLE_DE) -> list[dict[str, str]]:
-    texts = _texts(style)
     return [
-        {"title": texts["offer_yes"], "payload": "/request_callback"},
-        {"title": texts["offer_no"], "payload": "/deny"},
+        {"title": _text("offer_yes", style), "payload": "/request_callback"},
+        {"title": _text("offer_no", style), "payload": "/deny"},
     ]
 
 
 def consent_text(recipient: str, retention_days: int, style: str = STYLE_DE) -> str:
     """What is stored, who reads it and how long it is kept."""
-    return _texts(style)["consent"].format(recipient=recipient, days=retention_days)
+    return _text("consent", style, recipient=recipient, days=retention_days)
 
 
 def consent_buttons(style: str = STYLE_DE) -> list[dict[str, str]]:
-    texts = _texts(style)
     return [
-        {"title": texts["consent_yes"], "payload": "/affirm"},
-        {"title": texts["consent_no"], "payload": "/deny"},
+        {"title": _text("consent_yes", style), "payload": "/affirm"},
+        {"title": _text("consent_no", style), "payload": "/deny"},
     ]
 
 
@@ -256,14 +151,10 @@ def stored_text(
     contact: Contact, time: str | None, recipient: str, retention_days: int,
     style: str = STYLE_DE,
 ) -> str:
-    texts = _texts(style)
-    time_label = {TIME_MORNING: texts["time_morning"], TIME_AFTERNOON: texts["time_afternoon"]}
-    time_text = texts["stored_time"].format(time=time_label[time]) if time in time_label else ""
-    return texts["stored"].format(
-        channel=texts[contact.kind], contact=contact.value, time=time_text,
-        recipient=recipient, days=retention_days,
+    time_keys = {TIME_MORNING: "time_morning", TIME_AFTERNOON: "time_afternoon"}
+    time_text = (_text("stored_time", style, time=_text(time_keys[time], style))
+                 if time in time_keys else "")
+    return _text(
+        "stored", style, channel=_text(contact.kind, style), contact=contact.value,
+        time=time_text, recipient=recipient, days=retention_days,
     )
-
-
-def store_failed_text(style: str = STYLE_DE) -> str:
-    return _texts(style)["store_failed"]

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from bot.actions.utils.formatting import STYLE_DE
-from bot.actions.utils.info_texts import status_label, text
+from bot.actions.utils.info_texts import plural, status_label, text
 from knowledge import facts as kfacts
 from knowledge import funding
 
@@ -46,8 +46,8 @@ def _unique(urls: Iterable[str]) -> list[str]:
 def source_line(sources: Sequence[str], stand: str, style: str = STYLE_DE) -> str:
     """ "Quelle: <url> (Stand: November 2026)" (several URLs joined by " ; ")."""
     urls = _unique(sources)
-    key = "source_one" if len(urls) == 1 else "source_many"
-    return text(key, style, urls=" ; ".join(urls), stand=funding.format_stand(stand))
+    return plural("source", len(urls), style, urls=" ; ".join(urls),
+                  stand=funding.format_stand(stand))
 
 
 def decision_line(instrument: funding.Instrument, style: str = STYLE_DE) -> str:
@@ -102,8 +102,7 @@ def render_overview(
     lines = [text("overview", style)]
     lines += [f"• {item.title}: {status_label(item.status, style)}" for item in items]
     if unlikely:
-        lines.append(text("unlikely_one" if unlikely == 1 else "unlikely_many", style,
-                          count=unlikely))
+        lines.append(plural("unlikely", unlikely, style))
     return "\n".join(lines)
 
 
