@@ -48,8 +48,9 @@ def within_reach(offer: Offer, distance: float | None, filters: ranking.Filters)
     return distance <= filters.max_distance_km
 
 
-def _key(r: ranking.Ranked, filters: ranking.Filters, prefer: Sequence[str]
-         ) -> tuple[int, int, int, float, dt.date, str]:
+def _key(
+    r: ranking.Ranked, filters: ranking.Filters, prefer: Sequence[str]
+) -> tuple[int, int, int, float, dt.date, str]:
     inside = within_reach(r.offer, r.distance_km, filters)
     shown = round(r.distance_km, 1) if r.distance_km is not None else None
     start = ranking.next_start(r.offer, filters.today) or filters.today
@@ -63,8 +64,9 @@ def _key(r: ranking.Ranked, filters: ranking.Filters, prefer: Sequence[str]
     )
 
 
-def rank_nearby(offers: Iterable[Offer], filters: ranking.Filters,
-                prefer_kldb: Sequence[str] = ()) -> list[ranking.Ranked]:
+def rank_nearby(
+    offers: Iterable[Offer], filters: ranking.Filters, prefer_kldb: Sequence[str] = ()
+) -> list[ranking.Ranked]:
     """Offers passing ``filters`` in the nearby order (score 0: no relevance, no profile)."""
     ranked = []
     for offer in offers:

@@ -68,10 +68,23 @@ def to_params(req: SearchRequest, default_reach_km: float) -> SearchParams:
         include_outside_reach=req.include_outside_reach,
     )
     p = req.profile
-    profile = ranking.Profile(current_kldb=p.current_kldb, target_kldb=p.target_kldb, goal=p.goal,
-                              time_model=p.time_model, format=p.format, municipality=origin_name,
-                              dqr_level=p.dqr_level, needs_funding=p.needs_funding)
-    return SearchParams(query=req.query or "", filters=filters, profile=profile,
-                        limit=req.limit, reach_km=reach, sort=req.sort,
-                        prefer_kldb=tuple(req.prefer_kldb),
-                        min_results=req.min_results if req.relax else 0)
+    profile = ranking.Profile(
+        current_kldb=p.current_kldb,
+        target_kldb=p.target_kldb,
+        goal=p.goal,
+        time_model=p.time_model,
+        format=p.format,
+        municipality=origin_name,
+        dqr_level=p.dqr_level,
+        needs_funding=p.needs_funding,
+    )
+    return SearchParams(
+        query=req.query or "",
+        filters=filters,
+        profile=profile,
+        limit=req.limit,
+        reach_km=reach,
+        sort=req.sort,
+        prefer_kldb=tuple(req.prefer_kldb),
+        min_results=req.min_results if req.relax else 0,
+    )
