@@ -46,7 +46,7 @@ async def test_non_json_body_is_unavailable(search_server):
 
 async def test_rejected_request_is_search_error_not_unavailable(search_server):
     with pytest.raises(SearchError) as info:
-        await SearchClient(search_server.url, 1.0).search({"limit": 5})
+        await SearchClient(search_server.url, 1.0).search({"query": "Pflege", "limit": 0})
     assert not isinstance(info.value, SearchUnavailable)
 
 
