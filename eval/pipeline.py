@@ -4,7 +4,7 @@ The index is built with the production code (:func:`search.build.build_index`, F
 one version directory) into ``build/eval-index/<model folder>`` and loaded with
 :func:`search.service.load_index`; it is rebuilt only when the catalogue, the model or the
 BM25 analysis changed. Queries go through the same functions as ``POST /search``
-(:func:`search.app.api.routes.search.to_params`, :mod:`search.service`).
+(:func:`search.params.to_params`, :mod:`search.service`).
 
 Variants (``VARIANTS``):
 
@@ -93,7 +93,7 @@ class Environment:
 
     def params(self, q: Query, variant: str) -> service.SearchParams:
         """Search parameters exactly as the API derives them from the request body."""
-        from search.app.api.routes.search import to_params
+        from search.params import to_params
 
         mode = MODE_OF[variant]
         req = search_request(q, with_profile=mode == "full")

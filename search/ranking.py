@@ -155,6 +155,16 @@ class Filters:
     kldb_prefix: str | None = None
     fundable: bool | None = None
     exclude_ids: frozenset[str] = frozenset()
+    #: offer course type must be one of these
+    course_types: frozenset[str] | None = None
+    #: at least one offer KldB target must start with one of these (in addition to kldb_prefix)
+    kldb_prefixes: tuple[str, ...] | None = None
+    #: casefolded words: the offer title must contain one of them / none of them
+    title_keywords: tuple[str, ...] = ()
+    title_exclude_keywords: tuple[str, ...] = ()
+    #: keep place-bound offers beyond ``max_distance_km`` (``max_distance_km`` then only
+    #: decides what counts as "within reach")
+    include_outside_reach: bool = False
 
 
 @dataclass(frozen=True)
@@ -206,10 +216,21 @@ def passes_filters(offer: Offer, f: Filters, distance: float | None) -> bool:
         return False
     if f.fundable is not None and is_fundable(offer) != f.fundable:
         return False
+    if f.course_types is not None and offer.course_type not in f.course_types:
+        return False
+    if f.kldb_prefixes is not None and not any(
+            c.startswith(p) for c in offer.kldb_targets for p in f.kldb_prefixes):
+        return False
+    if f.title_keywords or f.title_exclude_keywords:
+        title = offer.title.casefold()
+        if f.title_keywords and not any(k in title for k in f.title_keywords):
+            return False
+        if any(k in title for k in f.title_exclude_keywords):
+            return False
     if offer.format != "online":
         if f.municipalities is not None and offer.municipality not in f.municipalities:
             return False
-        if f.origin is not None and f.max_distance_km is not None:
+        if f.origin is not None and f.max_distance_km is not None and not f.include_outside_reach:
             if distance is None or distance > f.max_distance_km:
                 return False
     return True

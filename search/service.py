@@ -20,11 +20,12 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from search import facts, hybrid, ranking
+from knowledge.schema import Offer
+from search import facts, hybrid, nearby, ranking
 from search.bm25 import BM25Index, BM25LoadError, build_for_offers
 from search.encoder import Encoder
 from search.store import META_FILE, IndexLoadError, IndexStore, load
@@ -36,6 +37,11 @@ FULL_SCAN_UP_TO = 20_000
 CANDIDATES_PER_RESULT = 200
 MODES = ("bm25", "dense", "hybrid", "full")
 DEFAULT_MODE = "full"
+#: relaxation codes (``SearchResponse.relaxed``), applied cumulatively in this order
+RELAX_KLDB_GROUP = "kldb_group"
+RELAX_WIDER_AREA = "wider_area"
+WIDER_AREA_FACTOR = 2.0
+MAX_DISTANCE_KM = 200.0
 
 
 class IndexUnavailableError(RuntimeError):
@@ -136,15 +142,32 @@ class SearchParams:
     limit: int
     reach_km: float
     mode: str = DEFAULT_MODE
+    #: "relevance" (retrieval + profile ranking) or "nearby" (filter-only, search.nearby)
+    sort: str = "relevance"
+    prefer_kldb: tuple[str, ...] = ()
+    #: widen (see :func:`relaxation_steps`) while fewer results than this; 0 = never
+    min_results: int = 0
+
+
+@dataclass(frozen=True)
+class SearchOutcome:
+    """Items shown, offers matching the strict request, relaxation steps that were needed."""
+
+    items: list[dict[str, Any]]
+    total: int
+    relaxed: list[str]
 
 
 def item_payload(r: ranking.Ranked, profile: ranking.Profile, today: dt.date,
-                 matched_words: list[str] | None = None) -> dict[str, Any]:
-    """Recommendation payload fields + score, distance, description, course type, funding.
+                 matched_words: list[str] | None = None,
+                 filters: ranking.Filters | None = None) -> dict[str, Any]:
+    """Recommendation payload fields + score, distance, description, course type, funding,
+    duration and whether the offer is within reach (``filters``: the request's filters).
 
     ``profile.municipality`` must be the place distances were measured from.
     """
     o = r.offer
+    reach = nearby.within_reach(o, r.distance_km, filters) if filters is not None else None
     start = ranking.next_start(o, today)
     return {
         "offer_id": o.id,
@@ -165,6 +188,8 @@ def item_payload(r: ranking.Ranked, profile: ranking.Profile, today: dt.date,
         "course_type": o.course_type,
         "funding": list(o.funding),
         "example_fields": list(o.example_fields),
+        "duration_months": o.duration_months,
+        "within_reach": reach,
     }
 
 
@@ -197,15 +222,76 @@ def rank_candidates(store: IndexStore, rel: dict[str, float], params: SearchPara
                         facts.shortage_entries, ranking.RELEVANCE_ONLY, diverse=False)
 
 
-def run_search(index: LoadedIndex, encoder: Encoder, params: SearchParams
-               ) -> tuple[list[dict[str, Any]], int]:
-    """Return (items for the first ``limit`` results, total number of matching offers)."""
+def relaxation_steps(params: SearchParams) -> list[tuple[str, SearchParams]]:
+    """Stepwise wider parameters for too few results, each with the code of what was relaxed.
+
+    Order: (1) the 3-digit occupational group instead of a longer KldB prefix, (2) twice the
+    reach (at most ``MAX_DISTANCE_KM``; also the reach of the distance fit). Time model and
+    format are never relaxed; every step is cumulative.
+    """
+    steps: list[tuple[str, SearchParams]] = []
+    current = params
+    prefix = current.filters.kldb_prefix
+    if prefix and len(prefix) > 3:
+        current = replace(current, filters=replace(current.filters, kldb_prefix=prefix[:3]))
+        steps.append((RELAX_KLDB_GROUP, current))
+    distance = current.filters.max_distance_km
+    if current.filters.origin is not None and distance:
+        wider = min(distance * WIDER_AREA_FACTOR, MAX_DISTANCE_KM)
+        if wider > distance:
+            current = replace(current, reach_km=wider,
+                              filters=replace(current.filters, max_distance_km=wider))
+            steps.append((RELAX_WIDER_AREA, current))
+    return steps
+
+
+def _relaxed(store: IndexStore, rel: dict[str, float], params: SearchParams,
+             first: list[ranking.Ranked]) -> tuple[list[tuple[ranking.Ranked, SearchParams]],
+                                                    list[str]]:
+    """The strict results, then results of wider steps while fewer than ``min_results``."""
+    hits = [(r, params) for r in first[: params.limit]]
+    relaxed: list[str] = []
+    applied: list[str] = []
+    for code, wider in relaxation_steps(params):
+        if len(hits) >= params.min_results:
+            break
+        applied.append(code)
+        seen = frozenset(r.offer.id for r, _ in hits)
+        step = replace(wider, filters=replace(wider.filters,
+                                              exclude_ids=wider.filters.exclude_ids | seen))
+        extra = rank_candidates(store, rel, step)
+        if extra:
+            relaxed = list(applied)
+            hits += [(r, step) for r in extra[: params.limit - len(hits)]]
+    return hits, relaxed
+
+
+def run_listing(offers: list[Offer], params: SearchParams) -> SearchOutcome:
+    """``sort="nearby"``: offers passing the filters in the nearby order (no retrieval)."""
+    ranked = nearby.rank_nearby(offers, params.filters, params.prefer_kldb)
+    items = [item_payload(r, params.profile, params.filters.today, None, params.filters)
+             for r in ranked[: params.limit]]
+    return SearchOutcome(items, len(ranked), [])
+
+
+def execute(index: LoadedIndex, encoder: Encoder, params: SearchParams) -> SearchOutcome:
+    """Run a request: listing (``sort="nearby"``) or search, with relaxation if asked for."""
+    if params.sort == "nearby":
+        return run_listing(list(index.store.offers.values()), params)
     dense = dense_scores(index.store, encoder, params.query, params.limit)
     lexical = index.bm25.score_map(params.query)
     rel = relevance(dense, lexical, params.mode)
     ranked = rank_candidates(index.store, rel, params)
+    hits, relaxed = _relaxed(index.store, rel, params, ranked)
     items = []
-    for r in ranked[: params.limit]:
+    for r, used in hits:
         words = index.bm25.matched_words(params.query, f"{r.offer.title}\n{r.offer.description}")
-        items.append(item_payload(r, params.profile, params.filters.today, words))
-    return items, len(ranked)
+        items.append(item_payload(r, used.profile, used.filters.today, words, used.filters))
+    return SearchOutcome(items, len(ranked), relaxed)
+
+
+def run_search(index: LoadedIndex, encoder: Encoder, params: SearchParams
+               ) -> tuple[list[dict[str, Any]], int]:
+    """Return (items for the first ``limit`` results, total number of matching offers)."""
+    outcome = execute(index, encoder, params)
+    return outcome.items, outcome.total

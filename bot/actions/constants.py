@@ -122,6 +122,7 @@ RECOMMENDATION_ITEM_KEYS = (
     "reasons",
 )
 
-# Recommendation sizes
+# Recommendation sizes: ``min_results`` and ``limit`` of the search request; below MIN_RESULTS
+# hits the search service widens the request itself (``relax``, see search/service.py)
 MIN_RESULTS = 3
 MAX_RESULTS = 5

@@ -18,6 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.actions import constants as c
+from bot.actions.clients.search_client import get_search_client
 from bot.actions.settings import load_settings
 from bot.actions.utils import facts, formatting, nearby, occupations
 from bot.actions.utils.info_texts import text as info_text
@@ -25,7 +26,7 @@ from bot.actions.utils import funding_profile as fp
 from bot.actions.utils.places import local_vhs
 from bot.actions.utils.profile import kldb_of, occupation_entities, profile_from_slots
 from knowledge import facts as kfacts
-from knowledge import funding, paths, shortage
+from knowledge import funding, shortage
 
 logger = logging.getLogger(__name__)
 
@@ -185,8 +186,8 @@ class ActionRecognitionInfo(Action):
             if body
             else []
         )
-        links = nearby.nearby_offers(
-            paths.default_catalogue(), ("anpassungsqualifizierung",),
+        links = await nearby.nearby_offers(
+            get_search_client(settings), ("anpassungsqualifizierung",),
             today=settings.today(),
             municipality=profile_from_slots(tracker.current_slot_values()).municipality,
             reach_km=settings.reach_km,
@@ -214,8 +215,8 @@ class ActionLanguageCourses(Action):
         municipality = profile_from_slots(tracker.current_slot_values()).municipality
         line = vhs_line(municipality, style)
         extra = [line] if line else []
-        links = nearby.nearby_offers(
-            paths.default_catalogue(), ("integrationskurs", "berufssprachkurs"),
+        links = await nearby.nearby_offers(
+            get_search_client(settings), ("integrationskurs", "berufssprachkurs"),
             today=settings.today(), municipality=municipality, reach_km=settings.reach_km,
             limit=4,
         )

@@ -7,6 +7,11 @@ nothing about the failure is cached.
 When the profile names a target occupation and a starting point (current occupation or
 qualification, or the goal "umschulung"), a curated learning path from :mod:`knowledge.paths`
 is sent first (one message: text plus the ``learning_path`` payload), then the offers.
+
+The action server holds no offer catalogue: the recommendations are one search request with
+``relax: true`` (the service widens the occupation and the area itself and reports what it
+relaxed), and each course step of the path is one ``sort: "nearby"`` request, all sent
+concurrently. Without the search service the path is shown without offers.
 """
 
 from __future__ import annotations
@@ -35,10 +40,9 @@ from bot.actions.utils.profile import (
     kldb_of,
     pick_occupation,
     profile_from_slots,
-    relaxation_steps,
 )
 from knowledge import paths
-from knowledge.paths import ResolvedPath
+from knowledge.paths import LearningPath, ResolvedPath
 
 logger = logging.getLogger(__name__)
 #: fixed texts of the follow-ups (domain responses with English and einfache-Sprache variants)
@@ -53,26 +57,14 @@ def _offer_id(hit: Mapping[str, Any]) -> str:
 async def search_with_relaxation(
     client: SearchClient, request: dict[str, Any]
 ) -> tuple[list[dict[str, Any]], list[str]]:
-    """Search; with fewer than MIN_RESULTS hits widen stepwise (see ``relaxation_steps``).
+    """Search with ``relax: true``: the service widens stepwise while it finds too few offers.
 
-    Returns at most MAX_RESULTS hits (exact matches first) and the relaxation codes that were
-    needed for the hits shown. Raises ``SearchError`` if the service fails.
+    Returns at most MAX_RESULTS hits (exact matches first) and the relaxation codes the
+    service needed for the hits shown. Raises ``SearchError`` if the service fails.
     """
-    body = await client.search(request)
+    body = await client.search({**request, "relax": True, "min_results": c.MIN_RESULTS})
     hits = [h for h in body["items"] if _offer_id(h)][: c.MAX_RESULTS]
-    relaxed: list[str] = []
-    applied: list[str] = []
-    for code, wider in relaxation_steps(request):
-        if len(hits) >= c.MIN_RESULTS:
-            break
-        applied.append(code)
-        seen = [_offer_id(h) for h in hits]
-        wider = {**wider, "exclude_ids": list(request.get("exclude_ids") or []) + seen}
-        extra = [h for h in (await client.search(wider))["items"] if _offer_id(h) not in seen]
-        if extra:
-            relaxed = list(applied)
-            hits += extra[: c.MAX_RESULTS - len(hits)]
-    return hits, relaxed
+    return hits, [str(code) for code in body.get("relaxed") or []]
 
 
 def occupation_updates(tracker: Tracker) -> dict[str, Any]:
@@ -127,34 +119,66 @@ def _send_recommendations(
     dispatcher.utter_message(text=text, json_message=custom_payload(payload, input_channel))
 
 
-def learning_path_for(profile: Profile, settings: Settings) -> ResolvedPath | None:
-    """The curated learning path for the profile, linked to catalogue offers, or None.
+def matching_path(profile: Profile) -> LearningPath | None:
+    """The curated learning path for the profile, or None.
 
     Needs a target occupation and a starting point (current occupation/qualification or the
     goal "umschulung", i.e. a career change without a stated qualification). A broken path
-    file or catalogue never blocks the recommendations: it is logged and skipped.
+    file never blocks the recommendations: it is logged and skipped.
     """
     if not (profile.target_kldb or profile.target_occupation):
         return None
     if not (profile.current_kldb or profile.current_occupation or profile.goal == "umschulung"):
         return None
     try:
-        path = paths.find_path(
+        return paths.find_path(
             current_kldb=profile.current_kldb,
             current_text=profile.current_occupation,
             target_kldb=profile.target_kldb,
             target_text=profile.target_occupation,
         )
-        if path is None:
-            return None
-        return paths.resolve_path(
-            path,
-            paths.default_catalogue(),
+    except (paths.PathDataError, OSError, ValueError) as exc:
+        logger.warning("learning path unavailable: %s", type(exc).__name__)
+        return None
+
+
+async def _step_offers(
+    client: SearchClient, request: dict[str, Any] | None
+) -> tuple[tuple[paths.LinkedOffer, ...], int]:
+    """Offers of one step from the search service; none for procedures or when it fails."""
+    if request is None:
+        return (), 0
+    try:
+        return paths.linked_offers(await client.search(request))
+    except SearchError as exc:
+        logger.warning("learning path step offers unavailable: %s", exc)
+        return (), 0
+
+
+async def learning_path_for(
+    profile: Profile, settings: Settings, client: SearchClient | None = None
+) -> ResolvedPath | None:
+    """The curated learning path for the profile with the offers of each step (one search
+    request per step, concurrently), or None. A failing search leaves the steps without
+    offers; the path is still shown."""
+    path = matching_path(profile)
+    if path is None:
+        return None
+    client = client or get_search_client(settings)
+    prefer = [code for code in (profile.target_kldb, profile.current_kldb) if code]
+    requests = [
+        paths.step_request(
+            step,
             today=settings.today(),
             municipality=profile.municipality,
             reach_km=settings.reach_km,
-            prefer_kldb=[c for c in (profile.target_kldb, profile.current_kldb) if c],
+            prefer_kldb=prefer,
         )
+        for step in path.steps
+    ]
+    found = await asyncio.gather(*(_step_offers(client, r) for r in requests))
+    try:
+        return paths.resolve_path(path, list(found), municipality=profile.municipality)
     except (paths.PathDataError, OSError, ValueError) as exc:
         logger.warning("learning path unavailable: %s", type(exc).__name__)
         return None
@@ -220,19 +244,27 @@ class ActionRecommendOffers(Action):
             title_for_code=occupations.field_title,
         )
         events: list[EventType] = [SlotSet(k, v) for k, v in updates.items()]
-        resolved = learning_path_for(profile, settings)
+        client = get_search_client(settings)
+        resolved, outcome = await asyncio.gather(
+            learning_path_for(profile, settings, client),
+            search_with_relaxation(client, request),
+            return_exceptions=True,
+        )
+        if isinstance(resolved, BaseException):
+            raise resolved
         if resolved is not None:
             logger.info("recommend: learning path %s", resolved.path.id)
             _send_learning_path(
                 dispatcher, resolved, tracker.get_latest_input_channel(),
                 formatting.style_of_slots(slots),
             )
-        try:
-            hits, relaxed = await search_with_relaxation(get_search_client(settings), request)
-        except SearchError as exc:
-            logger.warning("search failed: %s", exc)
+        if isinstance(outcome, SearchError):
+            logger.warning("search failed: %s", outcome)
             dispatcher.utter_message(response=c.UTTER_SEARCH_UNAVAILABLE)
             return events
+        if isinstance(outcome, BaseException):
+            raise outcome
+        hits, relaxed = outcome
         logger.info("recommend: %d hits, relaxed=%s", len(hits), relaxed)
         await _record_demand(settings, profile, len(hits), tracker)
         if not hits:

@@ -1,8 +1,12 @@
 """Shared fixtures for action tests: dispatcher, tracker_from, domain, a real local search server.
 
 The search service is faked at the HTTP boundary: ``search_server`` runs an in-process aiohttp
-server that filters ``data/search_items.json`` like the real service (kldb prefix, time models,
-formats, distance, exclusions, limit) and records every request body.
+server that answers with canned responses (``data/search_responses.json``, written by
+``make_search_responses.py``: the first entry whose ``when`` fields equal the request's) and
+records every request body. It filters nothing itself. Requests and every response it sends
+are validated against the search API's schema (``docs/search-openapi.json``, exported from the
+real pydantic models by ``python -m search.app.openapi``); an invalid request gets HTTP 422
+like from the real service, an invalid canned response fails the test.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from typing import Any
 
 import pytest
 from aiohttp import web
+from jsonschema import Draft202012Validator
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -137,27 +142,43 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def _matches(item: dict[str, Any], req: dict[str, Any]) -> bool:
-    prefix = req.get("kldb_prefix")
-    if prefix and not any(code.startswith(prefix) for code in item["kldb_targets"]):
-        return False
-    if req.get("time_models") and item["time_model"] not in req["time_models"]:
-        return False
-    if req.get("formats") and item["format"] not in req["formats"]:
-        return False
-    if item["offer_id"] in (req.get("exclude_ids") or []):
-        return False
-    distance = req.get("max_distance_km")
-    if distance and item["format"] != "online":
-        return item["distance_km"] is not None and item["distance_km"] <= distance
-    return True
+OPENAPI = json.loads((REPO / "docs" / "search-openapi.json").read_text(encoding="utf-8"))
+
+
+def schema_validator(name: str) -> Draft202012Validator:
+    """A jsonschema validator for one schema of the search API's OpenAPI document."""
+    root = {"$ref": f"#/components/schemas/{name}", "components": OPENAPI["components"]}
+    return Draft202012Validator(root)
+
+
+REQUEST_SCHEMA = schema_validator("SearchRequest")
+RESPONSE_SCHEMA = schema_validator("SearchResponse")
+HEALTH_SCHEMA = schema_validator("HealthResponse")
+
+
+def validate_response(body: dict[str, Any]) -> dict[str, Any]:
+    """``body`` if it is a valid search response (raises ``jsonschema.ValidationError``)."""
+    RESPONSE_SCHEMA.validate(body)
+    return body
+
+
+def canned_entries() -> list[dict[str, Any]]:
+    """The canned responses, each validated against the response schema."""
+    data = json.loads((DATA / "search_responses.json").read_text(encoding="utf-8"))
+    for entry in data["entries"]:
+        validate_response(entry["response"])
+    return data["entries"]
+
+
+def _fits(when: dict[str, Any], request: dict[str, Any]) -> bool:
+    return all(request.get(key) == value for key, value in when.items())
 
 
 class FakeSearchService:
-    """In-process aiohttp search service with the real HTTP contract."""
+    """In-process aiohttp search service with the real HTTP contract and canned answers."""
 
-    def __init__(self, items: list[dict[str, Any]]) -> None:
-        self.items = items
+    def __init__(self, entries: list[dict[str, Any]]) -> None:
+        self.entries = list(entries)
         self.requests: list[dict[str, Any]] = []
         self.mode = "ok"  # ok | error500 | slow | garbage
         self.delay_s = 0.0
@@ -168,6 +189,19 @@ class FakeSearchService:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    def answer(self, when: dict[str, Any], response: dict[str, Any]) -> None:
+        """Answer requests matching ``when`` with ``response`` (checked before the others)."""
+        self.entries.insert(0, {"name": "test", "when": when,
+                                "response": validate_response(response)})
+
+    def response_for(self, request: dict[str, Any]) -> dict[str, Any]:
+        for entry in self.entries:
+            if _fits(entry["when"], request):
+                return validate_response(entry["response"])
+        return validate_response(
+            {"items": [], "total": 0, "query": request.get("query"), "relaxed": []}
+        )
+
     async def _search(self, request: web.Request) -> web.Response:
         body = await request.json()
         self.requests.append(body)
@@ -177,13 +211,16 @@ class FakeSearchService:
             await asyncio.sleep(self.delay_s)
         if self.mode == "garbage":
             return web.Response(text="<html>proxy error</html>", content_type="text/html")
-        if not isinstance(body.get("query"), str):
-            return web.json_response({"detail": "query missing"}, status=422)
-        hits = [i for i in self.items if _matches(i, body)][: body.get("limit") or 5]
-        return web.json_response({"items": hits, "total": len(hits), "query": body["query"]})
+        errors = [e.message for e in REQUEST_SCHEMA.iter_errors(body)]
+        if errors:
+            return web.json_response({"detail": errors}, status=422)
+        return web.json_response(self.response_for(body))
 
     async def _health(self, request: web.Request) -> web.Response:
-        return web.json_response({"status": "ok", "offers": len(self.items)})
+        body = {"status": "ok", "offers": len(self.entries), "model": "canned",
+                "index_built": "2026-11-26T00:00:00+00:00", "detail": None}
+        HEALTH_SCHEMA.validate(body)
+        return web.json_response(body)
 
     async def start(self) -> None:
         app = web.Application()
@@ -199,14 +236,10 @@ class FakeSearchService:
             self.runner = None
 
 
-def search_items() -> list[dict[str, Any]]:
-    return json.loads((DATA / "search_items.json").read_text(encoding="utf-8"))["items"]
-
-
 @pytest.fixture
 async def search_server(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeSearchService]:
     """A running fake search service; SEARCH_URL points to it."""
-    service = FakeSearchService(search_items())
+    service = FakeSearchService(canned_entries())
     await service.start()
     monkeypatch.setenv("SEARCH_URL", service.url)
     try:
@@ -220,7 +253,7 @@ async def stopped_search_server(
     monkeypatch: pytest.MonkeyPatch,
 ) -> AsyncIterator[FakeSearchService]:
     """A fake search service that is NOT started yet (connection refused until ``start()``)."""
-    service = FakeSearchService(search_items())
+    service = FakeSearchService(canned_entries())
     monkeypatch.setenv("SEARCH_URL", service.url)
     try:
         yield service

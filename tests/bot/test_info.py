@@ -329,7 +329,7 @@ async def test_shortage_overview_without_occupation(tracker_from, dispatcher, do
     assert "Beobachtung" not in text  # only Engpass statements in the overview
 
 
-async def test_recognition_for_pflege_names_lfp(tracker_from, dispatcher, domain):
+async def test_recognition_for_pflege_names_lfp(search_server, tracker_from, dispatcher, domain):
     tracker = tracker_from(
         {
             "intent": "ask_recognition",
@@ -364,7 +364,9 @@ async def test_recognition_for_pflege_names_lfp(tracker_from, dispatcher, domain
     )
 
 
-async def test_language_courses_mention_bamf_costs_and_local_vhs(tracker_from, dispatcher, domain):
+async def test_language_courses_mention_bamf_costs_and_local_vhs(
+    search_server, tracker_from, dispatcher, domain
+):
     tracker = tracker_from({"intent": "ask_language_course", "slots": {"municipality": "Ismaning"}})
     text = await answer(ActionLanguageCourses(), tracker, dispatcher, domain)
     assert "BAMF" in text and "B1" in text

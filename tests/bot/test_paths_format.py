@@ -1,4 +1,5 @@
-"""German text and custom payload of a learning path (real path data, real catalogue)."""
+"""German text and custom payload of a learning path (real path data; step offers from the
+canned search responses)."""
 
 from __future__ import annotations
 
@@ -10,28 +11,36 @@ import pytest
 
 from bot.actions.utils import paths as R
 from knowledge import paths as P
-from knowledge.catalogue import load_catalogue
 
 TODAY = dt.date(2026, 11, 26)
 
 
 @pytest.fixture(scope="module")
-def catalogue():
-    return load_catalogue()
+def search():
+    """The canned search service (tests/bot/data/search_responses.json, validated)."""
+    from tests.bot.conftest import FakeSearchService, canned_entries
+
+    return FakeSearchService(canned_entries())
 
 
-def resolve(catalogue, municipality="Unterhaching", prefer=(), **query):
+def resolve(search, municipality="Unterhaching", prefer=(), **query):
+    """The path with step offers from the canned search responses, as the action server
+    links them (one request per step)."""
     path = P.find_path(**query)
     assert path is not None, query
-    return P.resolve_path(
-        path, catalogue, today=TODAY, municipality=municipality, prefer_kldb=list(prefer)
-    )
+    found = []
+    for step in path.steps:
+        request = P.step_request(
+            step, today=TODAY, municipality=municipality, reach_km=25.0, prefer_kldb=prefer
+        )
+        found.append(P.linked_offers(search.response_for(request)) if request else ((), 0))
+    return P.resolve_path(path, found, municipality=municipality)
 
 
 @pytest.fixture(scope="module")
-def care(catalogue):
+def care(search):
     return resolve(
-        catalogue,
+        search,
         current_kldb="62102",
         current_text="Verkäuferin",
         target_kldb="81302",
@@ -77,7 +86,7 @@ def test_short_text_for_the_web_page_leaves_the_steps_to_the_payload(care) -> No
     assert R.DISCLAIMER in text
 
 
-def test_payload_carries_steps_offers_funding_and_sources(care, catalogue) -> None:
+def test_payload_carries_steps_offers_funding_and_sources(care, search) -> None:
     payload = R.learning_path_payload(care)
     json.dumps(payload)  # JSON-ready
     assert payload["type"] == "learning_path" == R.PAYLOAD_LEARNING_PATH
@@ -93,7 +102,8 @@ def test_payload_carries_steps_offers_funding_and_sources(care, catalogue) -> No
     for item, step in zip(payload["steps"], care.steps, strict=True):
         assert [o["offer_id"] for o in item["offers"]] == [o.offer_id for o in step.offers]
         for offer in item["offers"]:
-            assert catalogue.by_id(offer["offer_id"]).title == offer["title"]
+            titles = {o.offer_id: o.title for o in step.offers}
+            assert titles[offer["offer_id"]] == offer["title"]
             assert offer["place"]
     decides = payload["funding"][0]
     assert decides["code"] == "bildungsgutschein" and "Agentur für Arbeit" in decides["office"]
@@ -104,9 +114,9 @@ def test_payload_carries_steps_offers_funding_and_sources(care, catalogue) -> No
     assert payload["municipality"] == "Unterhaching"
 
 
-def test_meister_path_names_meisterbonus_and_its_source(catalogue) -> None:
+def test_meister_path_names_meisterbonus_and_its_source(search) -> None:
     resolved = resolve(
-        catalogue,
+        search,
         municipality="Haar",
         prefer=["34212"],
         current_kldb="34212",
@@ -128,9 +138,9 @@ def test_meister_path_names_meisterbonus_and_its_source(catalogue) -> None:
     assert last["offers"][0]["title"].startswith(("Meisterkurs Installateur", "Meister"))
 
 
-def test_procedure_and_missing_offers_are_said_plainly(catalogue) -> None:
+def test_procedure_and_missing_offers_are_said_plainly(search) -> None:
     path = P.load_paths().by_id("it-quereinstieg-fachinformatiker")
-    empty = P.resolve_path(path, [], today=TODAY)
+    empty = P.resolve_path(path, [((), 0)] * len(path.steps))
     text = R.learning_path_text(empty)
     first, second = [line for line in text.splitlines() if re.match(r"^\d\. ", line)]
     assert "Antrag oder Beratung" in first and R.NO_OFFER_TEXT not in first
@@ -142,8 +152,8 @@ def test_procedure_and_missing_offers_are_said_plainly(catalogue) -> None:
     assert "Beispieldaten" not in text
 
 
-def test_optional_step_is_marked_and_not_counted(catalogue) -> None:
-    resolved = resolve(catalogue, current_kldb="62102", target_kldb="81102", target_text="MFA")
+def test_optional_step_is_marked_and_not_counted(search) -> None:
+    resolved = resolve(search, current_kldb="62102", target_kldb="81102", target_text="MFA")
     text = R.learning_path_text(resolved)
     assert "(optional, später)" in text
     assert "insgesamt etwa 24 Monate (2 Jahre)" in text

@@ -125,8 +125,9 @@ async def test_too_few_exact_hits_widen_to_group_and_say_so(
     state.slots["target_kldb"] = "82102"  # only one Teilzeit-compatible offer within 25 km
     events = await ActionRecommendOffers().run(dispatcher, state, domain)
 
-    prefixes = [r["kldb_prefix"] for r in search_server.requests]
-    assert prefixes[:2] == ["82102", "821"]
+    # one request: the search service widens it itself and reports what it relaxed
+    (request,) = [r for r in search_server.requests if r.get("sort") is None]
+    assert request["kldb_prefix"] == "82102" and request["relax"] is True
     items = custom_payloads(dispatcher)[0]["items"]
     assert items[0]["offer_id"] == "demo-alten-003"  # exact match first
     assert len(items) >= 3
@@ -194,7 +195,11 @@ async def test_more_results_when_exhausted(search_server, tracker_from, dispatch
     tracker.slots.update(
         slot_events(await ActionRecommendOffers().run(dispatcher, tracker, domain))
     )
-    tracker.slots["shown_offer_ids"] = [i["offer_id"] for i in search_server.items]
+    shown = tracker.slots["shown_offer_ids"]
+    search_server.answer(
+        {"sort": None, "exclude_ids": shown},
+        {"items": [], "total": 0, "query": "Umschulung Altenpflege", "relaxed": []},
+    )
 
     from rasa_sdk.executor import CollectingDispatcher
 
@@ -381,11 +386,11 @@ async def test_unknown_combination_sends_no_invented_path(
 async def test_broken_path_file_never_blocks_the_offers(
     search_server, tracker_from, dispatcher, domain, tmp_path, monkeypatch, caplog
 ):
-    from knowledge import paths
+    from knowledge.paths import loader
 
     broken = tmp_path / "learning_paths.json"
     broken.write_text("{ kein json", encoding="utf-8")
-    monkeypatch.setattr(paths, "PATHS_FILE", broken)
+    monkeypatch.setattr(loader, "PATHS_FILE", broken)
     await ActionRecommendOffers().run(dispatcher, tracker_from("altenpflege_profile"), domain)
     assert custom_payloads(dispatcher, "learning_path") == []
     assert len(custom_payloads(dispatcher)) == 1

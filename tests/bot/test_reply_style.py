@@ -360,7 +360,7 @@ async def test_language_courses_in_plain_language(tracker_from, dispatcher, doma
 
 
 async def test_language_courses_in_english_name_the_german_course_types(
-    tracker_from, dispatcher, domain
+    search_server, tracker_from, dispatcher, domain
 ):
     text = await _answer(ActionLanguageCourses(), tracker_from, dispatcher, domain,
                          {"intent": "ask_language_course",
@@ -432,12 +432,17 @@ def care_path():
     import datetime as dt
 
     from knowledge import paths as P
-    from knowledge.catalogue import load_catalogue
+    from tests.bot.conftest import FakeSearchService, canned_entries
 
+    search = FakeSearchService(canned_entries())  # canned answers, not started
     path = P.find_path(current_kldb="62102", current_text="Verkäuferin", target_kldb="81302",
                        target_text="Pflegefachfrau")
-    return P.resolve_path(path, load_catalogue(), today=dt.date(2026, 11, 26),
-                          municipality="Unterhaching", prefer_kldb=[])
+    found = []
+    for step in path.steps:
+        request = P.step_request(step, today=dt.date(2026, 11, 26), municipality="Unterhaching",
+                                 reach_km=25.0)
+        found.append(P.linked_offers(search.response_for(request)) if request else ((), 0))
+    return P.resolve_path(path, found, municipality="Unterhaching")
 
 
 def test_learning_path_in_english(care_path):

@@ -46,7 +46,7 @@ async def test_non_json_body_is_unavailable(search_server):
 
 async def test_rejected_request_is_search_error_not_unavailable(search_server):
     with pytest.raises(SearchError) as info:
-        await SearchClient(search_server.url, 1.0).search({"limit": 5})
+        await SearchClient(search_server.url, 1.0).search({"query": "Pflege", "limit": 0})
     assert not isinstance(info.value, SearchUnavailable)
 
 
@@ -56,3 +56,16 @@ def test_client_follows_settings(monkeypatch):
     client = get_search_client()
     assert (client.base_url, client.timeout_s) == ("http://search.internal:9000", 2.5)
     assert get_search_client(load_settings()) is client  # cached per configuration
+
+
+def test_every_canned_response_matches_the_api_schema():
+    """The fake's answers follow the real response schema (docs/search-openapi.json)."""
+    import jsonschema
+
+    from tests.bot.conftest import RESPONSE_SCHEMA, canned_entries
+
+    entries = canned_entries()  # validates each one
+    assert entries and all(RESPONSE_SCHEMA.is_valid(e["response"]) for e in entries)
+    broken = {**entries[0]["response"], "items": [{"offer_id": "x"}]}
+    with pytest.raises(jsonschema.ValidationError):
+        RESPONSE_SCHEMA.validate(broken)

@@ -13,7 +13,6 @@ from bot.actions.utils.profile import (
     compatible_formats,
     compatible_time_models,
     profile_from_slots,
-    relaxation_steps,
 )
 
 
@@ -63,14 +62,6 @@ def test_request_for_umschulung_without_target_has_no_prefix():
     request = build_search_request(profile, reach_km=25, today=dt.date(2026, 11, 26))
     assert request["kldb_prefix"] is None
     assert request["max_distance_km"] == 25
-
-
-def test_relaxation_steps_are_cumulative():
-    request = {"kldb_prefix": "82102", "municipality": "Haar", "max_distance_km": 25}
-    steps = relaxation_steps(request)
-    assert [code for code, _ in steps] == ["kldb_group", "wider_area"]
-    assert steps[1][1]["kldb_prefix"] == "821" and steps[1][1]["max_distance_km"] == 50
-    assert relaxation_steps({"kldb_prefix": "821"}) == []
 
 
 def test_german_formatting():

@@ -19,6 +19,33 @@ from tests.knowledge.conftest import TODAY
 SHORTAGE_FIELDS = ("pflege", "kita", "it", "handwerk", "kraftfahrer", "mfa", "kaufmaennisch")
 
 
+def _resolve(
+    path: P.LearningPath,
+    offers: Any,
+    *,
+    municipality: str | None,
+    prefer_kldb: tuple[str, ...] = (),
+    reach_km: float = geo.DEFAULT_REACH_KM,
+) -> P.ResolvedPath:
+    """Link the steps the way the action server does (one search request per step), with the
+    search library run in-process over ``offers`` (app environment only)."""
+    pytest.importorskip("pydantic_settings", reason="the search library needs the app env")
+    from knowledge.paths.__main__ import in_process_search
+
+    search = in_process_search(list(offers), reach_km)
+    found = []
+    for step in path.steps:
+        request = P.step_request(
+            step,
+            today=TODAY,
+            municipality=municipality,
+            reach_km=reach_km,
+            prefer_kldb=prefer_kldb,
+        )
+        found.append(P.linked_offers(search(request)) if request else ((), 0))
+    return P.resolve_path(path, found, municipality=municipality)
+
+
 @pytest.fixture(scope="module")
 def catalogue() -> Catalogue:
     return load_catalogue()
@@ -99,9 +126,7 @@ def test_summary_counts(catalogue: Catalogue, data: P.PathData) -> None:
     lines = P.summary_lines(catalogue, today=TODAY)
     assert lines[0].startswith(f"Lernpfade: {len(data.paths)} (")
     steps = sum(len(p.steps) for p in data.paths)
-    linked = sum(
-        1 for p in data.paths for s in p.steps if P.step_offers(s, catalogue, TODAY)
-    )
+    linked = sum(1 for p in data.paths for s in p.steps if P.step_offers(s, catalogue, TODAY))
     assert f"Lernpfad-Schritte: {steps}," in lines[1]
     assert f"{linked} mit verknüpften Angeboten" in lines[1]
     assert linked >= 20
@@ -124,7 +149,7 @@ def test_verkaeuferin_to_pflegefachfrau_finds_the_care_path_with_offers(
     assert path.id == "pflege-quereinstieg-ueber-pflegefachhelfer"
     assert [s.dqr_level for s in path.steps] == [3, 4]
     assert [s.duration_months for s in path.steps] == [12, 24]
-    resolved = P.resolve_path(path, catalogue, today=TODAY, municipality="Unterhaching")
+    resolved = _resolve(path, catalogue, municipality="Unterhaching")
     for step in resolved.steps:
         if step.step.offers_expected:
             assert step.offers, step.step.title
@@ -144,9 +169,7 @@ def test_group_level_codes_from_the_nlu_still_match() -> None:
 
 
 def test_kinderpflege_to_erzieher(catalogue: Catalogue) -> None:
-    path = P.find_path(
-        current_kldb="83112", current_text="Kinderpflegerin", target_kldb="83113"
-    )
+    path = P.find_path(current_kldb="83112", current_text="Kinderpflegerin", target_kldb="83113")
     assert path is not None and path.id == "kita-kinderpflege-erzieher"
     step = path.steps[0]
     assert step.dqr_level == 6 and step.duration_months == 36
@@ -177,9 +200,7 @@ def test_geselle_to_meister_names_meisterbonus_with_source(
     assert "https://stmwi.bayern.de/wirtschaft/ausbildung-beruf/meisterbonus" in urls
     assert all(data.sources[s].stand for s in note.source_ids)
     assert "3.000 Euro" in note.office
-    resolved = P.resolve_path(
-        path, catalogue, today=TODAY, municipality="Garching b.München", prefer_kldb=["25212"]
-    )
+    resolved = _resolve(path, catalogue, municipality="Garching b.München", prefer_kldb=("25212",))
     # the person's trade first: a Kfz master course leads the list
     first = catalogue.by_id(resolved.steps[-1].offers[0].offer_id)
     assert any(code.startswith("252") for code in first.kldb_targets)
@@ -249,7 +270,18 @@ def test_offers_ordered_by_reach_and_distance() -> None:
     online = _offer(
         {"id": "x-online", "format": "online", "municipality": "online", "lat": None, "lon": None}
     )
-    ranked = P.rank_offers([far, online, near], today=TODAY, municipality="Unterhaching")
+    pytest.importorskip("pydantic_settings", reason="the search library needs the app env")
+    from knowledge.paths.__main__ import in_process_search
+
+    request = P.nearby_request(
+        ["ausbildung"],
+        today=TODAY,
+        municipality="Unterhaching",
+        reach_km=geo.DEFAULT_REACH_KM,
+        include_outside_reach=True,
+        limit=10,
+    )
+    ranked = P.linked_offers(in_process_search([far, online, near], 25.0)(request))[0]
     assert [o.offer_id for o in ranked] == ["x-near", "x-online", "x-far"]
     assert ranked[0].within_reach and ranked[2].within_reach is False
     assert ranked[2].distance_km == pytest.approx(
@@ -292,28 +324,3 @@ def test_structural_errors_are_reported_not_raised(tmp_path: Path, raw: dict[str
     file.write_text("{kein json", encoding="utf-8")
     with pytest.raises(P.PathDataError):
         P.load_paths(file)
-
-
-def test_default_catalogue_reloads_when_a_file_changes(tmp_path: Path) -> None:
-    record = {
-        "id": "t-001",
-        "title": "Testkurs",
-        "description": "Ein Testkurs.",
-        "provider": "Test",
-        "course_type": "weiterbildung",
-        "format": "online",
-        "time_model": "teilzeit",
-        "municipality": "online",
-        "url": "https://www.example.org",
-        "source": "Test",
-        "last_updated": "2026-11-26",
-    }
-    file = tmp_path / "a.json"
-    file.write_text(json.dumps({"offers": [record]}), encoding="utf-8")
-    assert len(P.default_catalogue(tmp_path)) == 1
-    second = {**record, "id": "t-002"}
-    file.write_text(json.dumps({"offers": [record, second]}), encoding="utf-8")
-    import os
-
-    os.utime(file, (1_900_000_000, 1_900_000_000))
-    assert len(P.default_catalogue(tmp_path)) == 2

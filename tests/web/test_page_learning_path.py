@@ -41,14 +41,20 @@ TODAY = dt.date(2026, 11, 26)
 
 def real_payload() -> dict[str, Any]:
     from bot.actions.utils import paths as render
-    from knowledge import paths
+    from knowledge import geo, paths
     from knowledge.catalogue import load_catalogue
+    from knowledge.paths.__main__ import in_process_search
 
     path = paths.find_path(current_kldb="62102", current_text="Verkäuferin", target_kldb="81302")
     assert path is not None
-    resolved = paths.resolve_path(
-        path, load_catalogue(), today=TODAY, municipality="Unterhaching"
-    )
+    search = in_process_search(load_catalogue().offers, geo.DEFAULT_REACH_KM)
+    found = []
+    for step in path.steps:
+        request = paths.step_request(
+            step, today=TODAY, municipality="Unterhaching", reach_km=geo.DEFAULT_REACH_KM
+        )
+        found.append(paths.linked_offers(search(request)) if request else ((), 0))
+    resolved = paths.resolve_path(path, found, municipality="Unterhaching")
     return render.learning_path_payload(resolved)
 
 

@@ -1,26 +1,30 @@
-"""Pure helper: catalogue offers of given course types near the user (recognition, language).
+"""Offers of given course types near the user (recognition, language courses).
 
-Only offers that exist in the catalogue and have an upcoming (or rolling) start; ordered by
-:func:`knowledge.paths.rank_offers` (same occupation first, then within reach / online, then
-distance and next start). Offers outside the reach are left out.
+The offers come from the search service: one ``sort: "nearby"`` request (course types, KldB
+prefix, reach, municipality) returns current offers within reach (online included), the same
+occupation first, then by distance and next start (``search/nearby.py``). The action server
+holds no catalogue; if the service fails, there are no offer lines.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable
+import logging
+from collections.abc import Collection
 
+from bot.actions.clients.search_client import SearchClient, SearchError
 from bot.actions.utils.formatting import STYLE_DE
 from bot.actions.utils.paths import offer_line
 from knowledge import paths
 from knowledge.paths import LinkedOffer
-from knowledge.schema import Offer
 
 DEFAULT_LIMIT = 3
 
+logger = logging.getLogger(__name__)
 
-def nearby_offers(
-    offers: Iterable[Offer],
+
+async def nearby_offers(
+    client: SearchClient,
     course_types: Collection[str],
     *,
     today: dt.date,
@@ -30,18 +34,22 @@ def nearby_offers(
     limit: int = DEFAULT_LIMIT,
 ) -> list[LinkedOffer]:
     """Up to ``limit`` current offers of ``course_types`` within reach (online included)."""
-    fitting = [
-        o
-        for o in offers
-        if o.course_type in course_types
-        and o.is_current(today)
-        and (not kldb_prefix or any(code.startswith(kldb_prefix) for code in o.kldb_targets))
-    ]
-    ranked = paths.rank_offers(
-        fitting, today=today, municipality=municipality, reach_km=reach_km,
-        prefer_kldb=[kldb_prefix] if kldb_prefix else [],
+    prefixes = [kldb_prefix] if kldb_prefix else []
+    request = paths.nearby_request(
+        sorted(course_types),
+        today=today,
+        municipality=municipality,
+        reach_km=reach_km,
+        kldb_prefixes=prefixes,
+        prefer_kldb=prefixes,
+        limit=limit,
     )
-    return [link for link in ranked if link.within_reach in (True, None)][:limit]
+    try:
+        offers, _total = paths.linked_offers(await client.search(request))
+    except SearchError as exc:
+        logger.warning("nearby offers unavailable: %s", exc)
+        return []
+    return list(offers)
 
 
 def offer_lines(title: str, links: list[LinkedOffer], style: str = STYLE_DE) -> list[str]:

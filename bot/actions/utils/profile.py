@@ -35,7 +35,8 @@ TIME_MODEL_QUERY_WORDS = {
     "teilzeit": "Teilzeit",
     "berufsbegleitend": "berufsbegleitend",
 }
-#: relaxation codes (explained to the user by utils.formatting.relaxation_note)
+#: relaxation codes the search service reports in ``relaxed`` (``relax: true``; the order and
+#: the factor are the service's, search/service.py); explained by utils.formatting.relaxation_note
 RELAX_KLDB_GROUP = "kldb_group"
 RELAX_WIDER_AREA = "wider_area"
 WIDER_AREA_FACTOR = 2.0
@@ -179,27 +180,6 @@ def build_search_request(
             "municipality": profile.municipality,
         },
     }
-
-
-def relaxation_steps(request: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    """Stepwise wider requests for too few results, each with the code of what was relaxed.
-
-    Order: (1) the 3-digit occupational group instead of a 5-digit occupation, (2) twice the
-    radius. Time model and format are never relaxed silently; every step is cumulative.
-    """
-    steps: list[tuple[str, dict[str, Any]]] = []
-    current = dict(request)
-    prefix = current.get("kldb_prefix")
-    if prefix and len(prefix) > 3:
-        current = {**current, "kldb_prefix": prefix[:3]}
-        steps.append((RELAX_KLDB_GROUP, current))
-    distance = current.get("max_distance_km")
-    if current.get("municipality") and distance:
-        wider = min(distance * WIDER_AREA_FACTOR, MAX_DISTANCE_KM)
-        if wider > distance:
-            current = {**current, "max_distance_km": wider}
-            steps.append((RELAX_WIDER_AREA, current))
-    return steps
 
 
 def occupation_entities(entities: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
