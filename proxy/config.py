@@ -180,6 +180,7 @@ def render(cfg: ProxySettings) -> str:
         "DELETE_RATE": cfg.delete_rate,
         "DELETE_BURST": "3",
         "BODY_LIMIT": cfg.body_limit,
+        "SOCKETIO_BODY_LIMIT": str(cfg.entry.socketio_max_packet_bytes),
         "CSP": _nginx_string(content_security_policy(cfg))[1:-1],
         "RASA_PORT": str(cfg.rasa_port),
         "WEB_PORT": str(cfg.web_port),
