@@ -122,8 +122,12 @@ def load_proxy_settings(env: Mapping[str, str] | None = None) -> ProxySettings:
         rate=_checked(env.get("PROXY_RATE", "10r/s").strip(), _RATE_RE, "PROXY_RATE"),
         burst=int(env.get("PROXY_BURST", "40")),
         conn_limit=int(env.get("PROXY_CONN_LIMIT", "20")),
-        delete_rate=_checked(env.get("PROXY_DELETE_RATE", "6r/m").strip(), _RATE_RE, "PROXY_DELETE_RATE"),
-        body_limit=_checked(env.get("PROXY_BODY_LIMIT", "16k").strip(), _SIZE_RE, "PROXY_BODY_LIMIT"),
+        delete_rate=_checked(
+            env.get("PROXY_DELETE_RATE", "6r/m").strip(), _RATE_RE, "PROXY_DELETE_RATE"
+        ),
+        body_limit=_checked(
+            env.get("PROXY_BODY_LIMIT", "16k").strip(), _SIZE_RE, "PROXY_BODY_LIMIT"
+        ),
         frame_ancestors=tuple(_checked(a, _ANCESTOR_RE, "FRAME_ANCESTORS") for a in ancestors),
         directory=directory.resolve(),
     )

@@ -44,7 +44,10 @@ def main(argv: list[str] | None = None) -> int:
     command = [nginx_binary(), "-e", "stderr", "-p", str(cfg.directory), "-c", str(conf)]
     if args.check:
         os.execv(command[0], [*command, "-t", "-q"])
-    print(f"proxy: {cfg.url} -> web 127.0.0.1:{cfg.web_port}, rasa 127.0.0.1:{cfg.rasa_port}", flush=True)
+    print(
+        f"proxy: {cfg.url} -> web 127.0.0.1:{cfg.web_port}, rasa 127.0.0.1:{cfg.rasa_port}",
+        flush=True,
+    )
     os.execv(command[0], command)
     return 1  # not reached
 

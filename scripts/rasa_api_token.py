@@ -28,16 +28,29 @@ def keygen(directory: Path) -> tuple[Path, Path]:
     directory.mkdir(parents=True, exist_ok=True)
     private, public = directory / "rasa-api.key", directory / "rasa-api.pub"
     subprocess.run(
-        ["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:3072", "-out", str(private)],
+        [
+            "openssl",
+            "genpkey",
+            "-algorithm",
+            "RSA",
+            "-pkeyopt",
+            "rsa_keygen_bits:3072",
+            "-out",
+            str(private),
+        ],
         check=True,
         capture_output=True,
     )
     private.chmod(0o600)
-    subprocess.run(["openssl", "pkey", "-in", str(private), "-pubout", "-out", str(public)], check=True)
+    subprocess.run(
+        ["openssl", "pkey", "-in", str(private), "-pubout", "-out", str(public)], check=True
+    )
     return private, public
 
 
-def token(private_key: Path, username: str = "operator", role: str = "admin", minutes: int = 60) -> str:
+def token(
+    private_key: Path, username: str = "operator", role: str = "admin", minutes: int = 60
+) -> str:
     """An RS256 JWT in the form Rasa 3.6 checks: ``{"user": {"username", "role"}, "exp"}``."""
     header = {"alg": "RS256", "typ": "JWT"}
     payload = {"user": {"username": username, "role": role}, "exp": int(time.time()) + 60 * minutes}
@@ -54,7 +67,9 @@ def token(private_key: Path, username: str = "operator", role: str = "admin", mi
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     gen = sub.add_parser("keygen")
     gen.add_argument("--out", type=Path, required=True)

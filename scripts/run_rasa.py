@@ -40,7 +40,9 @@ def rasa_args(env: Mapping[str, str]) -> list[str]:
     if env.get("RASA_ENABLE_API", "false").strip().lower() in ("1", "true", "yes"):
         key = env.get("RASA_JWT_PUBLIC_KEY", "").strip()
         if not key or not Path(key).is_file():
-            raise ValueError("RASA_ENABLE_API=true needs RASA_JWT_PUBLIC_KEY (a PEM public key file)")
+            raise ValueError(
+                "RASA_ENABLE_API=true needs RASA_JWT_PUBLIC_KEY (a PEM public key file)"
+            )
         text = Path(key).read_text(encoding="ascii", errors="replace")
         if "PRIVATE KEY" in text or "PUBLIC KEY" not in text:
             raise ValueError("RASA_JWT_PUBLIC_KEY must be a PEM public key, not a private key")

@@ -54,7 +54,9 @@ async def test_session_ids_limits_and_message_rules(channel: Any) -> None:
     good = ["a" * 32, "b" * 32, "c" * 32]
     await handlers["session_request"]("s1", {"session_id": good[0]})
     assert emitted[-1][:2] == ("session_confirm", good[0])
-    await handlers["user_uttered"]("s1", {"message": "Hallo", "session_id": "d" * 32})  # not opened here
+    await handlers["user_uttered"](
+        "s1", {"message": "Hallo", "session_id": "d" * 32}
+    )  # not opened here
     await handlers["user_uttered"]("s1", {"message": "x" * 1001, "session_id": good[0]})  # too long
     assert received == []
     await handlers["user_uttered"]("s1", {"message": "Hallo", "session_id": good[0]})

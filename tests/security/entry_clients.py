@@ -57,7 +57,9 @@ class SocketIOPolling:
         return resp
 
     def post(self, payload: str | bytes) -> httpx.Response:
-        return self.client.post(self._url(), content=payload, headers={**self.headers, "Content-Type": "text/plain"})
+        return self.client.post(
+            self._url(), content=payload, headers={**self.headers, "Content-Type": "text/plain"}
+        )
 
     def poll(self) -> httpx.Response:
         resp = self.client.get(self._url(), headers=self.headers)
@@ -110,6 +112,6 @@ def socketio_chat(source: str, text: str = "Hallo") -> list[Any]:
 def assert_chat_works(source: str = "127.0.0.3") -> None:
     """The next normal conversation through the proxy gets an answer."""
     answers = socketio_chat(source)
-    assert answers and (answers[0].get("text") or answers[0].get("attachment") or answers[0].get("data")), (
-        f"no bot answer over socket.io through the proxy: {answers}"
-    )
+    assert answers and (
+        answers[0].get("text") or answers[0].get("attachment") or answers[0].get("data")
+    ), f"no bot answer over socket.io through the proxy: {answers}"

@@ -24,11 +24,34 @@ BUDGET_S = 90.0
 
 def _fuzz(base_url: str, seconds: float, report: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(ST), "run", f"{base_url}/openapi.json", "--url", base_url, "--seed", "20261207",
-         "--max-examples", "50", "--checks", "not_a_server_error", "--workers", "1",
-         "--request-timeout", "20", "--generation-database", "none", "--no-color",
-         "--report", "junit", "--report-junit-path", str(report)],
-        capture_output=True, text=True, timeout=seconds, check=False,
+        [
+            str(ST),
+            "run",
+            f"{base_url}/openapi.json",
+            "--url",
+            base_url,
+            "--seed",
+            "20261207",
+            "--max-examples",
+            "50",
+            "--checks",
+            "not_a_server_error",
+            "--workers",
+            "1",
+            "--request-timeout",
+            "20",
+            "--generation-database",
+            "none",
+            "--no-color",
+            "--report",
+            "junit",
+            "--report-junit-path",
+            str(report),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=seconds,
+        check=False,
     )
 
 
@@ -45,5 +68,7 @@ def test_no_server_error_on_fuzzed_internal_apis(tmp_path: Path) -> None:
         left = BUDGET_S - (time.monotonic() - start)
         assert left > 5, "fuzzing budget of 90 s used up"
         result = _fuzz(url, left, tmp_path / f"{name}.xml")
-        assert result.returncode == 0, f"{name} API: server errors while fuzzing\n{result.stdout[-4000:]}"
+        assert result.returncode == 0, (
+            f"{name} API: server errors while fuzzing\n{result.stdout[-4000:]}"
+        )
     assert time.monotonic() - start <= BUDGET_S
