@@ -9,7 +9,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore::DeprecationWarning
-export ACTION_ENDPOINT_URL ?= http://localhost:5055/webhook
+export ACTION_ENDPOINT_URL ?= http://127.0.0.1:5055/webhook
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
@@ -55,6 +55,10 @@ web/node_modules/.installed: web/package.json web/package-lock.json
 
 venvs: .venv-bot/.installed .venv-app/.installed web/node_modules/.installed ## create both virtualenvs and install the page's npm packages
 
+# the public entry: Debian's nginx (apt-get when root, otherwise a message naming the package)
+nginx:
+	scripts/ensure-nginx.sh
+
 # ---------------------------------------------------------------- artefacts (rebuilt only when inputs change)
 build/spacy-de/.built: .venv-bot/.installed $(SPACY_INPUTS)
 	$(BOT)/python -m nlu.build_pipeline --out build/spacy-de
@@ -88,11 +92,11 @@ build/.appdb-migrated: .venv-app/.installed $(APPDB_MIGRATIONS)
 migrate: .venv-app/.installed ## migrate the application database (APP_DB_URL) to the newest revision (deploy step)
 	$(APP)/python -m appdb upgrade
 
-setup: venvs build/.appdb-migrated build/spacy-de/.built build/index/.built $(MODEL) ## set everything up (venvs, application database, spaCy pipeline, e5 folders, index, Rasa model)
+setup: venvs nginx build/.appdb-migrated build/spacy-de/.built build/index/.built $(MODEL) ## set everything up (venvs, application database, spaCy pipeline, e5 folders, index, Rasa model)
 
 # ---------------------------------------------------------------- run
 run: setup ## set up and start Rasa, action server, search service and web page (Ctrl-C stops all)
-	@echo "Starting Bildungslotse; the chat page will be at http://localhost:$${WEB_PORT:-8080}"
+	@echo "Starting Bildungslotse; the chat page will be at $${PUBLIC_URL:-http://127.0.0.1:$${PROXY_PORT:-8080}}"
 	exec $(APP)/honcho start -f Procfile
 
 # ---------------------------------------------------------------- tests
@@ -104,7 +108,7 @@ validate: .venv-bot/.installed build/spacy-de/.built ## check the knowledge base
 	$(BOT)/rasa data validate --config config.yml --domain bot/domain --data bot/data --fail-on-warnings --max-history 5
 
 test-unit: test-venvs build/spacy-de/.built build/index/.built ## unit tests in both environments
-	$(APP)/python -m pytest -q -m "not integration" tests/knowledge tests/i18n tests/appdb tests/search tests/web tests/eval
+	$(APP)/python -m pytest -q -m "not integration" tests/knowledge tests/i18n tests/appdb tests/search tests/web tests/eval tests/security
 	$(BOT)/python -m pytest -q -m "not integration" tests/knowledge tests/i18n tests/nlu tests/bot
 
 test-nlu: test-venvs $(MODEL) ## NLU quality on the held-out set (rasa test nlu on tests/nlu_heldout); fails below the floors
@@ -118,7 +122,7 @@ test-stories: $(MODEL) ## conversation tests (Rasa test stories), failing on pre
 
 test-integration: setup test-venvs chromium ## start the real stack and run API, REST-conversation and browser tests
 	$(APP)/python scripts/with_stack.py -- bash -c '$(APP)/python -m pytest -q -m integration \
-		tests/search tests/web tests/integration && $(BOT)/python -m pytest -q -m integration tests/bot'
+		tests/search tests/web tests/integration tests/security && $(BOT)/python -m pytest -q -m integration tests/bot'
 
 test: setup test-venvs chromium validate test-unit test-nlu test-stories test-integration ## set up and run every test (CI runs this)
 
@@ -153,4 +157,4 @@ eval: build/e5-small-ft/.built ## search quality: nDCG@10, MRR, recall@10 of BM2
 clean: ## remove generated artefacts (keeps the virtualenvs)
 	rm -rf build models results rasa.db
 
-.PHONY: help venvs test-venvs lint lint-mypy setup migrate run chromium validate test-unit test-nlu test-stories test-integration test bench bench-scale bench-encoder bench-load eval clean
+.PHONY: help venvs nginx test-venvs lint lint-mypy setup migrate run chromium validate test-unit test-nlu test-stories test-integration test bench bench-scale bench-encoder bench-load eval clean

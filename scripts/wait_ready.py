@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import ssl
 import sys
 import time
 import urllib.error
@@ -18,22 +19,36 @@ import urllib.request
 
 
 def endpoints() -> dict[str, str]:
-    """Health URLs of the four processes (ports from the same env vars the Procfile uses)."""
+    """Health URLs of the five processes (ports from the same env vars the Procfile uses).
+
+    Rasa's ``/`` answers with and without the HTTP API (``/status`` needs a token when the API is on)
+    and only after the model is loaded; the proxy's ``/`` is the chat page through the public entry.
+    """
     rasa = os.environ.get("RASA_PORT", "5005")
     actions = os.environ.get("ACTION_PORT", "5055")
     search = os.environ.get("SEARCH_PORT", "8000")
-    web = os.environ.get("WEB_PORT", "8080")
+    web = os.environ.get("WEB_PORT", "8081")
     return {
-        "rasa": f"http://127.0.0.1:{rasa}/status",
+        "rasa": f"http://127.0.0.1:{rasa}/",
         "actions": f"http://127.0.0.1:{actions}/health",
         "search": f"http://127.0.0.1:{search}/health",
         "web": f"http://127.0.0.1:{web}/health",
+        "proxy": f"{proxy_url()}/",
     }
+
+
+def proxy_url() -> str:
+    """The public entry's URL as the proxy answers it locally (PUBLIC_URL is what citizens open)."""
+    scheme = "https" if os.environ.get("PROXY_TLS_CERT") else "http"
+    listen = os.environ.get("PROXY_LISTEN", "127.0.0.1")
+    host = "127.0.0.1" if listen in ("0.0.0.0", "[::]", "*") else listen
+    return f"{scheme}://{host}:{os.environ.get('PROXY_PORT', '8080')}"
 
 
 def _up(url: str) -> bool:
     try:
-        with urllib.request.urlopen(url, timeout=2) as resp:  # noqa: S310 (local URL)
+        context = ssl._create_unverified_context() if url.startswith("https") else None  # own cert
+        with urllib.request.urlopen(url, timeout=2, context=context) as resp:  # noqa: S310 (local URL)
             return 200 <= resp.status < 300
     except (urllib.error.URLError, OSError):
         return False
@@ -67,8 +82,8 @@ def main() -> int:
     except TimeoutError as exc:
         print(f"Bildungslotse: {exc}", file=sys.stderr, flush=True)
         return 1
-    web = os.environ.get("WEB_PORT", "8080")
-    print(f"Bildungslotse is up after {max(ready.values()):.1f} s: open http://localhost:{web}", flush=True)
+    url = os.environ.get("PUBLIC_URL") or proxy_url()
+    print(f"Bildungslotse is up after {max(ready.values()):.1f} s: open {url}", flush=True)
     if args.hold:
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         while True:

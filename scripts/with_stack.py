@@ -4,6 +4,9 @@
 
 The command's exit code is returned. The stack's output goes to results/stack.log (no message text is logged
 by the services at their default log levels).
+
+Rasa's HTTP API is switched on for the tests the way an operator would do it (RASA_ENABLE_API=true, JWT RS256
+with a key pair made for this run in build/rasa-api/); only the command gets a token, as BL_RASA_TOKEN.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from rasa_api_token import keygen, token  # noqa: E402
 from wait_ready import wait_until_ready  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,10 +32,14 @@ def main(argv: list[str]) -> int:
     log_path = ROOT / "results" / "stack.log"
     log_path.parent.mkdir(exist_ok=True)
     honcho = Path(sys.executable).with_name("honcho")
+    private_key, public_key = keygen(ROOT / "build" / "rasa-api")
+    stack_env = {**os.environ, "RASA_ENABLE_API": "true", "RASA_JWT_PUBLIC_KEY": str(public_key)}
+    test_env = {**os.environ, "BL_RASA_TOKEN": token(private_key, "bl-tests", "admin", 120)}
     with log_path.open("ab") as log:
         stack = subprocess.Popen(
             [str(honcho), "start", "-f", "Procfile"],
             cwd=ROOT,
+            env=stack_env,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -43,7 +51,7 @@ def main(argv: list[str]) -> int:
                 print(f"stack did not start: {exc}; see {log_path}", file=sys.stderr)
                 return 1
             print(f"stack ready: {ready}", flush=True)
-            return subprocess.call(command, cwd=ROOT)
+            return subprocess.call(command, cwd=ROOT, env=test_env)
         finally:
             os.killpg(stack.pid, signal.SIGTERM)
             try:

@@ -31,19 +31,17 @@ STATIC_DIR = WEB_DIR / "static"
 SOCKET_IO_BUNDLE = WEB_DIR / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"
 RETENTION_PLACEHOLDER = "{{RETENTION_DAYS}}"
 
-# Session ids the page creates are UUIDs; Rasa's own socket.io default is uuid4().hex.
-SENDER_ID_PATTERN = (
-    r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$"
-)
+# Conversation ids: 128 random bits from the page's crypto.getRandomValues as 32 hex digits.
+SENDER_ID_PATTERN = r"^[0-9a-f]{32}$"  # = bot.channels.entry_settings.SESSION_ID_PATTERN (tested)
 _SENDER_ID_RE = re.compile(SENDER_ID_PATTERN)
 
 
 def is_valid_sender_id(sender_id: str) -> bool:
-    """True for a UUID with or without hyphens (32 hex digits)."""
-    return len(sender_id) <= 36 and bool(_SENDER_ID_RE.match(sender_id))
+    """True for the page's conversation ids: 128 random bits as 32 lowercase hex digits."""
+    return len(sender_id) == 32 and bool(_SENDER_ID_RE.match(sender_id))
 
 
-SenderId = Annotated[str, PathParam(min_length=32, max_length=36, pattern=SENDER_ID_PATTERN)]
+SenderId = Annotated[str, PathParam(min_length=32, max_length=32, pattern=SENDER_ID_PATTERN)]
 
 
 def connect_sources(rasa_url: str) -> str:

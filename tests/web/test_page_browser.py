@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -286,7 +287,7 @@ def test_rest_fallback_when_socket_io_cannot_connect(page_factory: Callable[...,
     page.wait_for_selector(".message--bot")
     assert fake.requests[0]["message"] == "Hallo"
     sender = fake.requests[0]["sender"]
-    assert len(sender) == 36 and sender.count("-") == 4
+    assert re.fullmatch(r"[0-9a-f]{32}", sender), "the page sends 128 random bits as 32 hex digits"
     assert "Guten Tag! Wie kann ich helfen?" in page.locator(".message--bot").inner_text()
 
 
@@ -655,13 +656,14 @@ def test_page_works_under_its_own_csp(
 
 
 def test_full_conversation_against_running_stack(browser: Any) -> None:
-    web_port, rasa_port = os.environ.get("WEB_PORT", "8080"), os.environ.get("RASA_PORT", "5005")
-    web_url = os.environ.get("BL_WEB_URL", f"http://127.0.0.1:{web_port}").rstrip("/")
+    # the page as citizens open it: through the proxy (the public entry)
+    proxy_port, rasa_port = os.environ.get("PROXY_PORT", "8080"), os.environ.get("RASA_PORT", "5005")
+    web_url = os.environ.get("BL_WEB_URL", f"http://127.0.0.1:{proxy_port}").rstrip("/")
     rasa_url = os.environ.get("BL_RASA_URL", f"http://127.0.0.1:{rasa_port}").rstrip("/")
     if not reachable(f"{rasa_url}/"):
         missing(f"Rasa is not reachable at {rasa_url} (BL_RASA_URL)", "start the stack first")
-    if not reachable(f"{web_url}/health"):
-        missing(f"web page server is not reachable at {web_url} (BL_WEB_URL)")
+    if not reachable(f"{web_url}/"):
+        missing(f"the chat page is not reachable through the proxy at {web_url} (BL_WEB_URL)")
 
     context = browser.new_context(
         viewport={"width": 1024, "height": 900}, bypass_csp=True, locale="de-DE"

@@ -22,7 +22,7 @@ import i18n
 from knowledge.schema import FORMATS, TIME_MODELS
 from tests.prereq import missing
 from web import retention
-from web.server import SOCKET_IO_BUNDLE, create_app, is_valid_sender_id
+from web.server import SENDER_ID_PATTERN, SOCKET_IO_BUNDLE, create_app, is_valid_sender_id
 from web.settings import REPO_ROOT, WebSettings, resolve_sqlite_path
 
 pytestmark = pytest.mark.app
@@ -213,7 +213,7 @@ def test_resolve_sqlite_path(url: str, expected: str) -> None:
 
 
 def test_delete_removes_only_that_conversation(client: TestClient, events_db) -> None:
-    mine, other = str(uuid.uuid4()), uuid.uuid4().hex
+    mine, other = uuid.uuid4().hex, uuid.uuid4().hex
     now = time.time()
     events_db.add_turns(mine, [now - 60, now])
     events_db.add_turns(other, [now])
@@ -234,13 +234,13 @@ def test_delete_accepts_rasa_hex_session_ids(client: TestClient, events_db) -> N
 
 
 def test_delete_of_unknown_conversation_is_204(client: TestClient) -> None:
-    assert client.delete(f"/api/conversations/{uuid.uuid4()}").status_code == 204
+    assert client.delete(f"/api/conversations/{uuid.uuid4().hex}").status_code == 204
 
 
 def test_delete_before_rasa_created_its_tables_is_204(tmp_path: Path) -> None:
     settings = make_settings(f"sqlite:///{tmp_path / 'empty.db'}")
     with TestClient(create_app(settings)) as client:
-        assert client.delete(f"/api/conversations/{uuid.uuid4()}").status_code == 204
+        assert client.delete(f"/api/conversations/{uuid.uuid4().hex}").status_code == 204
 
 
 @pytest.mark.parametrize(
@@ -255,6 +255,8 @@ def test_delete_before_rasa_created_its_tables_is_204(tmp_path: Path) -> None:
         str(uuid.uuid4()).replace("a", "g").replace("b", "g").replace("c", "g") + "g",
         "' OR 1=1 --" + "0" * 30,
         "a" * 300,
+        str(uuid.uuid4()),  # a UUID with hyphens has only 122 random bits
+        uuid.uuid4().hex.upper(),
     ],
 )
 def test_delete_rejects_invalid_sender_ids(client: TestClient, events_db, sender_id: str) -> None:
@@ -268,16 +270,22 @@ def test_delete_reports_storage_failure_as_503(tmp_path: Path) -> None:
     (tmp_path / "not-a-db").write_text("this is not sqlite")
     settings = make_settings(f"sqlite:///{tmp_path / 'not-a-db'}")
     with TestClient(create_app(settings), raise_server_exceptions=False) as client:
-        assert client.delete(f"/api/conversations/{uuid.uuid4()}").status_code == 503
+        assert client.delete(f"/api/conversations/{uuid.uuid4().hex}").status_code == 503
 
 
 def test_is_valid_sender_id() -> None:
-    assert is_valid_sender_id(str(uuid.uuid4()))
     assert is_valid_sender_id(uuid.uuid4().hex)
-    assert is_valid_sender_id(str(uuid.uuid4()).upper())
+    assert not is_valid_sender_id(str(uuid.uuid4()))
+    assert not is_valid_sender_id(uuid.uuid4().hex.upper())
     assert not is_valid_sender_id("")
     assert not is_valid_sender_id("zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz")
     assert not is_valid_sender_id(str(uuid.uuid4()) + "\n")
+
+
+def test_same_id_rule_as_the_channels() -> None:
+    from bot.channels.entry_settings import SESSION_ID_PATTERN  # stdlib module of the bot
+
+    assert SENDER_ID_PATTERN == SESSION_ID_PATTERN
 
 
 def deleter(events_db, app_db_url: str) -> ConversationDeleter:

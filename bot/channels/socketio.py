@@ -1,0 +1,152 @@
+"""Hardened socket.io and REST input channels (referenced from ``credentials.yml``).
+
+Rasa 3.6's :class:`SocketIOInput` accepts any Origin on the handshake (``cors_allowed_origins=[]``),
+engine.io packets up to 1 MB, any session id, and messages for any session id on any connection. The
+subclass keeps Rasa's handlers and wraps them:
+
+- handshake: only Origins from :mod:`bot.channels.entry_settings` (a request without an Origin header,
+  i.e. not from a browser, is accepted); engine.io packet limit ``SOCKETIO_MAX_PACKET_BYTES``;
+- ``session_request``: the id must be 32 lowercase hex digits (128 bits); at most
+  ``NEW_CONVERSATIONS_PER_MINUTE`` new ids per client; otherwise the connection is closed;
+- user messages: only for the session confirmed on this connection, at most ``MAX_MESSAGE_CHARS``.
+
+:class:`RestInput` applies the same id, size and new-conversation rules to ``/webhooks/rest/webhook``.
+The client is the peer address, or the last ``X-Forwarded-For`` entry when the peer is a trusted proxy.
+Nothing here logs message text or conversation ids.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels import rest, socketio
+from rasa.core.channels.channel import UserMessage
+from sanic import Blueprint
+from sanic.exceptions import SanicException
+from sanic.request import Request
+
+from bot.channels.entry_settings import EntrySettings, is_valid_session_id, load_entry_settings
+from bot.channels.limits import NewConversationLimiter
+
+logger = logging.getLogger(__name__)
+
+_settings: EntrySettings | None = None
+_limiter: NewConversationLimiter | None = None
+
+
+def entry_settings() -> EntrySettings:
+    """Settings read once per process."""
+    global _settings
+    if _settings is None:
+        _settings = load_entry_settings()
+    return _settings
+
+
+def conversation_limiter() -> NewConversationLimiter:
+    """One limiter per process, shared by both channels (a client's limit covers both)."""
+    global _limiter
+    if _limiter is None:
+        _limiter = NewConversationLimiter(entry_settings().new_conversations_per_minute)
+    return _limiter
+
+
+def _client_of_request(request: Request) -> str:
+    return entry_settings().client_address(request.ip, request.headers.get("x-forwarded-for"))
+
+
+def allow_conversation(client: str, conversation_id: str) -> bool:
+    """The new-conversation limit; internal clients (CHANNEL_UNLIMITED) are exempt."""
+    if entry_settings().is_unlimited(client):
+        return True
+    return conversation_limiter().allow(client, conversation_id)
+
+
+class SocketIOInput(socketio.SocketIOInput):
+    """Rasa's socket.io channel with an Origin allow-list, size limits and id rules."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[str, str] = {}  # socket.io sid -> client address
+        self._sessions: dict[str, str] = {}  # socket.io sid -> confirmed conversation id
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        blueprint = super().blueprint(on_new_message)
+        sio = self.sio
+        assert sio is not None  # set by the parent's blueprint()
+        cfg = entry_settings()
+        sio.eio.cors_allowed_origins = list(cfg.allowed_origins)
+        sio.eio.max_http_buffer_size = cfg.socketio_max_packet_bytes
+        namespace = self.namespace or "/"
+        handlers = sio.handlers[namespace]
+        parent_connect = handlers["connect"]
+        parent_disconnect = handlers["disconnect"]
+        parent_session_request = handlers["session_request"]
+        parent_message = handlers[self.user_message_evt]
+
+        async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> bool:
+            request = environ.get("sanic.request")
+            peer = request.ip if request is not None else environ.get("REMOTE_ADDR")
+            self._clients[sid] = cfg.client_address(peer, environ.get("HTTP_X_FORWARDED_FOR"))
+            return bool(await parent_connect(sid, environ, auth))
+
+        async def disconnect(sid: str) -> None:
+            self._clients.pop(sid, None)
+            self._sessions.pop(sid, None)
+            await parent_disconnect(sid)
+
+        async def session_request(sid: str, data: Any) -> None:
+            data = dict(data) if isinstance(data, dict) else {}
+            session_id = data.get("session_id") or secrets.token_hex(16)
+            if not is_valid_session_id(session_id):
+                logger.warning("socket.io: refused a malformed conversation id")
+                await sio.disconnect(sid, namespace=namespace)
+                return
+            if not allow_conversation(self._clients.get(sid, "?"), session_id):
+                logger.warning("socket.io: new-conversation limit reached for a client")
+                await sio.disconnect(sid, namespace=namespace)
+                return
+            old = self._sessions.get(sid)
+            if old and old != session_id:
+                sio.leave_room(sid, old, namespace=namespace)
+            self._sessions[sid] = session_id
+            data["session_id"] = session_id
+            await parent_session_request(sid, data)
+
+        async def handle_message(sid: str, data: Any) -> None:
+            if not isinstance(data, dict):
+                return
+            message = data.get("message", "")
+            if data.get("session_id") != self._sessions.get(sid):
+                logger.warning("socket.io: dropped a message for a session not opened here")
+                return
+            if not isinstance(message, str) or len(message) > cfg.max_message_chars:
+                logger.warning("socket.io: dropped an oversized or non-text message")
+                return
+            await parent_message(sid, data)
+
+        sio.on("connect", connect, namespace=namespace)
+        sio.on("disconnect", disconnect, namespace=namespace)
+        sio.on("session_request", session_request, namespace=namespace)
+        sio.on(self.user_message_evt, handle_message, namespace=namespace)
+        return blueprint
+
+
+class RestInput(rest.RestInput):
+    """Rasa's REST channel with the id, size and new-conversation rules of the socket.io channel."""
+
+    async def _extract_sender(self, req: Request) -> str | None:
+        body = req.json if isinstance(req.json, dict) else None
+        if body is None:
+            raise SanicException("Erwartet wird ein JSON-Objekt.", status_code=400)
+        sender = body.get("sender")
+        if not is_valid_session_id(sender):
+            raise SanicException("Ungültige Gesprächskennung.", status_code=400)
+        message = body.get("message")
+        if not isinstance(message, str) or len(message) > entry_settings().max_message_chars:
+            raise SanicException("Nachricht fehlt oder ist zu lang.", status_code=400)
+        if not allow_conversation(_client_of_request(req), sender):
+            raise SanicException("Zu viele neue Gespräche. Bitte später erneut.", status_code=429)
+        return str(sender)

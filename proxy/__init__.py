@@ -1,0 +1,1 @@
+"""The public entry: nginx configuration generator and launcher (see docs/security.md)."""
