@@ -251,8 +251,8 @@ def test_delete_before_rasa_created_its_tables_is_204(tmp_path: Path) -> None:
         "x" * 36,
         "0" * 31,
         "0" * 33,
-        str(uuid.uuid4()) + "0",
-        str(uuid.uuid4()).replace("a", "g").replace("b", "g").replace("c", "g") + "g",
+        uuid.uuid4().hex + "0",
+        uuid.uuid4().hex.replace("a", "g").replace("b", "g").replace("c", "g") + "g",
         "' OR 1=1 --" + "0" * 30,
         "a" * 300,
         str(uuid.uuid4()),  # a UUID with hyphens has only 122 random bits
@@ -279,7 +279,7 @@ def test_is_valid_sender_id() -> None:
     assert not is_valid_sender_id(uuid.uuid4().hex.upper())
     assert not is_valid_sender_id("")
     assert not is_valid_sender_id("zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz")
-    assert not is_valid_sender_id(str(uuid.uuid4()) + "\n")
+    assert not is_valid_sender_id(uuid.uuid4().hex + "\n")
 
 
 def test_same_id_rule_as_the_channels() -> None:
@@ -296,7 +296,7 @@ async def test_repeated_deletion_removes_events_saved_after_the_first(
     events_db, app_db_url
 ) -> None:
     """Rasa saves the turn that asked for deletion after the reply went out."""
-    sender = str(uuid.uuid4())
+    sender = uuid.uuid4().hex
     db = deleter(events_db, app_db_url)
     events_db.add_turn(sender, time.time())
     db.delete_conversation(sender)
@@ -313,7 +313,7 @@ async def test_repeated_deletion_removes_events_saved_after_the_first(
 
 
 def test_delete_endpoint_schedules_the_repeated_deletion(events_db) -> None:
-    sender = str(uuid.uuid4())
+    sender = uuid.uuid4().hex
     settings = make_settings(events_db.url, delete_grace_seconds=0.3)
     with TestClient(create_app(settings)) as client:
         events_db.add_turn(sender, time.time())
@@ -338,7 +338,7 @@ def test_retention_deletes_conversations_whose_newest_event_is_too_old(
     events_db, app_db_url
 ) -> None:
     now = 1_800_000_000.0
-    old, recent, mixed, edge = (str(uuid.uuid4()) for _ in range(4))
+    old, recent, mixed, edge = (uuid.uuid4().hex for _ in range(4))
     events_db.add_turns(old, [now - 45 * DAY, now - 31 * DAY])
     events_db.add_turns(recent, [now - 2 * DAY])
     events_db.add_turns(mixed, [now - 90 * DAY, now - 29 * DAY])  # newest event still young
@@ -362,7 +362,7 @@ def test_retention_without_events_table_does_nothing(tmp_path: Path, app_db_url)
 
 def test_retention_runs_at_server_start(events_db) -> None:
     now = time.time()
-    expired, active = str(uuid.uuid4()), str(uuid.uuid4())
+    expired, active = uuid.uuid4().hex, uuid.uuid4().hex
     events_db.add_turns(expired, [now - 40 * DAY])
     events_db.add_turns(active, [now - 1 * DAY])
     settings = make_settings(events_db.url, retention_on_start=True, retention_days=30)
@@ -395,7 +395,7 @@ async def test_retention_loop_repeats_and_survives_errors(events_db, app_db_url)
 
 def test_retention_cli(events_db, capsys: pytest.CaptureFixture[str]) -> None:
     now = time.time()
-    expired, active = str(uuid.uuid4()), str(uuid.uuid4())
+    expired, active = uuid.uuid4().hex, uuid.uuid4().hex
     events_db.add_turns(expired, [now - 10 * DAY])
     events_db.add_turns(active, [now - 1 * DAY])
 
@@ -410,7 +410,7 @@ def test_retention_cli(events_db, capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_no_message_text_or_sender_id_in_logs(events_db, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
-    sender, expired = str(uuid.uuid4()), str(uuid.uuid4())
+    sender, expired = uuid.uuid4().hex, uuid.uuid4().hex
     events_db.add_turn(sender, time.time(), text=SECRET_TEXT)
     events_db.add_turn(expired, time.time() - 60 * DAY, text=SECRET_TEXT)
     settings = make_settings(events_db.url, retention_on_start=True)
@@ -457,7 +457,7 @@ def _callback_senders(app_db_url: str) -> set[str]:
 def test_delete_endpoint_and_retention_delete_callback_requests(events_db, app_db_url) -> None:
     """The page's button and the start-up retention reach the application database."""
     now = time.time()
-    mine, expired, active = (str(uuid.uuid4()) for _ in range(3))
+    mine, expired, active = (uuid.uuid4().hex for _ in range(3))
     events_db.add_turn(mine, now)
     events_db.add_turn(expired, now - 40 * DAY)
     events_db.add_turn(active, now - DAY)
