@@ -62,7 +62,7 @@ def _fmt(values: list[float]) -> str:
 def _turn_latencies(client: httpx.Client) -> tuple[list[float], list[float]]:
     greet, recommend = [], []
     for _ in range(TURNS):
-        sender = f"bench-{uuid.uuid4()}"
+        sender = uuid.uuid4().hex  # the channels accept only 32 hex digits
 
         def say(text: str) -> tuple[float, list]:
             t = time.perf_counter()
