@@ -112,6 +112,15 @@ FORMAT_COMPATIBILITY: dict[str, tuple[str, ...]] = {
     "hybrid": ("hybrid",),
 }
 
+# --- search relaxation (the search service widens in this order; the bot explains the codes) ---
+RELAX_KLDB_GROUP = "kldb_group"
+RELAX_WIDER_AREA = "wider_area"
+RELAX_CODES: tuple[str, ...] = (RELAX_KLDB_GROUP, RELAX_WIDER_AREA)
+#: the wider area is this many times the user's reach ...
+WIDER_AREA_FACTOR = 2.0
+#: ... and never more than the search API's distance bound (km)
+MAX_DISTANCE_KM = 200.0
+
 #: kind (column ``kind`` of the synonyms file) -> allowed canonical values
 KINDS: dict[str, tuple[str, ...]] = {
     "goal": tuple(GOALS),

@@ -73,6 +73,7 @@ from functools import lru_cache
 from typing import Any
 
 from knowledge.geo import haversine_km
+from knowledge.profile import Profile  # the one profile model (search.ranking.Profile)
 from knowledge.schema import Offer
 from knowledge.shortage import ShortageEntry
 
@@ -99,7 +100,6 @@ UNGATED = frozenset({"target_occupation"})
 DIVERSITY_PENALTY = 0.02
 DIVERSITY_WINDOW = 50
 #: KldB Anforderungsniveau (5th digit) -> typical DQR level of that qualification
-NIVEAU_TO_DQR = {"1": 2, "2": 4, "3": 6, "4": 7}
 DQR_MAX_STEP = 2
 #: goal -> course type -> fit
 GOAL_COURSE_TYPES: dict[str, dict[str, float]] = {
@@ -115,30 +115,6 @@ SHORTAGE_LEVEL_FIT = {"Landkreis-Erhebung": 1.0, "Agenturbezirk München": 1.0,
 
 KldbTitle = Callable[[str], "str | None"]
 Shortages = Callable[[str], "Sequence[ShortageEntry]"]
-
-
-@dataclass(frozen=True)
-class Profile:
-    """What the user told the bot (all optional); vocabulary as in docs/architecture.md.
-
-    ``dqr_level`` is the user's current qualification level; without it the Anforderungsniveau
-    of ``current_kldb`` is used. ``needs_funding`` says the user can only take part with funding.
-    """
-
-    current_kldb: str | None = None
-    target_kldb: str | None = None
-    goal: str | None = None
-    time_model: str | None = None
-    format: str | None = None
-    municipality: str | None = None
-    dqr_level: int | None = None
-    needs_funding: bool | None = None
-
-    def qualification_level(self) -> int | None:
-        if self.dqr_level is not None:
-            return self.dqr_level
-        code = self.current_kldb or ""
-        return NIVEAU_TO_DQR.get(code[4]) if len(code) == 5 else None
 
 
 @dataclass(frozen=True)

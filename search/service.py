@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from knowledge import vocabulary
 from knowledge.schema import Offer
 from search import facts, hybrid, nearby, ranking
 from search.bm25 import BM25Index, BM25LoadError, build_for_offers
@@ -38,10 +39,10 @@ CANDIDATES_PER_RESULT = 200
 MODES = ("bm25", "dense", "hybrid", "full")
 DEFAULT_MODE = "full"
 #: relaxation codes (``SearchResponse.relaxed``), applied cumulatively in this order
-RELAX_KLDB_GROUP = "kldb_group"
-RELAX_WIDER_AREA = "wider_area"
-WIDER_AREA_FACTOR = 2.0
-MAX_DISTANCE_KM = 200.0
+RELAX_KLDB_GROUP = vocabulary.RELAX_KLDB_GROUP
+RELAX_WIDER_AREA = vocabulary.RELAX_WIDER_AREA
+WIDER_AREA_FACTOR = vocabulary.WIDER_AREA_FACTOR
+MAX_DISTANCE_KM = vocabulary.MAX_DISTANCE_KM
 
 
 class IndexUnavailableError(RuntimeError):

@@ -5,6 +5,8 @@ Must match ``bot/domain/*.yml`` and the bot contract in ``docs/architecture.md``
 
 from __future__ import annotations
 
+from knowledge import vocabulary
+
 # Slots
 SLOT_CURRENT_OCCUPATION = "current_occupation"
 SLOT_CURRENT_KLDB = "current_kldb"
@@ -60,10 +62,11 @@ ROLE_CURRENT = "current"
 ROLE_TARGET = "target"
 
 # Canonical values
-GOALS = ("weiterbildung", "umschulung", "wiedereinstieg", "aufstieg")
-TIME_MODELS = ("vollzeit", "teilzeit", "berufsbegleitend")
-FORMATS = ("praesenz", "online", "hybrid", "egal")
-FORMAT_ANY = "egal"
+# Canonical values: knowledge.vocabulary (the one vocabulary)
+GOALS = tuple(vocabulary.GOALS)
+TIME_MODELS = tuple(vocabulary.TIME_MODELS)
+FORMATS = vocabulary.PROFILE_FORMATS
+FORMAT_ANY = vocabulary.FORMAT_ANY
 
 # Responses (defined in the domain)
 UTTER_OUTSIDE_LANDKREIS = "utter_outside_landkreis"
@@ -72,7 +75,7 @@ UTTER_NO_RESULTS = "utter_no_results"
 UTTER_OUT_OF_SCOPE = "utter_out_of_scope"
 UTTER_ASK_REPHRASE = "utter_ask_rephrase"
 UTTER_PLAIN_LANGUAGE_ON = "utter_plain_language_on"
-REPLY_LANGUAGES = ("de", "en")
+REPLY_LANGUAGES = vocabulary.REPLY_LANGUAGES
 INPUT_ISSUE_RESPONSES = {
     "empty": "utter_input_empty",
     "too_long": "utter_input_too_long",

@@ -30,15 +30,8 @@ from rasa_sdk.types import DomainDict
 from bot.actions import constants as c
 from bot.actions.utils import occupations
 from bot.actions.utils.places import resolve_municipality
-from bot.actions.utils.profile import (
-    FORMAT_SYNONYMS,
-    GOAL_SYNONYMS,
-    TIME_MODEL_SYNONYMS,
-    canonical,
-    kldb_of,
-    occupation_entities,
-    pick_occupation,
-)
+from bot.actions.utils.profile import kldb_of, occupation_entities, pick_occupation
+from knowledge import vocabulary
 
 logger = logging.getLogger(__name__)
 
@@ -146,13 +139,13 @@ class ValidateProfileForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """Canonical goal (weiterbildung|umschulung|wiedereinstieg|aufstieg) or None."""
-        return {c.SLOT_GOAL: canonical(value, c.GOALS, GOAL_SYNONYMS)}
+        return {c.SLOT_GOAL: vocabulary.canonical("goal", value)}
 
     def validate_time_model(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """Canonical time model; answering only the time model leaves the format open ("egal")."""
-        time_model = canonical(value, c.TIME_MODELS, TIME_MODEL_SYNONYMS)
+        time_model = vocabulary.canonical("time_model", value)
         result: dict[str, Any] = {c.SLOT_TIME_MODEL: time_model}
         asked_now = tracker.get_slot(c.REQUESTED_SLOT) == c.SLOT_TIME_MODEL
         format_given = bool(_entities(tracker, c.ENTITY_FORMAT)) or bool(
@@ -166,4 +159,4 @@ class ValidateProfileForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """Canonical format (praesenz|online|hybrid|egal) or None."""
-        return {c.SLOT_FORMAT: canonical(value, c.FORMATS, FORMAT_SYNONYMS)}
+        return {c.SLOT_FORMAT: vocabulary.canonical("format", value)}

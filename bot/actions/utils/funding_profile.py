@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from knowledge import funding, shortage
+from knowledge import funding, shortage, vocabulary
 from knowledge.funding import Range
 
 FUNDING_FORM = "funding_form"
@@ -56,26 +56,8 @@ TOPIC_ALL = "alle"
 UNKNOWN = "unbekannt"
 YES, NO = "ja", "nein"
 
-EMPLOYMENT_VALUES = (
-    "beschaeftigt",
-    "kurzarbeit",
-    "minijob",
-    "selbststaendig",
-    "elternzeit",
-    "arbeitslos",
-    "arbeitsuchend",
-    "buergergeld",
-    "student",
-    "sonstiges",
-)
-COURSE_TYPES = (
-    "umschulung",
-    "weiterbildung",
-    "aufstiegsfortbildung",
-    "studium",
-    "sprachkurs",
-    "anerkennung",
-)
+EMPLOYMENT_VALUES = vocabulary.EMPLOYMENT_STATUSES
+COURSE_TYPES = vocabulary.FUNDING_COURSE_TYPES
 #: company-size class -> employees (the § 82 SGB III bands)
 COMPANY_SIZES = {"klein": Range(1, 49), "mittel": Range(50, 499), "gross": Range(500, None)}
 #: age group -> age in years

@@ -7,23 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, dataclass
 from typing import Any
 
 from bot.actions import constants as c
+from knowledge import vocabulary as v
+from knowledge.profile import Profile, clean_kldb
 
-#: time model of the user -> time models of offers the user can attend
-TIME_MODEL_COMPATIBILITY: dict[str, tuple[str, ...]] = {
-    "vollzeit": ("vollzeit", "teilzeit"),
-    "teilzeit": ("teilzeit", "berufsbegleitend"),
-    "berufsbegleitend": ("berufsbegleitend",),
-}
-#: preferred format -> offer formats that satisfy it ("egal" = no filter)
-FORMAT_COMPATIBILITY: dict[str, tuple[str, ...]] = {
-    "praesenz": ("praesenz", "hybrid"),
-    "online": ("online", "hybrid"),
-    "hybrid": ("hybrid",),
-}
 GOAL_QUERY_WORDS = {
     "weiterbildung": "Weiterbildung",
     "umschulung": "Umschulung",
@@ -35,73 +24,40 @@ TIME_MODEL_QUERY_WORDS = {
     "teilzeit": "Teilzeit",
     "berufsbegleitend": "berufsbegleitend",
 }
-#: relaxation codes the search service reports in ``relaxed`` (``relax: true``; the order and
-#: the factor are the service's, search/service.py); explained by utils.formatting.relaxation_note
-RELAX_KLDB_GROUP = "kldb_group"
-RELAX_WIDER_AREA = "wider_area"
-WIDER_AREA_FACTOR = 2.0
-#: upper bound of max_distance_km accepted by the search API
-MAX_DISTANCE_KM = 200.0
+#: relaxation codes the search service reports in ``relaxed`` (``relax: true``), its factor and
+#: the API's distance bound: defined once in knowledge.vocabulary
+RELAX_KLDB_GROUP = v.RELAX_KLDB_GROUP
+RELAX_WIDER_AREA = v.RELAX_WIDER_AREA
+WIDER_AREA_FACTOR = v.WIDER_AREA_FACTOR
+MAX_DISTANCE_KM = v.MAX_DISTANCE_KM
 
 TitleLookup = Callable[[str], "str | None"]
 
 
-@dataclass(frozen=True)
-class Profile:
-    """The learner profile as collected by ``profile_form`` (all optional)."""
-
-    current_occupation: str | None = None
-    current_kldb: str | None = None
-    target_occupation: str | None = None
-    target_kldb: str | None = None
-    municipality: str | None = None
-    goal: str | None = None
-    time_model: str | None = None
-    format: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-def _clean(value: Any) -> str | None:
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None
-
-
 def profile_from_slots(slots: Mapping[str, Any]) -> Profile:
-    """Build a :class:`Profile` from tracker slots; non-canonical categorical values become None."""
-    goal = _clean(slots.get(c.SLOT_GOAL))
-    time_model = _clean(slots.get(c.SLOT_TIME_MODEL))
-    fmt = _clean(slots.get(c.SLOT_FORMAT))
-    return Profile(
-        current_occupation=_clean(slots.get(c.SLOT_CURRENT_OCCUPATION)),
-        current_kldb=_kldb(slots.get(c.SLOT_CURRENT_KLDB)),
-        target_occupation=_clean(slots.get(c.SLOT_TARGET_OCCUPATION)),
-        target_kldb=_kldb(slots.get(c.SLOT_TARGET_KLDB)),
-        municipality=_clean(slots.get(c.SLOT_MUNICIPALITY)),
-        goal=goal if goal in c.GOALS else None,
-        time_model=time_model if time_model in c.TIME_MODELS else None,
-        format=fmt if fmt in c.FORMATS else None,
+    """The :class:`knowledge.profile.Profile` of the tracker slots (garbage values become None)."""
+    return Profile.from_mapping(
+        {
+            "current_occupation": slots.get(c.SLOT_CURRENT_OCCUPATION),
+            "current_kldb": slots.get(c.SLOT_CURRENT_KLDB),
+            "target_occupation": slots.get(c.SLOT_TARGET_OCCUPATION),
+            "target_kldb": slots.get(c.SLOT_TARGET_KLDB),
+            "municipality": slots.get(c.SLOT_MUNICIPALITY),
+            "goal": slots.get(c.SLOT_GOAL),
+            "time_model": slots.get(c.SLOT_TIME_MODEL),
+            "format": slots.get(c.SLOT_FORMAT),
+        }
     )
-
-
-def _kldb(value: Any) -> str | None:
-    text = _clean(value)
-    return text if text and text.isdigit() and 1 <= len(text) <= 5 else None
 
 
 def compatible_time_models(time_model: str | None) -> list[str] | None:
     """Offer time models that fit the user's time model (None = no filter)."""
-    found = TIME_MODEL_COMPATIBILITY.get(time_model or "")
-    return list(found) if found else None
+    return Profile(time_model=time_model).compatible_time_models()
 
 
 def compatible_formats(fmt: str | None) -> list[str] | None:
     """Offer formats that fit the preferred format (None = no filter, e.g. for "egal")."""
-    found = FORMAT_COMPATIBILITY.get(fmt or "")
-    return list(found) if found else None
+    return Profile(format=fmt).compatible_formats()
 
 
 def kldb_prefix_for(profile: Profile) -> str | None:
@@ -212,55 +168,4 @@ def kldb_of(entity: Mapping[str, Any] | None) -> str | None:
     """The KldB code an occupation entity carries (EntityResolver extra key), if valid."""
     if not entity:
         return None
-    return _kldb(entity.get("kldb"))
-
-
-def canonical(value: Any, allowed: Iterable[str], synonyms: Mapping[str, str]) -> str | None:
-    """Canonical form of a categorical value, or None for garbage."""
-    text = _clean(value)
-    if not text:
-        return None
-    key = text.casefold()
-    allowed_set = set(allowed)
-    if key in allowed_set:
-        return key
-    mapped = synonyms.get(key)
-    return mapped if mapped in allowed_set else None
-
-
-GOAL_SYNONYMS = {
-    "fortbildung": "weiterbildung",
-    "weiterqualifizierung": "weiterbildung",
-    "qualifizierung": "weiterbildung",
-    "berufswechsel": "umschulung",
-    "quereinstieg": "umschulung",
-    "neuorientierung": "umschulung",
-    "umschulen": "umschulung",
-    "wiedereinsteigen": "wiedereinstieg",
-    "rückkehr in den beruf": "wiedereinstieg",
-    "aufstiegsfortbildung": "aufstieg",
-    "meister": "aufstieg",
-    "karriere": "aufstieg",
-}
-TIME_MODEL_SYNONYMS = {
-    "voll": "vollzeit",
-    "ganztags": "vollzeit",
-    "teil": "teilzeit",
-    "halbtags": "teilzeit",
-    "nebenberuflich": "berufsbegleitend",
-    "abends": "berufsbegleitend",
-    "am wochenende": "berufsbegleitend",
-    "wochenende": "berufsbegleitend",
-}
-FORMAT_SYNONYMS = {
-    "präsenz": "praesenz",
-    "vor ort": "praesenz",
-    "vor-ort": "praesenz",
-    "digital": "online",
-    "fernunterricht": "online",
-    "gemischt": "hybrid",
-    "blended learning": "hybrid",
-    "egal": "egal",
-    "beliebig": "egal",
-    "keine präferenz": "egal",
-}
+    return clean_kldb(entity.get("kldb"))
