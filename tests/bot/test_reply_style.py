@@ -258,17 +258,11 @@ SAMPLE_VALUES = {
 }
 
 
-def test_every_path_style_has_every_template():
-    keys = set(path_render.TEXTS[formatting.STYLE_DE])
-    for style in formatting.STYLES:
-        assert set(path_render.TEXTS[style]) == keys, style
-
-
 def _plain_templates() -> list[tuple[str, str]]:
     plain = catalogue(formatting.STYLE_PLAIN)
     from_catalogue = [(k, t) for k in sorted(plain.keys()) for t in plain.templates(k)
-                      if k.startswith(("info.", "offers.", "reason.", "callback.stored"))]
-    return from_catalogue + list(path_render.TEXTS[formatting.STYLE_PLAIN].items())
+                      if k.startswith(("info.", "offers.", "reason.", "callback.stored", "path."))]
+    return from_catalogue
 
 
 @pytest.mark.parametrize(("key", "template"), _plain_templates())

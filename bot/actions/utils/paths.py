@@ -5,9 +5,9 @@ Two outputs for one bot message: a readable text and the custom payload
 Every funding statement names the office that decides and the source with its "Stand" date.
 No I/O and no tracker access here.
 
-The text follows the reply style (formal German, einfache Sprache, English; see
-:mod:`bot.actions.utils.formatting`): the templates below frame the path data, which stays as
-the knowledge base has it (German titles, notes, offices; English answers mark it "in German").
+The text follows the reply style (formal German, einfache Sprache, English): the ``path.*``
+fragments of the message catalogue (``i18n/locales``) frame the path data, which stays as the
+knowledge base has it (German titles, notes, offices; English answers mark it "in German").
 """
 
 from __future__ import annotations
@@ -16,143 +16,20 @@ import datetime as dt
 from typing import Any
 
 from bot.actions.constants import PAYLOAD_LEARNING_PATH
-from bot.actions.utils.formatting import STYLE_DE, STYLE_EN, STYLE_PLAIN, quoted
+from bot.actions.utils.style import STYLE_DE, STYLE_EN
+from i18n import format_date, format_date_de, quoted, text
 from knowledge.paths import LinkedOffer, ResolvedPath, ResolvedStep
 from knowledge.schema import COURSE_TYPES, FORMATS
 
-TEXTS: dict[str, dict[str, str]] = {
-    STYLE_DE: {
-        "disclaimer": (
-            "Das ist eine Orientierung, keine Zusage: Zulassung und Förderung prüft im "
-            "Einzelfall die jeweils genannte Stelle."
-        ),
-        "example_data": (
-            "Einzelne Angaben der Katalogangebote (z. B. Termine) sind Beispieldaten des "
-            "Demonstrationskatalogs."
-        ),
-        "no_offer": "Für diesen Schritt gibt es im Katalog kein Kursangebot.",
-        "procedure": "Dieser Schritt ist kein Kurs, sondern ein Antrag oder eine Beratung.",
-        "month": "Monat", "months": "Monate", "year": "Jahr", "years": "Jahre",
-        "duration_open": "Dauer je nach Angebot",
-        "total_open": "Dauer je nach Lehrgang",
-        "total_min": "mindestens {months}",
-        "total_about": "etwa {months}",
-        "dqr": "DQR-Niveau {level}",
-        "no_dqr": "kein eigener Berufsabschluss (kein DQR-Niveau)",
-        "or": " oder ",
-        "procedure_types": "Antrag oder Beratung",
-        "optional": " (optional, später)",
-        "step": "{number}. {title}{optional} – {types}; Dauer: {duration}; {dqr}.",
-        "funding": "Förderung möglich: {labels}.",
-        "offers": "Angebote im Katalog: {listed}{more}.",
-        "more_offers": " und {count} weitere",
-        "under_1_km": "unter 1 km",
-        "next_start": ", nächster Start {date}",
-        "funding_line": "• {label}: {office} Quelle: {cited}",
-        "stand": "(Stand: {date})",
-        "sources": "Quellen zu Dauer, DQR-Niveau und Förderung (Stand: {stand}): {urls}",
-        "lead": "Ein möglicher Lernweg für Sie: {title} – {count} {steps}, insgesamt {total}.",
-        "step_one": "Schritt", "step_many": "Schritte",
-        "summary": "{summary}",
-        "origin_target": "Ausgangspunkt: {origin}. Ziel: {target}.",
-        "who_decides": "Wer über die Förderung entscheidet:",
-        "see_overview": (
-            "Die Schritte mit Dauer, DQR-Niveau, Förderung, passenden Angeboten und Quellen "
-            "sehen Sie in der Übersicht."
-        ),
-    },
-    STYLE_PLAIN: {
-        "disclaimer": (
-            "Das ist nur ein Vorschlag. Ob Sie den Kurs machen dürfen, prüft die genannte "
-            "Stelle. Sie prüft auch das Geld."
-        ),
-        "example_data": "Achtung: Manche Angaben sind nur Beispiele. Zum Beispiel die Termine.",
-        "no_offer": "Für diesen Schritt habe ich keinen Kurs gefunden.",
-        "procedure": (
-            "Dieser Schritt ist kein Kurs. Sie stellen einen Antrag oder gehen zur Beratung."
-        ),
-        "month": "Monat", "months": "Monate", "year": "Jahr", "years": "Jahre",
-        "duration_open": "Das hängt vom Kurs ab",
-        "total_open": "Das hängt vom Kurs ab",
-        "total_min": "mindestens {months}",
-        "total_about": "ungefähr {months}",
-        "dqr": "DQR-Niveau {level}",
-        "no_dqr": "Das ist kein eigener Berufsabschluss",
-        "or": " oder ",
-        "procedure_types": "Antrag oder Beratung",
-        "optional": ". Das ist freiwillig. Sie können es später machen",
-        "step": "{number}. Schritt: {title}{optional}. Art: {types}. Dauer: {duration}. {dqr}.",
-        "funding": "Dafür gibt es vielleicht Geld: {labels}.",
-        "offers": "Kurse: {listed}{more}.",
-        "more_offers": ". Und {count} weitere Kurse",
-        "under_1_km": "unter 1 Kilometer",
-        "next_start": ", Beginn am {date}",
-        "funding_line": "• {label}: {office} Quelle: {cited}",
-        "stand": "(Stand: {date})",
-        "sources": "Hier stehen die Angaben. Stand: {stand}. Quellen: {urls}",
-        "lead": "Ein möglicher Weg für Sie: {title}. Er hat {count} {steps}. Er dauert {total}.",
-        "step_one": "Schritt", "step_many": "Schritte",
-        "summary": "{summary}",
-        "origin_target": "Start: {origin}. Ziel: {target}.",
-        "who_decides": "Wer über das Geld entscheidet:",
-        "see_overview": "Alle Schritte sehen Sie in der Übersicht.",
-    },
-    STYLE_EN: {
-        "disclaimer": (
-            "This is guidance, not a promise: admission and funding are checked case by case "
-            "by the office named."
-        ),
-        "example_data": (
-            "Some details of the catalogue offers (for example dates) are sample data of the "
-            "demonstration catalogue."
-        ),
-        "no_offer": "There is no course offer for this step in the catalogue.",
-        "procedure": "This step is not a course but an application or counselling.",
-        "month": "month", "months": "months", "year": "year", "years": "years",
-        "duration_open": "duration depends on the offer",
-        "total_open": "duration depends on the course",
-        "total_min": "at least {months}",
-        "total_about": "about {months}",
-        "dqr": "DQR level {level} (German Qualifications Framework)",
-        "no_dqr": "no vocational qualification of its own (no DQR level)",
-        "or": " or ",
-        "procedure_types": "application or counselling",
-        "optional": " (optional, later)",
-        "step": "{number}. {title}{optional} – {types}; duration: {duration}; {dqr}.",
-        "funding": "Funding possible (German names): {labels}.",
-        "offers": "Offers in the catalogue: {listed}{more}.",
-        "more_offers": " and {count} more",
-        "under_1_km": "under 1 km",
-        "next_start": ", next start {date}",
-        "funding_line": "• {label}: {office} Source: {cited}",
-        "stand": "(as of / Stand: {date})",
-        "sources": (
-            "Sources on duration, DQR level and funding (as of / Stand: {stand}): {urls}"
-        ),
-        "lead": (
-            "A possible learning path for you: {title} – {count} {steps}, {total} in total "
-            "(step names and details in German)."
-        ),
-        "step_one": "step", "step_many": "steps",
-        "summary": "(in German) {summary}",
-        "origin_target": "Starting point: {origin}. Goal: {target}.",
-        "who_decides": "Who decides on the funding (German office names):",
-        "see_overview": (
-            "You can see the steps with duration, DQR level, funding, matching offers and "
-            "sources in the overview (in German)."
-        ),
-    },
-}
-
-DISCLAIMER = TEXTS[STYLE_DE]["disclaimer"]
-EXAMPLE_DATA_NOTE = TEXTS[STYLE_DE]["example_data"]
-NO_OFFER_TEXT = TEXTS[STYLE_DE]["no_offer"]
-PROCEDURE_TEXT = TEXTS[STYLE_DE]["procedure"]
+DISCLAIMER = text("path.disclaimer")
+EXAMPLE_DATA_NOTE = text("path.example_data")
+NO_OFFER_TEXT = text("path.no_offer")
+PROCEDURE_TEXT = text("path.procedure")
 
 
 def _t(key: str, style: str, **values: Any) -> str:
-    template = TEXTS.get(style, TEXTS[STYLE_DE])[key]
-    return template.format(**values) if values else template
+    """The learning-path fragment ``path.<key>`` of the message catalogue in ``style``."""
+    return text(f"path.{key}", style, **values)
 
 
 def format_number_de(value: float) -> str:
@@ -174,17 +51,6 @@ def format_months(months: float, style: str = STYLE_DE) -> str:
         years = int(months // 12)
         text += f" ({years} {_t('year', style) if years == 1 else _t('years', style)})"
     return text
-
-
-def format_date_de(value: dt.date | None) -> str | None:
-    return value.strftime("%d.%m.%Y") if value else None
-
-
-def format_date(value: dt.date | None, style: str = STYLE_DE) -> str | None:
-    """"01.03.2027" (German) or "2027-03-01" (English)."""
-    if value is None:
-        return None
-    return value.isoformat() if style == STYLE_EN else format_date_de(value)
 
 
 def dqr_text(level: int | None, style: str = STYLE_DE) -> str:
