@@ -1,6 +1,6 @@
 """Reason codes of the search service rendered as sentences in a reply style.
 
-The search service (:func:`search.ranking.reasons`) returns ``{"code", "params",
+The search service (:func:`search.reasons.reasons`) returns ``{"code", "params",
 "contribution"}``; the parameters per code are listed in docs/architecture.md. Facts quoted
 from the knowledge base (KldB titles, shortage statements, sources) stay as they are (German).
 """

@@ -21,7 +21,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from knowledge.schema import Offer
-from search import ranking
+from search import ranking, reasons
 
 
 def common_prefix(codes: Iterable[str], preferred: Sequence[str]) -> int:
@@ -53,7 +53,7 @@ def _key(
 ) -> tuple[int, int, int, float, dt.date, str]:
     inside = within_reach(r.offer, r.distance_km, filters)
     shown = round(r.distance_km, 1) if r.distance_km is not None else None
-    start = ranking.next_start(r.offer, filters.today) or filters.today
+    start = reasons.next_start(r.offer, filters.today) or filters.today
     return (
         -common_prefix(r.offer.kldb_targets, prefer),
         0 if inside in (True, None) else 1,

@@ -26,7 +26,7 @@ from typing import Any
 
 from knowledge import vocabulary
 from knowledge.schema import Offer
-from search import facts, hybrid, nearby, ranking
+from search import facts, hybrid, nearby, ranking, reasons
 from search.bm25 import BM25Index, BM25LoadError, build_for_offers
 from search.encoder import Encoder
 from search.store import META_FILE, IndexLoadError, IndexStore, load
@@ -169,7 +169,7 @@ def item_payload(r: ranking.Ranked, profile: ranking.Profile, today: dt.date,
     """
     o = r.offer
     reach = nearby.within_reach(o, r.distance_km, filters) if filters is not None else None
-    start = ranking.next_start(o, today)
+    start = reasons.next_start(o, today)
     return {
         "offer_id": o.id,
         "title": o.title,
@@ -181,7 +181,7 @@ def item_payload(r: ranking.Ranked, profile: ranking.Profile, today: dt.date,
         "shortage_occupation": ranking.shortage_entry(o, facts.shortage_entries) is not None,
         "url": o.url,
         "next_start": start.isoformat() if start else None,
-        "reasons": ranking.reasons(r, profile, today, facts.kldb_title, facts.shortage_entries,
+        "reasons": reasons.reasons(r, profile, today, facts.kldb_title, facts.shortage_entries,
                                    matched_words or ()),
         "score": round(r.score, 6),
         "distance_km": round(r.distance_km, 1) if r.distance_km is not None else None,

@@ -15,8 +15,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
-from search.app.api.routes import health, search
 from search import facts
+from search.app.api.routes import health, search
 from search.app.core.config import Settings, get_settings
 from search.encoder import (
     CachedQueryEncoder,

@@ -28,6 +28,7 @@ from knowledge.catalogue import load_catalogue
 from knowledge.schema import COURSE_TYPES, TIME_MODELS, Offer
 from knowledge.shortage import load_shortages
 from search import facts, ranking
+from search import reasons as search_reasons
 
 ALL_CODES = {"target_occupation", "field", "distance_km", "online", "time_model", "format",
              "dqr", "course_type", "shortage", "query_match", "azav_certified",
@@ -122,7 +123,7 @@ def check(offer: Offer, profile: ranking.Profile, today: dt.date, relevance: flo
     gate = ranking.gate(relevance)
     r = ranking.Ranked(offer, ranking.combine(relevance, comps), relevance, distance, comps,
                        ranking.WEIGHTS, gate)
-    raw = ranking.reasons(r, profile, today, facts.kldb_title, facts.shortage_entries,
+    raw = search_reasons.reasons(r, profile, today, facts.kldb_title, facts.shortage_entries,
                           ["pflege"])
     # the API returns code + params; every reason renders in every reply style (German checked)
     for x in raw:
