@@ -18,6 +18,28 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from bot.actions.utils.funding_answers import (
+    AGE_GROUPS,
+    ANSWER_INTENTS,
+    AUFSTIEG,
+    COMPANY_SIZES,
+    COURSE_TYPES,
+    EMPLOYMENT_VALUES,
+    GOAL_COURSE_TYPE,
+    MAX_SHORT_ANSWER_WORDS,
+    NO,
+    QUALIFICATION_SINCE,
+    UNKNOWN,
+    YES,
+    age_group,
+    company_size,
+    course_type,
+    employment_status,
+    fold,
+    is_dont_know,
+    qualification_since,
+    vocational_qualification,
+)
 from knowledge import funding, shortage
 
 FUNDING_FORM = "funding_form"
