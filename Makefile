@@ -14,7 +14,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
 RASA_INPUTS := config.yml $(wildcard bot/domain/*.yml) $(shell find bot/data -name '*.yml' 2>/dev/null) \
-	$(wildcard nlu/components/*.py)
+	$(wildcard nlu/components/*.py) $(wildcard nlu/resolver_words/*.txt)
 SPACY_INPUTS := nlu/build_pipeline.py $(wildcard nlu/patterns/*) knowledge/kldb.py knowledge/gazetteer.py \
 	knowledge/data/kldb2010_v2020_gliederung.csv knowledge/data/gemeinden_lkr_muenchen.csv
 CATALOGUE := $(wildcard knowledge/data/offers/*.json) $(wildcard knowledge/*.py) $(wildcard knowledge/data/*.csv)
