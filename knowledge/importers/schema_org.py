@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from knowledge.importers.ba_api import api_date
-from knowledge.importers.provider_csv import (
+from knowledge.importers.values import (
     COURSE_TYPE_LABELS,
     FIELD_LABELS,
     FORMAT_LABELS,
