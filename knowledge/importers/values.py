@@ -15,7 +15,6 @@ from knowledge.schema import (
     FIELDS,
     FORMATS,
     FUNDING,
-    ONLINE_MUNICIPALITY,
     TIME_MODELS,
 )
 
