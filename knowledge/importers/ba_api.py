@@ -24,8 +24,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from knowledge.importers.provider_csv import parse_amount, resolve_place
 from knowledge.importers.report import ImportIssue, ImportReport, unreadable_file
+from knowledge.importers.values import parse_amount, resolve_place
 from knowledge.schema import ONLINE_MUNICIPALITY, Address, Offer, SchemaError
 
 SOURCE = "BA Weiterbildungssuche"

@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from knowledge.importers.ba_api import api_date
-from knowledge.importers.provider_csv import (
+from knowledge.importers.report import ImportIssue, ImportReport, unreadable_file
+from knowledge.importers.values import (
     COURSE_TYPE_LABELS,
     FIELD_LABELS,
     FORMAT_LABELS,
@@ -33,7 +34,6 @@ from knowledge.importers.provider_csv import (
     parse_amount,
     resolve_place,
 )
-from knowledge.importers.report import ImportIssue, ImportReport, unreadable_file
 from knowledge.schema import FIELDS, FUNDING, ONLINE_MUNICIPALITY, Address, Offer, SchemaError
 
 COURSE_MODE: dict[str, str] = {"praesenz": "onsite", "online": "online", "hybrid": "blended"}

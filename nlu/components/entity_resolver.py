@@ -31,14 +31,15 @@ talk (greet, goodbye, out_of_scope, ...) carries no goal, time model, format or 
 Wochenende!"). Other entity types (company_size, input_issue, ...) pass through untouched. For
 messages the InputGuard marked as blocking (empty, emoji only, foreign, ...) all resolved
 entities are dropped.
+
+Role cues, age rules and the profile-term lookup live in :mod:`.occupation_role`,
+:mod:`.age_rules` and :mod:`.profile_terms`; the cue word lists are data files under
+``nlu/resolver_words/`` (:mod:`.resolver_words`).
 """
 
 from __future__ import annotations
 
-import csv
 import re
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -51,12 +52,15 @@ from rasa.shared.nlu.training_data.message import Message
 
 from knowledge import gazetteer
 from knowledge.kldb import load_kldb, match_keys
+from nlu.components.age_rules import AGE, resolve_ages
 from nlu.components.input_guard import INPUT_ISSUE_BLOCKING
+from nlu.components.occupation_role import CURRENT, TARGET, occupation_role
+from nlu.components.profile_terms import canonical_profile_value, not_occupations
+from nlu.components.resolver_words import word_set, words
 
 SPACY_DOC = "text_spacy_doc"  # rasa.nlu.constants.SPACY_DOCS[TEXT] in Rasa 3.6
 OCCUPATION = "occupation"
 MUNICIPALITY = "municipality"
-AGE = "age"
 # Keyword entities from the ruler (value = canonical value of nlu/patterns/profile_terms.csv).
 PROFILE_ENTITIES = (
     "goal",
@@ -83,198 +87,11 @@ SMALL_TALK_DROPPED = frozenset({"goal", "time_model", "format", "topic"})
 INTENT = "intent"
 REPLY_LANGUAGE = "reply_language"
 RULER_LABELS = RESOLVED | {"region"}
-CURRENT, TARGET = "current", "target"
 
-PATTERN_DIR = Path(__file__).resolve().parent.parent / "patterns"
-PROFILE_TERMS = PATTERN_DIR / "profile_terms.csv"
-NOT_OCCUPATIONS = PATTERN_DIR / "not_occupations.csv"
-
-_TOKEN_RE = re.compile(r"\w+(?:[-/]\w+)*|[^\w\s]", re.UNICODE)
-_CLAUSE_BREAKS = frozenset(
-    {
-        ",",
-        ".",
-        ";",
-        "!",
-        "?",
-        ":",
-        "und",
-        "aber",
-        "oder",
-        "sondern",
-        "jetzt",
-        "doch",
-        "weil",
-        "denn",
-    }
-)
-# Cues right before the occupation (last one or two words of the clause part to its left).
-_TARGET_LEFT = (
-    ("in", "die"),
-    ("in", "den"),
-    ("in", "das"),
-    ("ins",),
-    ("zur",),
-    ("zum",),
-    ("richtung",),
-    ("als",),
-)
-_TARGET_WORDS = frozenset(
-    {
-        "werden",
-        "wechseln",
-        "umschulen",
-        "umsteigen",
-        "möchte",
-        "möchten",
-        "moechte",
-        "will",
-        "würde",
-        "wuerde",
-        "gerne",
-        "gern",
-        "wünsche",
-        "umschulung",
-        "ausbildung",
-        "ziel",
-        "plane",
-        "träume",
-        "traeume",
-        "später",
-        "spaeter",
-    }
-)
-# Words naming the wished-for occupation: "Mein Wunschberuf ist ...", "Ziel: ...".
-_TARGET_NOUNS = frozenset(
-    {
-        "wunschberuf",
-        "traumberuf",
-        "berufswunsch",
-        "zielberuf",
-        "traumjob",
-        "wunschjob",
-        "ziel",
-        "berufsziel",
-    }
-)
-_TARGET_RIGHT = frozenset({"werden", "lernen", "wechseln", "umschulen", "umsteigen"})
-_WISH_RIGHT = frozenset({"arbeiten", "anfangen", "einsteigen", "machen", "starten"})
 # Lower-case words that are also ruler phrases in another language ("it" = IT): only accepted
 # when typed in upper case or when the message has no English words.
-_ENGLISH_HOMOGRAPHS = frozenset({"it"})
-_ENGLISH_CUES = frozenset(
-    "is the a i for looking do does can what how about want need like of to and find get".split()
-)
-_CURRENT_LEFT = frozenset(
-    {
-        "bin",
-        "war",
-        "arbeite",
-        "arbeitete",
-        "gelernte",
-        "gelernter",
-        "gelernt",
-        "ausgebildete",
-        "ausgebildeter",
-        "derzeit",
-        "zurzeit",
-        "aktuell",
-        "momentan",
-        "bisher",
-        "früher",
-        "frueher",
-        "seit",
-        "als",
-    }
-)
-_CURRENT_RIGHT = frozenset(
-    {"gelernt", "gearbeitet", "tätig", "taetig", "beschäftigt", "gewesen", "arbeite", "bin"}
-)
-_CURRENT_RIGHT_PAIRS = (("von", "beruf"),)  # "Mechatronikerin von Beruf"
-# English: "I am a nurse", "I work as a cook", "I was a hairdresser" / "become an electrician".
-_EN_TARGET = frozenset({"become", "becoming", "into", "retrain", "train", "switch"})
-_EN_CURRENT = frozenset({"am", "i'm", "was", "work", "worked", "working"})
-
-
-@lru_cache(maxsize=1)
-def profile_term_index() -> dict[tuple[str, str], str]:
-    """(entity, folded key) -> canonical value, from ``nlu/patterns/profile_terms.csv``."""
-    index: dict[tuple[str, str], str] = {}
-    with PROFILE_TERMS.open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            for key in match_keys(row["term"]):
-                index.setdefault((row["entity"], key), row["value"])
-            for key in match_keys(row["value"]):
-                index.setdefault((row["entity"], key), row["value"])
-    return index
-
-
-@lru_cache(maxsize=1)
-def not_occupations() -> frozenset[str]:
-    """Folded keys of words that are no occupation in a message ("Frau", "Anfänger")."""
-    with NOT_OCCUPATIONS.open(encoding="utf-8", newline="") as handle:
-        return frozenset(key for row in csv.DictReader(handle) for key in match_keys(row["word"]))
-
-
-def canonical_profile_value(entity: str, text: str) -> str | None:
-    """Canonical goal/time_model/format value for a surface text, or None."""
-    index = profile_term_index()
-    for key in sorted(match_keys(text)):
-        if (entity, key) in index:
-            return index[(entity, key)]
-    return None
-
-
-def _words(text: str) -> list[str]:
-    return [w.lower() for w in _TOKEN_RE.findall(text)]
-
-
-def occupation_role(text: str, start: int, end: int) -> str | None:
-    """``target``/``current`` for the occupation at ``text[start:end]`` from German context cues.
-
-    Target: "in die/den ...", "zur/zum ...", "Umschulung zur ...", "... werden", "wechseln in ...",
-    "als ... arbeiten möchte". Current: "bin ...", "arbeite als/im ...", "gelernte ...", "war ...",
-    "habe ... gelernt". Only the clause around the occupation counts (split at commas, "und", ...).
-    """
-    left = _words(text[:start])
-    right = _words(text[end:])
-    cut = max((i for i, w in enumerate(left) if w in _CLAUSE_BREAKS), default=-1)
-    left = left[cut + 1 :]
-    stop = next((i for i, w in enumerate(right) if w in _CLAUSE_BREAKS), len(right))
-    right = right[:stop]
-    tail = left[-4:]
-    wants = any(w in _TARGET_WORDS for w in left + right)
-    if any(w in _TARGET_NOUNS for w in left):  # "Mein Wunschberuf ist Erzieherin"
-        return TARGET
-    if any(w in _TARGET_RIGHT for w in right):
-        return TARGET
-    if wants and any(w in _WISH_RIGHT for w in right):  # "möchte in der Pflege arbeiten"
-        return TARGET
-    for cue in _TARGET_LEFT:
-        n = len(cue)
-        for offset in range(
-            0, 3
-        ):  # allow up to two words between cue and occupation ("zur staatlich anerkannten")
-            window = (
-                tail[len(tail) - n - offset : len(tail) - offset] if len(tail) >= n + offset else []
-            )
-            if tuple(window) == cue and (cue != ("als",) or wants):
-                return TARGET
-    if any(w in _CURRENT_RIGHT for w in right) or any(
-        tuple(right[i : i + 2]) == pair for pair in _CURRENT_RIGHT_PAIRS for i in range(len(right))
-    ):
-        return CURRENT
-    if any(w in _EN_TARGET for w in tail):
-        return TARGET
-    if any(w in _EN_CURRENT for w in tail):
-        return CURRENT
-    if any(w in _CURRENT_LEFT for w in left):
-        return CURRENT
-    if any(w in ("im", "in", "bei") for w in tail) and any(
-        w in ("arbeite", "arbeitete", "bin", "war", "tätig") for w in left
-    ):
-        return CURRENT
-    return None
+_ENGLISH_HOMOGRAPHS = word_set("english_homographs")
+_ENGLISH_CUES = word_set("english_cues")
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -348,7 +165,7 @@ def is_english_homograph(text: str, start: int, end: int, english: bool = False)
     surface = text[start:end]
     if surface.lower() not in _ENGLISH_HOMOGRAPHS or not surface.islower():
         return False
-    others = _words(text[:start]) + _words(text[end:])
+    others = words(text[:start]) + words(text[end:])
     return english or any(w in _ENGLISH_CUES for w in others)
 
 
@@ -436,63 +253,6 @@ def default_role(intent: str | None) -> str | None:
     """Role of an occupation without a context cue: the asked-about (target) one in a shortage
     question or a course search ("Werden Busfahrer gesucht?", "Kurse für Pflegehelfer")."""
     return TARGET if intent in TARGET_INTENTS else None
-
-
-_NUMBER_RE = re.compile(r"(?<![\w.,:/])\d{2}(?![\w:/%€]|[.,]\d)")
-_AGE_LEFT = frozenset(
-    {"bin", "werde", "wurde", "mit", "alter", "bald", "schon", "erst", "fast", "knapp", "aged"}
-)
-_AGE_RIGHT = frozenset(
-    {"jahre", "jahren", "jahr", "j", "jährig", "jaehrig", "bin", "years", "jahrgang"}
-)
-_NOT_AGE_LEFT = frozenset(
-    "seit vor nach für fuer in alle etwa ca rund innerhalb von bis letzten mal plus minus und "
-    "oder um ab am".split()
-)
-_NOT_AGE_RIGHT_PREFIXES = (
-    "mitarbeit", "beschäftigt", "beschaeftigt", "angestellt", "leute", "kolleg", "person",
-    "euro", "eur", "€", "stunde", "monat", "woche", "tag", "uhr", "prozent", "mal", "plus",
-    "minus", "km", "kilometer", "minute", "unterrichtseinheit", "semester", "kind", "teilnehm",
-    "module", "seite", "punkt",
-)
-MIN_AGE, MAX_AGE = 15, 99
-
-
-def _age_context(text: str, start: int, end: int) -> tuple[list[str], list[str]]:
-    return _words(text[:start])[-2:], _words(text[end:])[:2]
-
-
-def is_plausible_age(text: str, start: int, end: int) -> bool:
-    """A two-digit number 15-99 that is not a count, amount, duration or calculation."""
-    surface = text[start:end].strip()
-    if not surface.isdigit() or not MIN_AGE <= int(surface) <= MAX_AGE:
-        return False
-    left, right = _age_context(text, start, end)
-    if left and left[-1] in _NOT_AGE_LEFT:
-        return False
-    return not (right and right[0].startswith(_NOT_AGE_RIGHT_PREFIXES))
-
-
-def rule_ages(text: str) -> list[dict[str, Any]]:
-    """Ages stated with a cue: "ich bin 45", "mit 55 Jahren", "45 bin ich", "Alter: 59"."""
-    found = []
-    for match in _NUMBER_RE.finditer(text):
-        start, end = match.span()
-        left, right = _age_context(text, start, end)
-        cued = any(w in _AGE_LEFT for w in left) or bool(right and right[0] in _AGE_RIGHT)
-        if cued and is_plausible_age(text, start, end):
-            found.append({"entity": AGE, "start": start, "end": end, "value": match.group(0)})
-    return found
-
-
-def resolve_ages(text: str, crf_ages: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rule ages plus the CRF's plausible ages ("39, Minijob"), one per span."""
-    ages = {(e["start"], e["end"]): e for e in rule_ages(text)}
-    for entity in crf_ages:
-        span = _span(entity)
-        if span not in ages and is_plausible_age(text, *span):
-            ages[span] = {**entity, "value": text[span[0] : span[1]]}
-    return list(ages.values())
 
 
 def _occupation_role(

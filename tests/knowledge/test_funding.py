@@ -1,4 +1,4 @@
-"""Funding rules as data and the tri-state rule engine (knowledge/funding.py)."""
+"""Funding rules as data and the tri-state rule engine (knowledge/funding/)."""
 
 from __future__ import annotations
 

@@ -16,6 +16,7 @@ from search_fixtures import REPO, fixture_offers
 from knowledge.catalogue import load_catalogue
 from knowledge.kldb import load_kldb
 from search import finetune as ft
+from search.finetune import pairs as ft_pairs
 from search.build import passage_text
 
 EVAL_DIR = (REPO / "eval").resolve()
@@ -73,12 +74,16 @@ def test_pair_building_never_opens_the_evaluation_files():
     assert not [p for p in opened if p.is_relative_to(EVAL_DIR)]
 
 
-def test_finetune_module_does_not_import_the_eval_package():
-    tree = ast.parse(Path(ft.__file__).read_text(encoding="utf-8"))
-    modules = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
-    modules |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-    assert not {m for m in modules if m and m.split(".")[0] == "eval"}
-    assert "queries_" not in Path(ft.__file__).read_text(encoding="utf-8")
+def test_finetune_package_does_not_import_the_eval_package():
+    files = sorted(Path(ft.__file__).parent.glob("*.py"))
+    assert len(files) > 1  # the package's modules, not only __init__
+    for file in files:
+        text = file.read_text(encoding="utf-8")
+        tree = ast.parse(text)
+        modules = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+        modules |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        assert not {m for m in modules if m and m.split(".")[0] == "eval"}, file
+        assert "queries_" not in text, file
 
 
 def test_every_offer_gets_title_and_keyword_pairs_with_its_own_passage(catalogue_offers,
@@ -122,9 +127,9 @@ def test_occupation_queries_name_a_job_title_of_the_target_code(catalogue_offers
         (key,) = pair.query_keys
         code = key.removeprefix("k:")
         if code not in forms_of:
-            forms = {f.lower() for f in ft._job_forms_for_code(kldb, code)}
+            forms = {f.lower() for f in ft_pairs._job_forms_for_code(kldb, code)}
             forms_of[code] = forms | {f.translate(t) for f in forms
-                                      for t in (ft._UMLAUT_AE, ft._UMLAUT_A)}
+                                      for t in (ft_pairs._UMLAUT_AE, ft_pairs._UMLAUT_A)}
         # the job title appears as written, folded or with one typo
         assert any(_contains_approx(pair.query, f) for f in forms_of[code]), (pair.query, code)
         checked += 1
@@ -139,7 +144,7 @@ def test_kldb_pairs_describe_civilian_berufsgattungen_near_the_catalogue(catalog
         (key,) = pair.passage_keys
         occ = load_kldb().get(key.removeprefix("k:"))
         assert pair.passage.startswith(occ.title)
-        assert "Anforderungsniveau: " + ft.ANFORDERUNGSNIVEAU[occ.code[4]] in pair.passage
+        assert "Anforderungsniveau: " + ft_pairs.ANFORDERUNGSNIVEAU[occ.code[4]] in pair.passage
         assert key in pair.query_keys
     codes = {next(iter(p.passage_keys)).removeprefix("k:") for p in kldb_pairs}
     assert not [c for c in codes if c.startswith("0")]  # no military Berufsgattungen

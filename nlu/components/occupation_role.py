@@ -1,0 +1,76 @@
+"""Role of an occupation in a message: ``target`` (wished for) or ``current`` (held now).
+
+The cue words are data files under ``nlu/resolver_words/`` (see :mod:`.resolver_words`).
+"""
+
+from __future__ import annotations
+
+from nlu.components.resolver_words import phrases, word_set, words
+
+CURRENT, TARGET = "current", "target"
+
+_CLAUSE_BREAKS = word_set("clause_breaks")
+# Cues right before the occupation (last one or two words of the clause part to its left).
+_TARGET_LEFT = phrases("target_left")
+_TARGET_WORDS = word_set("target_words")
+# Words naming the wished-for occupation: "Mein Wunschberuf ist ...", "Ziel: ...".
+_TARGET_NOUNS = word_set("target_nouns")
+_TARGET_RIGHT = word_set("target_right")
+_WISH_RIGHT = word_set("wish_right")
+_CURRENT_LEFT = word_set("current_left")
+_CURRENT_RIGHT = word_set("current_right")
+_CURRENT_RIGHT_PAIRS = phrases("current_right_pairs")  # "Mechatronikerin von Beruf"
+# "arbeite im Einzelhandel", "war in der Pflege"
+_CURRENT_PLACE_LEFT = word_set("current_place_left")
+_CURRENT_PLACE_VERBS = word_set("current_place_verbs")
+# English: "I am a nurse", "I work as a cook", "I was a hairdresser" / "become an electrician".
+_EN_TARGET = word_set("en_target")
+_EN_CURRENT = word_set("en_current")
+
+
+def occupation_role(text: str, start: int, end: int) -> str | None:
+    """``target``/``current`` for the occupation at ``text[start:end]`` from German context cues.
+
+    Target: "in die/den ...", "zur/zum ...", "Umschulung zur ...", "... werden", "wechseln in ...",
+    "als ... arbeiten möchte". Current: "bin ...", "arbeite als/im ...", "gelernte ...", "war ...",
+    "habe ... gelernt". Only the clause around the occupation counts (split at commas, "und", ...).
+    """
+    left = words(text[:start])
+    right = words(text[end:])
+    cut = max((i for i, w in enumerate(left) if w in _CLAUSE_BREAKS), default=-1)
+    left = left[cut + 1 :]
+    stop = next((i for i, w in enumerate(right) if w in _CLAUSE_BREAKS), len(right))
+    right = right[:stop]
+    tail = left[-4:]
+    wants = any(w in _TARGET_WORDS for w in left + right)
+    if any(w in _TARGET_NOUNS for w in left):  # "Mein Wunschberuf ist Erzieherin"
+        return TARGET
+    if any(w in _TARGET_RIGHT for w in right):
+        return TARGET
+    if wants and any(w in _WISH_RIGHT for w in right):  # "möchte in der Pflege arbeiten"
+        return TARGET
+    for cue in _TARGET_LEFT:
+        n = len(cue)
+        for offset in range(
+            0, 3
+        ):  # allow up to two words between cue and occupation ("zur staatlich anerkannten")
+            window = (
+                tail[len(tail) - n - offset : len(tail) - offset] if len(tail) >= n + offset else []
+            )
+            if tuple(window) == cue and (cue != ("als",) or wants):
+                return TARGET
+    if any(w in _CURRENT_RIGHT for w in right) or any(
+        tuple(right[i : i + 2]) == pair for pair in _CURRENT_RIGHT_PAIRS for i in range(len(right))
+    ):
+        return CURRENT
+    if any(w in _EN_TARGET for w in tail):
+        return TARGET
+    if any(w in _EN_CURRENT for w in tail):
+        return CURRENT
+    if any(w in _CURRENT_LEFT for w in left):
+        return CURRENT
+    if any(w in _CURRENT_PLACE_LEFT for w in tail) and any(
+        w in _CURRENT_PLACE_VERBS for w in left
+    ):
+        return CURRENT
+    return None
