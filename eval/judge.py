@@ -84,12 +84,18 @@ __all__ = [
 def main(argv: list[str] | None = None) -> int:
     from eval import pipeline
 
-    parser = argparse.ArgumentParser(prog="python -m eval.judge",
-                                     description="Pool the four variants and judge the pool")
+    parser = argparse.ArgumentParser(
+        prog="python -m eval.judge", description="Pool the four variants and judge the pool"
+    )
     parser.add_argument("--set", choices=("test", "dev", "both"), default="both")
-    parser.add_argument("--model", dest="models", type=Path, action="append",
-                        help="model folder whose variants are pooled (repeatable; default: the "
-                             "shipped SEARCH_MODEL_PATH and the base build/e5-small)")
+    parser.add_argument(
+        "--model",
+        dest="models",
+        type=Path,
+        action="append",
+        help="model folder whose variants are pooled (repeatable; default: the "
+        "shipped SEARCH_MODEL_PATH and the base build/e5-small)",
+    )
     args = parser.parse_args(argv)
     models = list(dict.fromkeys(args.models or pipeline.default_models()))
     envs = [pipeline.Environment.load(model_path=m) for m in models]
@@ -99,8 +105,10 @@ def main(argv: list[str] | None = None) -> int:
         queries = load_queries(EVAL_DIR / f"queries_{name}.jsonl")
         if name == "test":
             pools = merge_pools(e.pool(queries, POOL_DEPTH) for e in envs)
-            how = (f"top {POOL_DEPTH} of variants {', '.join(pipeline.VARIANTS)} with the models "
-                   f"{', '.join(m.name for m in models)}")
+            how = (
+                f"top {POOL_DEPTH} of variants {', '.join(pipeline.VARIANTS)} with the models "
+                f"{', '.join(m.name for m in models)}"
+            )
         else:
             pools = {q.id: list(env.offers) for q in queries}
             how = "whole catalogue"
@@ -109,8 +117,10 @@ def main(argv: list[str] | None = None) -> int:
         judged = sum(len(v) for v in qrels.values())
         rel = sum(1 for v in qrels.values() for g in v.values() if g > 0)
         none = [q for q, v in qrels.items() if not any(g == 2 for g in v.values())]
-        print(f"{name}: {len(queries)} Anfragen, {judged} Urteile ({how}), {rel} relevant; "
-              f"ohne Grad-2-Treffer: {len(none)} {none[:10]}")
+        print(
+            f"{name}: {len(queries)} Anfragen, {judged} Urteile ({how}), {rel} relevant; "
+            f"ohne Grad-2-Treffer: {len(none)} {none[:10]}"
+        )
     return 0
 
 

@@ -20,8 +20,11 @@ from ir_measures import RR, R, nDCG
 
 CUTOFF = 10
 RELEVANT_GRADE = 2
-MEASURES = {"nDCG@10": nDCG @ CUTOFF, "MRR": RR(rel=RELEVANT_GRADE),
-            "R@10": R(rel=RELEVANT_GRADE) @ CUTOFF}
+MEASURES = {
+    "nDCG@10": nDCG @ CUTOFF,
+    "MRR": RR(rel=RELEVANT_GRADE),
+    "R@10": R(rel=RELEVANT_GRADE) @ CUTOFF,
+}
 BOOTSTRAP_SAMPLES = 10_000
 SEED = 20261126
 
@@ -32,8 +35,9 @@ def as_run(ranking: Sequence[str]) -> dict[str, float]:
     return {doc: float(n - i) for i, doc in enumerate(ranking)}
 
 
-def per_query(qrels: Mapping[str, Mapping[str, int]], rankings: Mapping[str, Sequence[str]]
-              ) -> dict[str, dict[str, float]]:
+def per_query(
+    qrels: Mapping[str, Mapping[str, int]], rankings: Mapping[str, Sequence[str]]
+) -> dict[str, dict[str, float]]:
     """``{metric: {query id: value}}`` for every query in ``qrels`` (missing -> 0)."""
     run = {q: as_run(rankings.get(q, [])) for q in qrels}
     run = {q: docs for q, docs in run.items() if docs}
@@ -63,9 +67,13 @@ class Difference:
         return f"{self.mean:+.3f} [{self.low:+.3f}, {self.high:+.3f}]"
 
 
-def paired_bootstrap(a: Mapping[str, float], b: Mapping[str, float],
-                     samples: int = BOOTSTRAP_SAMPLES, seed: int = SEED,
-                     confidence: float = 0.95) -> Difference:
+def paired_bootstrap(
+    a: Mapping[str, float],
+    b: Mapping[str, float],
+    samples: int = BOOTSTRAP_SAMPLES,
+    seed: int = SEED,
+    confidence: float = 0.95,
+) -> Difference:
     """Mean of ``a - b`` over the common queries with a percentile bootstrap interval
     (queries resampled with replacement, the same resample for both systems)."""
     keys = sorted(set(a) & set(b))

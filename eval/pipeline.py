@@ -63,8 +63,13 @@ class Environment:
     _dense: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, index_dir: Path | None = None, encoder: Encoder | None = None,
-             catalogue: Path | None = None, model_path: Path | None = None) -> Environment:
+    def load(
+        cls,
+        index_dir: Path | None = None,
+        encoder: Encoder | None = None,
+        catalogue: Path | None = None,
+        model_path: Path | None = None,
+    ) -> Environment:
         """Index the catalogue with ``encoder`` (default: the model folder ``model_path``, else
         the service's ``SEARCH_MODEL_PATH``) into ``index_dir`` (default: one folder per model
         under ``build/eval-index``, so comparing two models rebuilds nothing)."""
@@ -99,40 +104,63 @@ class Environment:
         req = search_request(q, with_profile=mode == "full")
         return replace(to_params(req, get_settings().default_reach_km), mode=mode)
 
-    def relevance(self, q: Query, variant: str, fusion: hybrid.FusionConfig | None = None,
-                  bm25: BM25Index | None = None, lexical: Mapping[str, float] | None = None
-                  ) -> dict[str, float]:
+    def relevance(
+        self,
+        q: Query,
+        variant: str,
+        fusion: hybrid.FusionConfig | None = None,
+        bm25: BM25Index | None = None,
+        lexical: Mapping[str, float] | None = None,
+    ) -> dict[str, float]:
         lex = dict(lexical) if lexical is not None else self.lexical(q.text, bm25)
-        return service.relevance(self.dense(q.text), lex, MODE_OF[variant],
-                                 fusion or hybrid.DEFAULT_FUSION)
+        return service.relevance(
+            self.dense(q.text), lex, MODE_OF[variant], fusion or hybrid.DEFAULT_FUSION
+        )
 
-    def ranking(self, q: Query, variant: str, fusion: hybrid.FusionConfig | None = None,
-                weights: Mapping[str, float] | None = None, bm25: BM25Index | None = None,
-                lexical: Mapping[str, float] | None = None) -> list[str]:
+    def ranking(
+        self,
+        q: Query,
+        variant: str,
+        fusion: hybrid.FusionConfig | None = None,
+        weights: Mapping[str, float] | None = None,
+        bm25: BM25Index | None = None,
+        lexical: Mapping[str, float] | None = None,
+    ) -> list[str]:
         """Offer ids in the order the variant returns them (after the hard filters)."""
         rel = self.relevance(q, variant, fusion, bm25, lexical)
-        ranked = service.rank_candidates(self.index.store, rel, self.params(q, variant),
-                                         dict(weights) if weights else None)
+        ranked = service.rank_candidates(
+            self.index.store, rel, self.params(q, variant), dict(weights) if weights else None
+        )
         return [r.offer.id for r in ranked]
 
-    def scored(self, q: Query, fusion: hybrid.FusionConfig | None = None,
-               lexical: Mapping[str, float] | None = None) -> list[ranking.Ranked]:
+    def scored(
+        self,
+        q: Query,
+        fusion: hybrid.FusionConfig | None = None,
+        lexical: Mapping[str, float] | None = None,
+    ) -> list[ranking.Ranked]:
         """Filtered offers of the full variant with all components, before ordering rules
         (for tuning: :func:`search.ranking.rerank` applies other weights cheaply)."""
         p = self.params(q, "hybrid+ranking")
         rel = self.relevance(q, "hybrid+ranking", fusion, lexical=lexical)
         from search import facts
 
-        return ranking.rank([(self.offers[i], s) for i, s in rel.items()], p.filters,
-                            p.profile, p.reach_km, facts.shortage_entries, diverse=False)
+        return ranking.rank(
+            [(self.offers[i], s) for i, s in rel.items()],
+            p.filters,
+            p.profile,
+            p.reach_km,
+            facts.shortage_entries,
+            diverse=False,
+        )
 
-    def rankings(self, queries: Sequence[Query], variants: Iterable[str] = VARIANTS,
-                 **kw: Any) -> dict[str, dict[str, list[str]]]:
+    def rankings(
+        self, queries: Sequence[Query], variants: Iterable[str] = VARIANTS, **kw: Any
+    ) -> dict[str, dict[str, list[str]]]:
         """``{variant: {query id: ranked offer ids}}``."""
         return {v: {q.id: self.ranking(q, v, **kw) for q in queries} for v in variants}
 
     def pool(self, queries: Sequence[Query], depth: int) -> dict[str, list[str]]:
         """Union of every variant's top ``depth`` per query."""
         runs = self.rankings(queries)
-        return {q.id: sorted({d for v in VARIANTS for d in runs[v][q.id][:depth]})
-                for q in queries}
+        return {q.id: sorted({d for v in VARIANTS for d in runs[v][q.id][:depth]}) for q in queries}

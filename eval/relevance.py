@@ -3,6 +3,7 @@
 See :mod:`eval.judge` for the spec format and the command that pools and judges. Shared by the
 judge and :mod:`eval.pipeline`; imports neither.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -48,14 +49,15 @@ class Pattern:
         return bool(self.regex.search(title if self.title_only else text))
 
 
-def compile_patterns(items: Iterable[str], table: Mapping[str, list[str]] | None = None
-                     ) -> list[Pattern]:
+def compile_patterns(
+    items: Iterable[str], table: Mapping[str, list[str]] | None = None
+) -> list[Pattern]:
     """Expand ``@concept`` references and compile (normalised) regular expressions."""
     table = concepts() if table is None else table
     out: list[Pattern] = []
     for item in items:
         title_only = item.startswith("title:")
-        body = item[len("title:"):] if title_only else item
+        body = item[len("title:") :] if title_only else item
         if body.startswith("@"):
             name = body[1:]
             if name not in table:
@@ -79,8 +81,12 @@ class Spec:
     near: bool
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any], profile: Mapping[str, Any] | None = None,
-                  table: Mapping[str, list[str]] | None = None) -> Spec:
+    def from_dict(
+        cls,
+        data: Mapping[str, Any],
+        profile: Mapping[str, Any] | None = None,
+        table: Mapping[str, list[str]] | None = None,
+    ) -> Spec:
         unknown = set(data) - SPEC_KEYS
         if unknown:
             raise ValueError(f"unbekannte Spec-Felder: {sorted(unknown)}")
@@ -107,8 +113,11 @@ def offer_texts(offer: Offer) -> tuple[str, str, str]:
     """Normalised (title, lead, full text): all the judge reads. The lead is the title plus the
     first sentence of the description, where an offer states what it is about."""
     first = _SENTENCE_END.split(offer.description.strip(), maxsplit=1)[0]
-    return (normalise(offer.title), normalise(f"{offer.title} {first}"),
-            normalise(f"{offer.title} {offer.description}"))
+    return (
+        normalise(offer.title),
+        normalise(f"{offer.title} {first}"),
+        normalise(f"{offer.title} {offer.description}"),
+    )
 
 
 def reachable(offer: Offer, municipality: str | None) -> bool:
@@ -143,6 +152,7 @@ def grade(offer: Offer, spec: Spec, profile: Mapping[str, Any] | None, today: dt
 
 # ---------- queries and qrels ----------
 
+
 @dataclass(frozen=True)
 class Query:
     id: str
@@ -162,36 +172,52 @@ def load_queries(path: Path) -> list[Query]:
             continue
         try:
             d = json.loads(line)
-            out.append(Query(str(d["id"]), str(d["text"]), dict(d.get("profile") or {}),
-                             dict(d["spec"]), str(d.get("style", ""))))
+            out.append(
+                Query(
+                    str(d["id"]),
+                    str(d["text"]),
+                    dict(d.get("profile") or {}),
+                    dict(d["spec"]),
+                    str(d.get("style", "")),
+                )
+            )
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
             raise ValueError(f"{path}:{n}: {exc}") from exc
     return out
 
 
-def judge(queries: Sequence[Query], pools: Mapping[str, Iterable[str]],
-          offers: Mapping[str, Offer], today: dt.date) -> dict[str, dict[str, int]]:
+def judge(
+    queries: Sequence[Query],
+    pools: Mapping[str, Iterable[str]],
+    offers: Mapping[str, Offer],
+    today: dt.date,
+) -> dict[str, dict[str, int]]:
     """Grades for every (query, pooled offer id); keyed by query id, then offer id."""
     out: dict[str, dict[str, int]] = {}
     for q in queries:
         spec = q.compiled()
-        out[q.id] = {oid: grade(offers[oid], spec, q.profile, today)
-                     for oid in sorted(set(pools.get(q.id, ())))}
+        out[q.id] = {
+            oid: grade(offers[oid], spec, q.profile, today)
+            for oid in sorted(set(pools.get(q.id, ())))
+        }
     return out
 
 
-def write_qrels(path: Path, qrels: Mapping[str, Mapping[str, int]], catalogue_hash: str,
-                pool: str) -> None:
+def write_qrels(
+    path: Path, qrels: Mapping[str, Mapping[str, int]], catalogue_hash: str, pool: str
+) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     data = {"catalogue_hash": catalogue_hash, "pool": pool, "qrels": qrels}
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=0, sort_keys=True) + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        json.dumps(data, ensure_ascii=False, indent=0, sort_keys=True) + "\n", encoding="utf-8"
+    )
 
 
 def read_qrels(path: Path) -> tuple[dict[str, dict[str, int]], str]:
     data = json.loads(Path(path).read_text(encoding="utf-8"))
-    return {q: {d: int(g) for d, g in docs.items()} for q, docs in data["qrels"].items()}, \
-        str(data.get("catalogue_hash", ""))
+    return {q: {d: int(g) for d, g in docs.items()} for q, docs in data["qrels"].items()}, str(
+        data.get("catalogue_hash", "")
+    )
 
 
 def merge_pools(pools: Iterable[Mapping[str, Sequence[str]]]) -> dict[str, list[str]]:

@@ -38,8 +38,9 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
 
 
-def judged_share(qrels: Mapping[str, Mapping[str, int]],
-                 runs: Mapping[str, Sequence[str]]) -> float:
+def judged_share(
+    qrels: Mapping[str, Mapping[str, int]], runs: Mapping[str, Sequence[str]]
+) -> float:
     total = judged = 0
     for q, docs in runs.items():
         for d in docs[: metrics.CUTOFF]:
@@ -48,9 +49,15 @@ def judged_share(qrels: Mapping[str, Mapping[str, int]],
     return judged / total if total else 1.0
 
 
-def report(set_name: str, env: Environment, qrels: Mapping[str, Mapping[str, int]],
-           runs: Mapping[str, Mapping[str, Sequence[str]]], stale: bool, seconds: float,
-           command: str = "") -> str:
+def report(
+    set_name: str,
+    env: Environment,
+    qrels: Mapping[str, Mapping[str, int]],
+    runs: Mapping[str, Mapping[str, Sequence[str]]],
+    stale: bool,
+    seconds: float,
+    command: str = "",
+) -> str:
     values = {v: metrics.per_query(qrels, runs[v]) for v in VARIANTS}
     avg = {v: metrics.means(values[v]) for v in VARIANTS}
     names = list(metrics.MEASURES)
@@ -69,39 +76,57 @@ def report(set_name: str, env: Environment, qrels: Mapping[str, Mapping[str, int
     ]
     for v in VARIANTS:
         cells = [f"{avg[v][m]:.3f}" for m in names]
-        lines.append(f"| {v} | " + " | ".join(cells) +
-                     f" | {judged_share(qrels, runs[v]):.0%} |")
-    lines += ["", f"Differences (mean [95 % interval], paired bootstrap over queries, "
-                  f"{metrics.BOOTSTRAP_SAMPLES} resamples, seed {metrics.SEED}):", "",
-              "| comparison | " + " | ".join(names) + " |", "|---|" + "---:|" * len(names)]
+        lines.append(f"| {v} | " + " | ".join(cells) + f" | {judged_share(qrels, runs[v]):.0%} |")
+    lines += [
+        "",
+        f"Differences (mean [95 % interval], paired bootstrap over queries, "
+        f"{metrics.BOOTSTRAP_SAMPLES} resamples, seed {metrics.SEED}):",
+        "",
+        "| comparison | " + " | ".join(names) + " |",
+        "|---|" + "---:|" * len(names),
+    ]
     for i, base in enumerate(VARIANTS[:-1]):
-        for v in VARIANTS[i + 1:]:
-            cells = [metrics.paired_bootstrap(values[v][m], values[base][m]).format()
-                     for m in names]
+        for v in VARIANTS[i + 1 :]:
+            cells = [
+                metrics.paired_bootstrap(values[v][m], values[base][m]).format() for m in names
+            ]
             lines.append(f"| {v} − {base} | " + " | ".join(cells) + " |")
     if stale:
-        lines += ["", "**Warning:** the catalogue changed since the judgments were made – "
-                      "run `python -m eval.judge` again."]
+        lines += [
+            "",
+            "**Warning:** the catalogue changed since the judgments were made – "
+            "run `python -m eval.judge` again.",
+        ]
     return "\n".join(lines) + "\n"
 
 
-def model_comparison(qrels: Mapping[str, Mapping[str, int]],
-                     runs: Mapping[str, Mapping[str, Sequence[str]]], model: str,
-                     base_runs: Mapping[str, Mapping[str, Sequence[str]]], base_model: str) -> str:
+def model_comparison(
+    qrels: Mapping[str, Mapping[str, int]],
+    runs: Mapping[str, Mapping[str, Sequence[str]]],
+    model: str,
+    base_runs: Mapping[str, Mapping[str, Sequence[str]]],
+    base_model: str,
+) -> str:
     """Markdown: every embedding-dependent variant with ``model`` against ``base_model`` (paired
     bootstrap over the same queries and judgments)."""
     names = list(metrics.MEASURES)
-    lines = ["", f"Model comparison: {model} against {base_model} (same queries, judgments and "
-                 f"ranking parameters; each cell: model value, difference [95 % interval]):", "",
-             "| variant | " + " | ".join(names) + " |", "|---|" + "---:|" * len(names)]
+    lines = [
+        "",
+        f"Model comparison: {model} against {base_model} (same queries, judgments and "
+        f"ranking parameters; each cell: model value, difference [95 % interval]):",
+        "",
+        "| variant | " + " | ".join(names) + " |",
+        "|---|" + "---:|" * len(names),
+    ]
     for v in VARIANTS:
         if v == "bm25":  # no embeddings involved
             continue
         new = metrics.per_query(qrels, runs[v])
         old = metrics.per_query(qrels, base_runs[v])
         avg = metrics.means(new)
-        cells = [f"{avg[m]:.3f}, {metrics.paired_bootstrap(new[m], old[m]).format()}"
-                 for m in names]
+        cells = [
+            f"{avg[m]:.3f}, {metrics.paired_bootstrap(new[m], old[m]).format()}" for m in names
+        ]
         lines.append(f"| {v} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
@@ -110,39 +135,64 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval.run", description=__doc__.split("\n")[0])
     parser.add_argument("--set", choices=("test", "dev"), default="test")
     parser.add_argument("--out", type=Path, default=RESULTS)
-    parser.add_argument("--model", type=Path, default=None,
-                        help="embedding model folder (default: SEARCH_MODEL_PATH, the shipped one)")
-    parser.add_argument("--baseline-model", type=Path, default=None,
-                        help="also rank with this model folder and compare (e.g. build/e5-small)")
+    parser.add_argument(
+        "--model",
+        type=Path,
+        default=None,
+        help="embedding model folder (default: SEARCH_MODEL_PATH, the shipped one)",
+    )
+    parser.add_argument(
+        "--baseline-model",
+        type=Path,
+        default=None,
+        help="also rank with this model folder and compare (e.g. build/e5-small)",
+    )
     args = parser.parse_args(argv)
     qrels_path = QRELS_DIR / f"{args.set}.json"
     if not qrels_path.is_file():
-        print(f"Fehler: {qrels_path} fehlt – zuerst `python -m eval.judge` ausführen.",
-              file=sys.stderr)
+        print(
+            f"Fehler: {qrels_path} fehlt – zuerst `python -m eval.judge` ausführen.",
+            file=sys.stderr,
+        )
         return 2
     start = time.perf_counter()
     queries = load_queries(EVAL_DIR / f"queries_{args.set}.jsonl")
     qrels, judged_hash = read_qrels(qrels_path)
     missing = [q.id for q in queries if q.id not in qrels]
     if missing:
-        print(f"Fehler: keine Urteile für {missing[:5]} – `python -m eval.judge` ausführen.",
-              file=sys.stderr)
+        print(
+            f"Fehler: keine Urteile für {missing[:5]} – `python -m eval.judge` ausführen.",
+            file=sys.stderr,
+        )
         return 2
     env = Environment.load(model_path=args.model)
     runs = env.rankings(queries)
     judged = {q.id: qrels[q.id] for q in queries}
-    command = " ".join([".venv-app/bin/python -m eval.run", "--set", args.set]
-                       + [f"--model {args.model}"] * bool(args.model)
-                       + [f"--baseline-model {args.baseline_model}"] * bool(args.baseline_model))
-    text = report(args.set, env, judged, runs, judged_hash != env.catalogue_hash,
-                  time.perf_counter() - start, command)
+    command = " ".join(
+        [".venv-app/bin/python -m eval.run", "--set", args.set]
+        + [f"--model {args.model}"] * bool(args.model)
+        + [f"--baseline-model {args.baseline_model}"] * bool(args.baseline_model)
+    )
+    text = report(
+        args.set,
+        env,
+        judged,
+        runs,
+        judged_hash != env.catalogue_hash,
+        time.perf_counter() - start,
+        command,
+    )
     if args.baseline_model:
         base = Environment.load(model_path=args.baseline_model)
         base_runs = base.rankings(queries)
         text += model_comparison(judged, runs, env.encoder.name, base_runs, base.encoder.name)
-        text += "\n".join(["", "| baseline variant | judged@10 |", "|---|---:|"]
-                          + [f"| {v} | {judged_share(judged, base_runs[v]):.0%} |"
-                             for v in VARIANTS]) + "\n"
+        text += (
+            "\n".join(
+                ["", "| baseline variant | judged@10 |", "|---|---:|"]
+                + [f"| {v} | {judged_share(judged, base_runs[v]):.0%} |" for v in VARIANTS]
+            )
+            + "\n"
+        )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
     print(text)

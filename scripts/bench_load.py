@@ -42,34 +42,49 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-
 from bench_stats import pct, rss_mb  # noqa: E402  (scripts/ is on sys.path)
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "scripts" / "data" / "load_queries.txt"
-PLACES = ("Unterhaching", "Garching b.München", "Haar", "Unterschleißheim", "Ottobrunn",
-          "Pullach i.Isartal", "Sauerlach", "Ismaning", "Gräfelfing", "Aying", "Oberschleißheim",
-          "Höhenkirchen-Siegertsbrunn")
+PLACES = (
+    "Unterhaching",
+    "Garching b.München",
+    "Haar",
+    "Unterschleißheim",
+    "Ottobrunn",
+    "Pullach i.Isartal",
+    "Sauerlach",
+    "Ismaning",
+    "Gräfelfing",
+    "Aying",
+    "Oberschleißheim",
+    "Höhenkirchen-Siegertsbrunn",
+)
 
 
 def read_queries(path: Path = QUERIES) -> list[str]:
-    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip() and not line.startswith("#")]
+    return [
+        line.strip()
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
 
 
 def body(i: int, queries: list[str]) -> dict:
-    return {"query": queries[i % len(queries)], "municipality": PLACES[i % len(PLACES)],
-            "limit": 5}
+    return {"query": queries[i % len(queries)], "municipality": PLACES[i % len(PLACES)], "limit": 5}
 
 
 def summary(values: list[float]) -> str:
     if not values:
         return "–"
-    return (f"p50 {statistics.median(values):.1f} ms, p95 {pct(values, 0.95):.1f} ms, "
-            f"p99 {pct(values, 0.99):.1f} ms, max {max(values):.1f} ms")
+    return (
+        f"p50 {statistics.median(values):.1f} ms, p95 {pct(values, 0.95):.1f} ms, "
+        f"p99 {pct(values, 0.99):.1f} ms, max {max(values):.1f} ms"
+    )
 
 
 # ---------------------------------------------------------------- measurements
+
 
 def sequential(url: str, queries: list[str], n: int) -> tuple[list[float], int]:
     latencies, errors = [], 0
@@ -87,8 +102,9 @@ def sequential(url: str, queries: list[str], n: int) -> tuple[list[float], int]:
     return latencies, errors
 
 
-async def open_loop(url: str, queries: list[str], rate: float, duration: float,
-                    timeout: float = 10.0) -> dict:
+async def open_loop(
+    url: str, queries: list[str], rate: float, duration: float, timeout: float = 10.0
+) -> dict:
     """Send request i at ``t0 + i / rate`` whatever happened to earlier requests."""
     total = int(rate * duration)
     latencies: list[float] = []
@@ -115,28 +131,43 @@ async def open_loop(url: str, queries: list[str], rate: float, duration: float,
         started = time.perf_counter()
         await asyncio.gather(*(one(i) for i in range(total)))
         wall = time.perf_counter() - started
-    return {"latencies": latencies, "errors": errors, "sent": total, "wall": wall,
-            "lag_p99": pct(lags, 0.99), "achieved": total / (wall - 0.5)}
+    return {
+        "latencies": latencies,
+        "errors": errors,
+        "sent": total,
+        "wall": wall,
+        "lag_p99": pct(lags, 0.99),
+        "achieved": total / (wall - 0.5),
+    }
 
 
 # ---------------------------------------------------------------- service process
 
+
 @contextmanager
 def service(port: int, cache_size: int, app: str) -> Iterator[subprocess.Popen]:
     """The search service on ``port`` (uvicorn, like the Procfile), stopped afterwards."""
-    env = os.environ | {"SEARCH_QUERY_CACHE_SIZE": str(cache_size), "HF_HUB_OFFLINE": "1",
-                        "TRANSFORMERS_OFFLINE": "1"}
+    env = os.environ | {
+        "SEARCH_QUERY_CACHE_SIZE": str(cache_size),
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+    }
     uvicorn = str(Path(sys.executable).with_name("uvicorn"))
-    proc = subprocess.Popen([uvicorn, app, "--host", "127.0.0.1",
-                             "--port", str(port), "--no-access-log"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        [uvicorn, app, "--host", "127.0.0.1", "--port", str(port), "--no-access-log"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 180
         while True:
             if proc.poll() is not None:
-                raise RuntimeError("search service exited: "
-                                   + proc.stderr.read().decode(errors="replace")[-2000:])
+                raise RuntimeError(
+                    "search service exited: " + proc.stderr.read().decode(errors="replace")[-2000:]
+                )
             try:
                 if httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200:
                     break
@@ -156,6 +187,7 @@ def service(port: int, cache_size: int, app: str) -> Iterator[subprocess.Popen]:
 
 # ---------------------------------------------------------------- main
 
+
 def run(url: str, args: argparse.Namespace, pid: int | None) -> None:
     queries = read_queries()
     health = httpx.get(f"{url}/health", timeout=5).json()
@@ -165,20 +197,26 @@ def run(url: str, args: argparse.Namespace, pid: int | None) -> None:
     ol = asyncio.run(open_loop(url, queries, args.rate, args.duration))
     load2 = os.getloadavg()
     rss = rss_mb(pid) if pid else float("nan")
-    print(f"Machine: {platform.node()}, {os.cpu_count()} cores; {time.strftime('%Y-%m-%d %H:%M')};"
-          f" service {args.app if pid else url}: {health.get('offers')} offers, "
-          f"model {health.get('model')!r}; "
-          f"query-embedding cache size {args.cache_size if pid else 'as configured'}\n")
+    print(
+        f"Machine: {platform.node()}, {os.cpu_count()} cores; {time.strftime('%Y-%m-%d %H:%M')};"
+        f" service {args.app if pid else url}: {health.get('offers')} offers, "
+        f"model {health.get('model')!r}; "
+        f"query-embedding cache size {args.cache_size if pid else 'as configured'}\n"
+    )
     print("| measurement | requests | latency per request | errors | load average (1 min) |")
     print("|---|---|---|---|---|")
-    print(f"| one client, sequential, distinct queries | {len(seq)} | {summary(seq)} | "
-          f"{seq_errors} | {load0[0]:.2f} → {load1[0]:.2f} |")
+    print(
+        f"| one client, sequential, distinct queries | {len(seq)} | {summary(seq)} | "
+        f"{seq_errors} | {load0[0]:.2f} → {load1[0]:.2f} |"
+    )
     errs = sum(ol["errors"].values())
     detail = f" ({', '.join(f'{k}: {v}' for k, v in ol['errors'].items())})" if errs else ""
-    print(f"| open loop {args.rate:g} req/s for {args.duration:g} s (sent on schedule; "
-          f"achieved {ol['achieved']:.1f} req/s, send lag p99 {ol['lag_p99']:.1f} ms) | "
-          f"{ol['sent']} | {summary(ol['latencies'])} | {errs}{detail} | "
-          f"{load1[0]:.2f} → {load2[0]:.2f} |")
+    print(
+        f"| open loop {args.rate:g} req/s for {args.duration:g} s (sent on schedule; "
+        f"achieved {ol['achieved']:.1f} req/s, send lag p99 {ol['lag_p99']:.1f} ms) | "
+        f"{ol['sent']} | {summary(ol['latencies'])} | {errs}{detail} | "
+        f"{load1[0]:.2f} → {load2[0]:.2f} |"
+    )
     if pid:
         print(f"\nRSS of the search service after the run: {rss:.0f} MB")
 
@@ -186,11 +224,18 @@ def run(url: str, args: argparse.Namespace, pid: int | None) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--url", default=None, help="running service (default: --start)")
-    parser.add_argument("--start", action="store_true",
-                        help="start the service (uvicorn search.app.main:app) and stop it after")
+    parser.add_argument(
+        "--start",
+        action="store_true",
+        help="start the service (uvicorn search.app.main:app) and stop it after",
+    )
     parser.add_argument("--port", type=int, default=8100)
-    parser.add_argument("--cache-size", type=int, default=0,
-                        help="SEARCH_QUERY_CACHE_SIZE of the started service (0 = off)")
+    parser.add_argument(
+        "--cache-size",
+        type=int,
+        default=0,
+        help="SEARCH_QUERY_CACHE_SIZE of the started service (0 = off)",
+    )
     parser.add_argument("--app", default="search.app.main:app", help="ASGI app for --start")
     parser.add_argument("--rate", type=float, default=20.0)
     parser.add_argument("--duration", type=float, default=60.0)

@@ -40,7 +40,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-
 from bench_stats import pct, rss_mb  # noqa: E402  (scripts/ is on sys.path)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,6 +62,7 @@ SEARCH_BUDGET_S = 90.0
 
 # ---------------------------------------------------------------- synthetic vectors
 
+
 def real_centres(index_dir: Path) -> np.ndarray:
     from search import store
 
@@ -79,7 +79,7 @@ class Generator:
         # noise ~ N(0, cov of the real embeddings) via random mixes of the centred rows,
         # plus an isotropic part; scaled so that one unit = the real spread around the mean
         self.basis = centred / np.sqrt(len(centres))
-        self.spread = float(np.sqrt((centred ** 2).sum(axis=1).mean()))
+        self.spread = float(np.sqrt((centred**2).sum(axis=1).mean()))
         self.iso = self.spread / np.sqrt(dim)
 
     def noise(self, rng: np.random.Generator, n: int, scale: float) -> np.ndarray:
@@ -96,7 +96,7 @@ class Generator:
         for start in range(0, n, chunk):
             m = min(chunk, n - start)
             x = subs[rng.integers(0, n_sub, m)] + self.noise(rng, m, POINT_NOISE)
-            out[start:start + m] = x / np.linalg.norm(x, axis=1, keepdims=True)
+            out[start : start + m] = x / np.linalg.norm(x, axis=1, keepdims=True)
         return out
 
 
@@ -108,8 +108,12 @@ def describe_data(base: np.ndarray, queries: np.ndarray, centres: np.ndarray) ->
     sims, _ = faiss.knn(sample, base, 2, metric=faiss.METRIC_INNER_PRODUCT)
     to_centre, _ = faiss.knn(sample, centres, 1, metric=faiss.METRIC_INNER_PRODUCT)
     q_top, _ = faiss.knn(queries[:500], base, K, metric=faiss.METRIC_INNER_PRODUCT)
-    return {"nn_cos": float(np.mean(sims[:, 1])), "to_real_centre": float(np.mean(to_centre)),
-            "query_top1": float(np.mean(q_top[:, 0])), "query_top10": float(np.mean(q_top[:, -1]))}
+    return {
+        "nn_cos": float(np.mean(sims[:, 1])),
+        "to_real_centre": float(np.mean(to_centre)),
+        "query_top1": float(np.mean(q_top[:, 0])),
+        "query_top10": float(np.mean(q_top[:, -1])),
+    }
 
 
 def prepare(work: Path, n: int, n_queries: int, gen: Generator) -> dict:
@@ -133,14 +137,20 @@ def prepare(work: Path, n: int, n_queries: int, gen: Generator) -> dict:
     t = time.perf_counter()
     _, truth = faiss.knn(queries, base, K, metric=faiss.METRIC_INNER_PRODUCT)
     np.save(d / "truth.npy", truth)
-    info = {"n": n, "queries": n_queries, "centres": len(gen.centres),
-            "generate_s": round(gen_s, 1), "exact_truth_s": round(time.perf_counter() - t, 1),
-            **describe_data(base, queries, gen.centres)}
+    info = {
+        "n": n,
+        "queries": n_queries,
+        "centres": len(gen.centres),
+        "generate_s": round(gen_s, 1),
+        "exact_truth_s": round(time.perf_counter() - t, 1),
+        **describe_data(base, queries, gen.centres),
+    }
     info_path.write_text(json.dumps(info))
     return info
 
 
 # ---------------------------------------------------------------- child processes
+
 
 def child_build(data_dir: Path, kind: str, out: Path) -> None:
     base = np.load(data_dir / "base.npy", mmap_mode="r")
@@ -195,41 +205,60 @@ def child_search(data_dir: Path, index_dir: Path, faiss_threads: int | None) -> 
         lat_k.append(one(q, SERVICE_K)[0])
         if time.perf_counter() - start > SEARCH_BUDGET_S / 3 and len(lat_k) >= 50:
             break
-    print(json.dumps({
-        "rss_index_mb": loaded - before, "rss_total_mb": rss_mb(),
-        "p50": statistics.median(lat), "p95": pct(lat, 0.95), "n_timed": len(lat),
-        "p50_k": statistics.median(lat_k), "p95_k": pct(lat_k, 0.95), "n_timed_k": len(lat_k),
-        "recall": float(np.mean(recall)), "faiss_threads": faiss.omp_get_max_threads(),
-        "file_mb": (index_dir / "index.faiss").stat().st_size / 2**20,
-        "ids_mb": (data_dir / "ids.npy").stat().st_size / 2**20,
-    }))
+    print(
+        json.dumps(
+            {
+                "rss_index_mb": loaded - before,
+                "rss_total_mb": rss_mb(),
+                "p50": statistics.median(lat),
+                "p95": pct(lat, 0.95),
+                "n_timed": len(lat),
+                "p50_k": statistics.median(lat_k),
+                "p95_k": pct(lat_k, 0.95),
+                "n_timed_k": len(lat_k),
+                "recall": float(np.mean(recall)),
+                "faiss_threads": faiss.omp_get_max_threads(),
+                "file_mb": (index_dir / "index.faiss").stat().st_size / 2**20,
+                "ids_mb": (data_dir / "ids.npy").stat().st_size / 2**20,
+            }
+        )
+    )
 
 
 def _child(args: list[str]) -> dict:
-    out = subprocess.run([sys.executable, __file__, *args], check=True, cwd=ROOT,
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, __file__, *args], check=True, cwd=ROOT, capture_output=True, text=True
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 # ---------------------------------------------------------------- main
 
+
 def machine() -> str:
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     import faiss
 
-    return (f"{platform.node()}, {os.cpu_count()} cores {platform.machine()}, {mem:.0f} GiB RAM, "
-            f"Python {platform.python_version()}, faiss {faiss.__version__}")
+    return (
+        f"{platform.node()}, {os.cpu_count()} cores {platform.machine()}, {mem:.0f} GiB RAM, "
+        f"Python {platform.python_version()}, faiss {faiss.__version__}"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=list(DEFAULT_SIZES))
-    parser.add_argument("--kinds", nargs="*", default=list(index_factory.KINDS),
-                        choices=index_factory.KINDS)
+    parser.add_argument(
+        "--kinds", nargs="*", default=list(index_factory.KINDS), choices=index_factory.KINDS
+    )
     parser.add_argument("--queries", type=int, default=1000)
     parser.add_argument("--work", type=Path, default=ROOT / "build" / "bench-scale")
-    parser.add_argument("--index-dir", type=Path, default=ROOT / "build" / "index",
-                        help="real index whose passage vectors are the cluster centres")
+    parser.add_argument(
+        "--index-dir",
+        type=Path,
+        default=ROOT / "build" / "index",
+        help="real index whose passage vectors are the cluster centres",
+    )
     parser.add_argument("--faiss-threads", type=int, default=None)
     parser.add_argument("--child", choices=("build", "search"), help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
@@ -244,11 +273,15 @@ def main() -> None:
         return
 
     gen = Generator(real_centres(args.index_dir))
-    print(f"Machine: {machine()}; {time.strftime('%Y-%m-%d %H:%M')}; "
-          f"cluster centres: {len(gen.centres)} real e5 passage vectors of {args.index_dir.name}\n")
-    print("| offers | index | parameters | build | index file + id map | RSS added by "
-          "index + id map | search k=10 p50 / p95 | search k=1000 p50 / p95 | recall@10 | "
-          "load avg |")
+    print(
+        f"Machine: {machine()}; {time.strftime('%Y-%m-%d %H:%M')}; "
+        f"cluster centres: {len(gen.centres)} real e5 passage vectors of {args.index_dir.name}\n"
+    )
+    print(
+        "| offers | index | parameters | build | index file + id map | RSS added by "
+        "index + id map | search k=10 p50 / p95 | search k=1000 p50 / p95 | recall@10 | "
+        "load avg |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
     data_notes = []
     for n in args.sizes:
@@ -258,29 +291,37 @@ def main() -> None:
         for kind in args.kinds:
             spec = index_factory.spec_for(kind, n)
             out = data_dir / kind
-            b = _child(["--child", "build", "--data", str(data_dir), "--kind", kind,
-                        "--out", str(out)])
+            b = _child(
+                ["--child", "build", "--data", str(data_dir), "--kind", kind, "--out", str(out)]
+            )
             extra = ["--faiss-threads", str(args.faiss_threads)] if args.faiss_threads else []
             s = _child(["--child", "search", "--data", str(data_dir), "--out", str(out), *extra])
             load = os.getloadavg()[0]
             params = ", ".join(f"{k}={v}" for k, v in spec.params.items()) or "–"
-            print(f"| {n:,} | {kind} | {params}"
-                  f" | {b['build_s']:.1f} s | {s['file_mb'] + s['ids_mb']:.0f} MB"
-                  f" | {s['rss_index_mb']:.0f} MB (process {s['rss_total_mb']:.0f} MB)"
-                  f" | {s['p50']:.2f} / {s['p95']:.2f} ms"
-                  f" | {s['p50_k']:.2f} / {s['p95_k']:.2f} ms | {s['recall']:.3f}"
-                  f" | {load:.2f} |", flush=True)
+            print(
+                f"| {n:,} | {kind} | {params}"
+                f" | {b['build_s']:.1f} s | {s['file_mb'] + s['ids_mb']:.0f} MB"
+                f" | {s['rss_index_mb']:.0f} MB (process {s['rss_total_mb']:.0f} MB)"
+                f" | {s['p50']:.2f} / {s['p95']:.2f} ms"
+                f" | {s['p50_k']:.2f} / {s['p95_k']:.2f} ms | {s['recall']:.3f}"
+                f" | {load:.2f} |",
+                flush=True,
+            )
             for f in ("index.faiss",):
                 (out / f).unlink(missing_ok=True)
-    print(f"\nfaiss OpenMP threads during search: {s['faiss_threads']}; queries timed: up to "
-          f"{args.queries} per kind (k=10; fewer where {SEARCH_BUDGET_S:.0f} s ran out), "
-          f"up to 300 for k={SERVICE_K}.")
+    print(
+        f"\nfaiss OpenMP threads during search: {s['faiss_threads']}; queries timed: up to "
+        f"{args.queries} per kind (k=10; fewer where {SEARCH_BUDGET_S:.0f} s ran out), "
+        f"up to 300 for k={SERVICE_K}."
+    )
     print("Generated data (cosine; nn = nearest other database vector):")
     for info in data_notes:
-        print(f"- {info['n']:,}: nn {info['nn_cos']:.3f}, to nearest real offer "
-              f"{info['to_real_centre']:.3f}, query top-1 {info['query_top1']:.3f}, "
-              f"query 10th {info['query_top10']:.3f}; generated in {info['generate_s']} s, "
-              f"exact ground truth in {info['exact_truth_s']} s")
+        print(
+            f"- {info['n']:,}: nn {info['nn_cos']:.3f}, to nearest real offer "
+            f"{info['to_real_centre']:.3f}, query top-1 {info['query_top1']:.3f}, "
+            f"query 10th {info['query_top10']:.3f}; generated in {info['generate_s']} s, "
+            f"exact ground truth in {info['exact_truth_s']} s"
+        )
 
 
 if __name__ == "__main__":

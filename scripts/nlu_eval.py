@@ -256,7 +256,7 @@ def print_summary(
         )
     print("weakest intents: " + ", ".join(f"{n} {f:.2f}" for n, f, _ in summary["weakest_intents"]))
     if show_errors:
-        for name, f1, confused in summary["weakest_intents"]:
+        for name, _f1, confused in summary["weakest_intents"]:
             if confused:
                 print(f"  {name}: confused with {confused}")
         for error in summary["entity_errors"]:

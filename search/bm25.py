@@ -108,8 +108,9 @@ class BM25Index:
         self._row = {i: n for n, i in enumerate(ids)}
 
     @classmethod
-    def build(cls, ids: Sequence[str], texts: Sequence[str],
-              params: BM25Params = DEFAULT_PARAMS) -> BM25Index:
+    def build(
+        cls, ids: Sequence[str], texts: Sequence[str], params: BM25Params = DEFAULT_PARAMS
+    ) -> BM25Index:
         """Index ``texts`` (already combined, see :func:`document_text`) under ``ids``."""
         if len(ids) != len(texts):
             raise ValueError("ids and texts differ in length")
@@ -153,10 +154,15 @@ class BM25Index:
         target = Path(directory) / BM25_DIR
         target.mkdir(parents=True, exist_ok=True)
         self.model.save(str(target), show_progress=False)
-        meta = {"analyzer_version": ANALYZER_VERSION, "ids": self.ids,
-                "params": asdict(self.params), "bm25s": bm25s.__version__}
-        (target / BM25_META).write_text(json.dumps(meta, ensure_ascii=False, indent=1),
-                                        encoding="utf-8")
+        meta = {
+            "analyzer_version": ANALYZER_VERSION,
+            "ids": self.ids,
+            "params": asdict(self.params),
+            "bm25s": bm25s.__version__,
+        }
+        (target / BM25_META).write_text(
+            json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8"
+        )
 
     @classmethod
     def load(cls, directory: Path, expected_ids: Sequence[str] | None = None) -> BM25Index:
@@ -173,8 +179,9 @@ class BM25Index:
         except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
             raise BM25LoadError(f"{meta_path}: ungültig ({exc})") from exc
         if version != ANALYZER_VERSION:
-            raise BM25LoadError(f"BM25-Index mit Analyseversion {version} gebaut, "
-                                f"erwartet {ANALYZER_VERSION}")
+            raise BM25LoadError(
+                f"BM25-Index mit Analyseversion {version} gebaut, erwartet {ANALYZER_VERSION}"
+            )
         if expected_ids is not None and list(expected_ids) != ids:
             raise BM25LoadError("BM25-Index passt nicht zum FAISS-Index (andere Angebots-IDs)")
         try:
@@ -190,12 +197,12 @@ def is_current(directory: Path, params: BM25Params = DEFAULT_PARAMS) -> bool:
         meta = json.loads((Path(directory) / BM25_DIR / BM25_META).read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError):
         return False
-    return (meta.get("analyzer_version") == ANALYZER_VERSION
-            and meta.get("params") == asdict(params))
+    return meta.get("analyzer_version") == ANALYZER_VERSION and meta.get("params") == asdict(params)
 
 
-def build_for_offers(offers: Iterable[Offer], passage: Callable[[Offer], str],
-                     params: BM25Params = DEFAULT_PARAMS) -> BM25Index:
+def build_for_offers(
+    offers: Iterable[Offer], passage: Callable[[Offer], str], params: BM25Params = DEFAULT_PARAMS
+) -> BM25Index:
     """BM25 index over ``offers`` (row order as given) using ``passage(offer)`` as text."""
     offers = list(offers)
     texts = [document_text(o.title, passage(o), params.title_weight) for o in offers]

@@ -66,8 +66,9 @@ def _current_meta(out: Path) -> IndexMeta | None:
         return None
 
 
-def rebuild_reason(current: IndexMeta | None, cat_hash: str, fingerprint: str,
-                   model: str) -> str | None:
+def rebuild_reason(
+    current: IndexMeta | None, cat_hash: str, fingerprint: str, model: str
+) -> str | None:
     """Why a rebuild is needed, or ``None`` if the index is current."""
     if current is None:
         return "kein Index vorhanden"
@@ -93,8 +94,9 @@ def publish(version_dir: Path, out: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def build_index(offers: Sequence[Offer], encoder: Encoder, out: Path,
-                force: bool = False) -> BuildResult:
+def build_index(
+    offers: Sequence[Offer], encoder: Encoder, out: Path, force: bool = False
+) -> BuildResult:
     """Build (if needed) and publish the index for ``offers`` under ``out``."""
     start = time.perf_counter()
     cat_hash = catalogue_hash(offers)
@@ -109,8 +111,12 @@ def build_index(offers: Sequence[Offer], encoder: Encoder, out: Path,
     vectors = encoder.encode_passages([passage_text(o) for o in ordered])
     now = dt.datetime.now(dt.timezone.utc)
     meta = IndexMeta(
-        model=encoder.name, model_fingerprint=fingerprint, dim=encoder.dim, normalize=True,
-        ids=[o.id for o in ordered], catalogue_hash=cat_hash,
+        model=encoder.name,
+        model_fingerprint=fingerprint,
+        dim=encoder.dim,
+        normalize=True,
+        ids=[o.id for o in ordered],
+        catalogue_hash=cat_hash,
         built_at=now.isoformat(timespec="seconds"),
     )
     store = build_store(list(ordered), vectors, meta)

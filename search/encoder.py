@@ -108,12 +108,18 @@ class SentenceTransformerEncoder:
     as fallback) or ``"torch"``; :attr:`active_query_backend` tells which one runs.
     """
 
-    def __init__(self, path: str | Path = DEFAULT_MODEL_PATH, batch_size: int = 32,
-                 query_threads: int | None = DEFAULT_QUERY_THREADS,
-                 passage_threads: int | None = None,
-                 query_backend: str = DEFAULT_QUERY_BACKEND) -> None:
-        for label, value in (("query_threads", query_threads),
-                             ("passage_threads", passage_threads)):
+    def __init__(
+        self,
+        path: str | Path = DEFAULT_MODEL_PATH,
+        batch_size: int = 32,
+        query_threads: int | None = DEFAULT_QUERY_THREADS,
+        passage_threads: int | None = None,
+        query_backend: str = DEFAULT_QUERY_BACKEND,
+    ) -> None:
+        for label, value in (
+            ("query_threads", query_threads),
+            ("passage_threads", passage_threads),
+        ):
             if value is not None and value < 1:
                 raise ValueError(f"{label} must be >= 1 or None")
         if query_backend not in QUERY_BACKENDS:
@@ -210,8 +216,9 @@ class SentenceTransformerEncoder:
             if not self._onnx_checked:
                 self.check()
                 try:
-                    self._onnx = _OnnxQueries(self.path, self.fingerprint,
-                                              self.query_threads or self._default_threads)
+                    self._onnx = _OnnxQueries(
+                        self.path, self.fingerprint, self.query_threads or self._default_threads
+                    )
                 except Exception as exc:  # noqa: BLE001 - any failure of the optional fast path
                     # (missing package or export, onnxruntime's own error types) -> torch
                     self.onnx_problem = str(exc)
@@ -248,14 +255,16 @@ class _OnnxQueries:
         self.tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
         self.tokenizer.enable_truncation(int(settings.get("max_seq_length") or 512))
         pad = self.tokenizer.token_to_id("<pad>")
-        self.tokenizer.enable_padding(**({"pad_id": pad, "pad_token": "<pad>"}
-                                         if pad is not None else {}))
+        self.tokenizer.enable_padding(
+            **({"pad_id": pad, "pad_token": "<pad>"} if pad is not None else {})
+        )
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self.session = ort.InferenceSession(str(onnx_files.onnx_path(path)), options,
-                                            providers=["CPUExecutionProvider"])
+        self.session = ort.InferenceSession(
+            str(onnx_files.onnx_path(path)), options, providers=["CPUExecutionProvider"]
+        )
 
     def encode(self, texts: list[str]) -> np.ndarray:
         batch = self.tokenizer.encode_batch(texts)
@@ -294,7 +303,7 @@ class HashingEncoder:
         feats = [f"w:{w}" for w in words]
         for w in words:
             padded = f"#{w}#"
-            feats += [f"c:{padded[i:i + 3]}" for i in range(len(padded) - 2)]
+            feats += [f"c:{padded[i : i + 3]}" for i in range(len(padded) - 2)]
         return feats
 
     def _vector(self, text: str) -> np.ndarray:

@@ -61,8 +61,9 @@ def ranks(scores: Mapping[str, float]) -> dict[str, int]:
     return {k: n for n, k in enumerate(order, start=1)}
 
 
-def fuse(dense: Mapping[str, float], lexical: Mapping[str, float],
-         config: FusionConfig = DEFAULT_FUSION) -> dict[str, float]:
+def fuse(
+    dense: Mapping[str, float], lexical: Mapping[str, float], config: FusionConfig = DEFAULT_FUSION
+) -> dict[str, float]:
     """Relevance in [0, 1] for every candidate of either side.
 
     ``dense`` holds the dense candidates (cosines), ``lexical`` the BM25 scores (> 0 only).
@@ -86,6 +87,7 @@ def fuse(dense: Mapping[str, float], lexical: Mapping[str, float],
         dr = ranks(dense)
         lr = ranks({k: v for k, v in lexical.items() if k in dense and v > 0})
         top = 2.0 / (k0 + 1)
-        return {k: (1.0 / (k0 + dr[k]) + (1.0 / (k0 + lr[k]) if k in lr else 0.0)) / top
-                for k in ids}
+        return {
+            k: (1.0 / (k0 + dr[k]) + (1.0 / (k0 + lr[k]) if k in lr else 0.0)) / top for k in ids
+        }
     raise ValueError(f"unknown fusion method {config.method!r}")

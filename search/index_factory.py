@@ -115,8 +115,10 @@ def spec_for(kind: str, n: int, dim: int = 384) -> IndexSpec:
     if kind == "flat":
         return IndexSpec("flat")
     if kind.startswith("hnsw"):
-        return IndexSpec(kind, {"M": HNSW_M, "ef_construction": HNSW_EF_CONSTRUCTION,
-                                "ef_search": HNSW_EF_SEARCH})
+        return IndexSpec(
+            kind,
+            {"M": HNSW_M, "ef_construction": HNSW_EF_CONSTRUCTION, "ef_search": HNSW_EF_SEARCH},
+        )
     lists = ivf_lists(n)
     params: dict[str, Any] = {"nlist": lists, "nprobe": min(IVF_NPROBE, lists)}
     if kind == "ivf_pq":
@@ -145,8 +147,9 @@ def _empty_index(dim: int, spec: IndexSpec) -> faiss.Index:
         if spec.kind == "ivf_flat":
             index = faiss.IndexIVFFlat(quantizer, dim, nlist, METRIC)
         elif spec.kind in ("ivf_sq8", "ivf_fp16"):
-            index = faiss.IndexIVFScalarQuantizer(quantizer, dim, nlist,
-                                                  _SQ_TYPES[spec.kind[4:]], METRIC)
+            index = faiss.IndexIVFScalarQuantizer(
+                quantizer, dim, nlist, _SQ_TYPES[spec.kind[4:]], METRIC
+            )
         else:
             index = faiss.IndexIVFPQ(quantizer, dim, nlist, int(p["m"]), int(p["nbits"]), METRIC)
         index.cp.spherical = True
@@ -170,9 +173,14 @@ def configure(index: faiss.Index, spec: IndexSpec) -> faiss.Index:
 
 
 _CLASSES = {
-    "flat": "IndexFlat", "hnsw": "IndexHNSWFlat", "hnsw_sq8": "IndexHNSWSQ",
-    "hnsw_fp16": "IndexHNSWSQ", "ivf_flat": "IndexIVFFlat", "ivf_sq8": "IndexIVFScalarQuantizer",
-    "ivf_fp16": "IndexIVFScalarQuantizer", "ivf_pq": "IndexIVFPQ",
+    "flat": "IndexFlat",
+    "hnsw": "IndexHNSWFlat",
+    "hnsw_sq8": "IndexHNSWSQ",
+    "hnsw_fp16": "IndexHNSWSQ",
+    "ivf_flat": "IndexIVFFlat",
+    "ivf_sq8": "IndexIVFScalarQuantizer",
+    "ivf_fp16": "IndexIVFScalarQuantizer",
+    "ivf_pq": "IndexIVFPQ",
 }
 
 

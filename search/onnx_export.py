@@ -50,8 +50,11 @@ __all__ = [
 
 OPSET = 17
 #: texts embedded by torch and ONNX Runtime after the export; the export fails below this cosine
-CHECK_TEXTS = ("Umschulung zur Pflegefachfrau in Teilzeit", "Deutschkurs B2 für den Beruf",
-               "Meisterschule Elektrotechnik berufsbegleitend in Unterschleißheim")
+CHECK_TEXTS = (
+    "Umschulung zur Pflegefachfrau in Teilzeit",
+    "Deutschkurs B2 für den Beruf",
+    "Meisterschule Elektrotechnik berufsbegleitend in Unterschleißheim",
+)
 MIN_COSINE = 0.9999
 
 
@@ -61,14 +64,15 @@ def _check_pooling(model_path: Path) -> None:
     pooling = json.loads((model_path / "1_Pooling" / "config.json").read_text(encoding="utf-8"))
     mean = pooling.get("pooling_mode") == "mean" or pooling.get("pooling_mode_mean_tokens")
     if kinds != ["Transformer", "Pooling", "Normalize"] or not mean:
-        raise ValueError(f"{model_path}: expected Transformer + mean Pooling + Normalize, "
-                         f"found {kinds} with pooling {pooling}")
+        raise ValueError(
+            f"{model_path}: expected Transformer + mean Pooling + Normalize, "
+            f"found {kinds} with pooling {pooling}"
+        )
 
 
 def export(model_path: Path, force: bool = False) -> Path:
     """Write (or keep, if current) ``<model_path>/onnx/model.onnx``; returns its path."""
     import torch
-
 
     model_path = Path(model_path)
     encoder = SentenceTransformerEncoder(model_path, query_backend="torch")
@@ -98,16 +102,28 @@ def export(model_path: Path, force: bool = False) -> Path:
     tmp = target.with_name(f".{target.name}.{os.getpid()}")
     with torch.inference_mode():
         torch.onnx.export(
-            Pooled().eval(), (sample["input_ids"], sample["attention_mask"]), str(tmp),
-            input_names=["input_ids", "attention_mask"], output_names=["embedding"],
-            dynamic_axes={"input_ids": {0: "batch", 1: "tokens"},
-                          "attention_mask": {0: "batch", 1: "tokens"},
-                          "embedding": {0: "batch"}},
-            opset_version=OPSET, dynamo=False,
+            Pooled().eval(),
+            (sample["input_ids"], sample["attention_mask"]),
+            str(tmp),
+            input_names=["input_ids", "attention_mask"],
+            output_names=["embedding"],
+            dynamic_axes={
+                "input_ids": {0: "batch", 1: "tokens"},
+                "attention_mask": {0: "batch", 1: "tokens"},
+                "embedding": {0: "batch"},
+            },
+            opset_version=OPSET,
+            dynamo=False,
         )
     os.replace(tmp, target)
-    meta = {"fingerprint": fingerprint, "export_version": EXPORT_VERSION, "opset": OPSET,
-            "torch": torch.__version__, "pooling": "mean", "normalize": True}
+    meta = {
+        "fingerprint": fingerprint,
+        "export_version": EXPORT_VERSION,
+        "opset": OPSET,
+        "torch": torch.__version__,
+        "pooling": "mean",
+        "normalize": True,
+    }
     (target.parent / EXPORT_META).write_text(json.dumps(meta, indent=1), encoding="utf-8")
     _verify(model_path, encoder)
     return target
@@ -128,10 +144,12 @@ def _verify(model_path: Path, reference: Any) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m search.onnx_export",
-                                     description="Query-Encoder nach ONNX exportieren")
-    parser.add_argument("--model", type=Path, default=None,
-                        help="Modellordner (Standard: build/e5-small)")
+    parser = argparse.ArgumentParser(
+        prog="python -m search.onnx_export", description="Query-Encoder nach ONNX exportieren"
+    )
+    parser.add_argument(
+        "--model", type=Path, default=None, help="Modellordner (Standard: build/e5-small)"
+    )
     parser.add_argument("--force", action="store_true")
     args = parser.parse_args(argv)
     from search.app.core.config import get_settings

@@ -31,5 +31,8 @@ def read_export_meta(model_path: Path) -> dict[str, Any]:
 def is_current(model_path: Path, fingerprint: str) -> bool:
     """Whether the exported file exists and was made from weights with ``fingerprint``."""
     meta = read_export_meta(model_path)
-    return (onnx_path(model_path).is_file() and meta.get("fingerprint") == fingerprint
-            and meta.get("export_version") == EXPORT_VERSION)
+    return (
+        onnx_path(model_path).is_file()
+        and meta.get("fingerprint") == fingerprint
+        and meta.get("export_version") == EXPORT_VERSION
+    )

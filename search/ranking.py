@@ -104,13 +104,19 @@ DQR_MAX_STEP = 2
 GOAL_COURSE_TYPES: dict[str, dict[str, float]] = {
     "umschulung": {"umschulung": 1.0, "ausbildung": 1.0},
     "aufstieg": {"aufstiegsfortbildung": 1.0, "weiterbildung": 0.3},
-    "weiterbildung": {"weiterbildung": 1.0, "aufstiegsfortbildung": 0.5,
-                      "anpassungsqualifizierung": 0.5},
-    "wiedereinstieg": {"weiterbildung": 1.0, "anpassungsqualifizierung": 0.5,
-                       "grundbildung": 0.5},
+    "weiterbildung": {
+        "weiterbildung": 1.0,
+        "aufstiegsfortbildung": 0.5,
+        "anpassungsqualifizierung": 0.5,
+    },
+    "wiedereinstieg": {"weiterbildung": 1.0, "anpassungsqualifizierung": 0.5, "grundbildung": 0.5},
 }
-SHORTAGE_LEVEL_FIT = {"Landkreis-Erhebung": 1.0, "Agenturbezirk München": 1.0,
-                      "Bayern": 0.75, "Bund": 0.5}
+SHORTAGE_LEVEL_FIT = {
+    "Landkreis-Erhebung": 1.0,
+    "Agenturbezirk München": 1.0,
+    "Bayern": 0.75,
+    "Bund": 0.5,
+}
 
 KldbTitle = Callable[[str], "str | None"]
 Shortages = Callable[[str], "Sequence[ShortageEntry]"]
@@ -156,8 +162,10 @@ class Ranked:
 
     def contributions(self) -> dict[str, float]:
         """Score points each profile/regional component added (> 0 only)."""
-        out = {k: (1.0 if k in UNGATED else self.gate) * self.weights.get(k, 0.0) * v
-               for k, v in self.components.items()}
+        out = {
+            k: (1.0 if k in UNGATED else self.gate) * self.weights.get(k, 0.0) * v
+            for k, v in self.components.items()
+        }
         return {k: v for k, v in out.items() if v > 0}
 
 
@@ -194,7 +202,8 @@ def passes_filters(offer: Offer, f: Filters, distance: float | None) -> bool:
     if f.course_types is not None and offer.course_type not in f.course_types:
         return False
     if f.kldb_prefixes is not None and not any(
-            c.startswith(p) for c in offer.kldb_targets for p in f.kldb_prefixes):
+        c.startswith(p) for c in offer.kldb_targets for p in f.kldb_prefixes
+    ):
         return False
     if f.title_keywords or f.title_exclude_keywords:
         title = offer.title.casefold()
@@ -243,8 +252,9 @@ def goal_fit(offer: Offer, goal: str | None) -> float:
     return GOAL_COURSE_TYPES.get(goal or "", {}).get(offer.course_type, 0.0)
 
 
-def shortage_match(offer: Offer, shortages: Shortages, target_kldb: str | None = None
-                   ) -> tuple[float, str, ShortageEntry] | None:
+def shortage_match(
+    offer: Offer, shortages: Shortages, target_kldb: str | None = None
+) -> tuple[float, str, ShortageEntry] | None:
     """(fit, code, entry) of the most regional "Engpass" entry covering an offer target.
 
     Targets matching the profile's target code are preferred; then the entry with the highest
@@ -262,22 +272,25 @@ def shortage_match(offer: Offer, shortages: Shortages, target_kldb: str | None =
     return (best[0], best[2], best[3]) if best else None
 
 
-def shortage_entry(offer: Offer, shortages: Shortages,
-                   target_kldb: str | None = None) -> tuple[str, ShortageEntry] | None:
+def shortage_entry(
+    offer: Offer, shortages: Shortages, target_kldb: str | None = None
+) -> tuple[str, ShortageEntry] | None:
     """(code, entry) cited for the offer's shortage status (see :func:`shortage_match`)."""
     found = shortage_match(offer, shortages, target_kldb)
     return (found[1], found[2]) if found else None
 
 
-def fit_components(offer: Offer, profile: Profile, distance: float | None, reach_km: float,
-                   shortages: Shortages) -> dict[str, float]:
+def fit_components(
+    offer: Offer, profile: Profile, distance: float | None, reach_km: float, shortages: Shortages
+) -> dict[str, float]:
     found = shortage_match(offer, shortages, profile.target_kldb)
     return {
         "target_occupation": target_fit(offer, profile.target_kldb),
         "distance": distance_fit(offer, distance, reach_km) if profile.municipality else 0.0,
         "time_model": float(bool(profile.time_model) and offer.time_model == profile.time_model),
-        "format": float(profile.format not in (None, NO_PREFERENCE)
-                        and offer.format == profile.format),
+        "format": float(
+            profile.format not in (None, NO_PREFERENCE) and offer.format == profile.format
+        ),
         "dqr": dqr_fit(offer, profile.qualification_level()),
         "goal": goal_fit(offer, profile.goal),
         "funding": float(bool(profile.needs_funding) and has_stated_funding_route(offer)),
@@ -293,11 +306,16 @@ def gate(relevance: float, floor: float = GATE_FLOOR) -> float:
     return min(1.0, max(0.0, (relevance - floor) / (1.0 - floor)))
 
 
-def combine(similarity: float, components: Mapping[str, float],
-            weights: Mapping[str, float] = WEIGHTS, floor: float = GATE_FLOOR) -> float:
+def combine(
+    similarity: float,
+    components: Mapping[str, float],
+    weights: Mapping[str, float] = WEIGHTS,
+    floor: float = GATE_FLOOR,
+) -> float:
     g = gate(similarity, floor)
     return weights.get("relevance", 1.0) * similarity + sum(
-        (1.0 if k in UNGATED else g) * weights.get(k, 0.0) * v for k, v in components.items())
+        (1.0 if k in UNGATED else g) * weights.get(k, 0.0) * v for k, v in components.items()
+    )
 
 
 _BRACKETS = re.compile(r"\([^)]*\)")
@@ -324,8 +342,9 @@ def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
-def diversify(ranked: Iterable[Ranked], penalty: float = DIVERSITY_PENALTY,
-              window: int = DIVERSITY_WINDOW) -> list[Ranked]:
+def diversify(
+    ranked: Iterable[Ranked], penalty: float = DIVERSITY_PENALTY, window: int = DIVERSITY_WINDOW
+) -> list[Ranked]:
     """Best offer per (title family, provider); then MMR re-ranking of the first ``window``."""
     seen: set[tuple[str, str]] = set()
     unique: list[Ranked] = []
@@ -353,9 +372,16 @@ def diversify(ranked: Iterable[Ranked], penalty: float = DIVERSITY_PENALTY,
     return placed + tail
 
 
-def rank(candidates: Sequence[tuple[Offer, float]], filters: Filters, profile: Profile,
-         reach_km: float, shortages: Shortages, weights: Mapping[str, float] = WEIGHTS,
-         diverse: bool = True, floor: float = GATE_FLOOR) -> list[Ranked]:
+def rank(
+    candidates: Sequence[tuple[Offer, float]],
+    filters: Filters,
+    profile: Profile,
+    reach_km: float,
+    shortages: Shortages,
+    weights: Mapping[str, float] = WEIGHTS,
+    diverse: bool = True,
+    floor: float = GATE_FLOOR,
+) -> list[Ranked]:
     """Filter, score and diversify ``(offer, relevance)`` candidates; best first, all survivors.
 
     With ``weights=RELEVANCE_ONLY`` and ``diverse=False`` this is plain retrieval order.
@@ -366,22 +392,41 @@ def rank(candidates: Sequence[tuple[Offer, float]], filters: Filters, profile: P
         if not passes_filters(offer, filters, dist):
             continue
         comps = fit_components(offer, profile, dist, reach_km, shortages)
-        ranked.append(Ranked(offer, combine(sim, comps, weights, floor), sim, dist, comps,
-                             weights, gate(sim, floor)))
+        ranked.append(
+            Ranked(
+                offer,
+                combine(sim, comps, weights, floor),
+                sim,
+                dist,
+                comps,
+                weights,
+                gate(sim, floor),
+            )
+        )
     ranked.sort(key=lambda r: (-r.score, r.offer.id))
     return diversify(ranked) if diverse else ranked
 
 
 def with_weights(r: Ranked, weights: Mapping[str, float], floor: float = GATE_FLOOR) -> Ranked:
     """The same ranked offer scored with other weights (for evaluation and tests)."""
-    return replace(r, score=combine(r.similarity, r.components, weights, floor), weights=weights,
-                   gate=gate(r.similarity, floor))
+    return replace(
+        r,
+        score=combine(r.similarity, r.components, weights, floor),
+        weights=weights,
+        gate=gate(r.similarity, floor),
+    )
 
 
-def rerank(ranked: Iterable[Ranked], weights: Mapping[str, float], diverse: bool = True,
-           penalty: float = DIVERSITY_PENALTY, floor: float = GATE_FLOOR) -> list[Ranked]:
+def rerank(
+    ranked: Iterable[Ranked],
+    weights: Mapping[str, float],
+    diverse: bool = True,
+    penalty: float = DIVERSITY_PENALTY,
+    floor: float = GATE_FLOOR,
+) -> list[Ranked]:
     """Re-score already filtered offers with other weights (tuning without recomputing the
     components); the same order rules as :func:`rank`."""
-    out = sorted((with_weights(r, weights, floor) for r in ranked),
-                 key=lambda r: (-r.score, r.offer.id))
+    out = sorted(
+        (with_weights(r, weights, floor) for r in ranked), key=lambda r: (-r.score, r.offer.id)
+    )
     return diversify(out, penalty) if diverse else out

@@ -23,12 +23,21 @@ def next_start(offer: Offer, today: dt.date) -> dt.date | None:
 
 
 def _reason(code: str, params: dict[str, Any], contribution: float | None) -> dict[str, Any]:
-    return {"code": code, "params": params,
-            "contribution": round(contribution, 4) if contribution is not None else None}
+    return {
+        "code": code,
+        "params": params,
+        "contribution": round(contribution, 4) if contribution is not None else None,
+    }
 
 
-def reasons(r: Ranked, profile: Profile, today: dt.date, kldb_title: KldbTitle,
-            shortages: Shortages, matched_words: Sequence[str] = ()) -> list[dict[str, Any]]:
+def reasons(
+    r: Ranked,
+    profile: Profile,
+    today: dt.date,
+    kldb_title: KldbTitle,
+    shortages: Shortages,
+    matched_words: Sequence[str] = (),
+) -> list[dict[str, Any]]:
     """Reasons for recommending ``r.offer``, derived from the components that ranked it.
 
     Each reason is a ``code`` with the ``params`` a sentence needs (the bot renders it in the
@@ -44,42 +53,73 @@ def reasons(r: Ranked, profile: Profile, today: dt.date, kldb_title: KldbTitle,
     if "target_occupation" in contrib:
         target = profile.target_kldb or ""
         if r.components["target_occupation"] >= 1.0:
-            factor.append(_reason("target_occupation",
-                                  {"kldb": target, "title": kldb_title(target)},
-                                  contrib["target_occupation"]))
+            factor.append(
+                _reason(
+                    "target_occupation",
+                    {"kldb": target, "title": kldb_title(target)},
+                    contrib["target_occupation"],
+                )
+            )
         else:
             group = target[:2]
-            factor.append(_reason("field", {"kldb": group, "title": kldb_title(group)},
-                                  contrib["target_occupation"]))
+            factor.append(
+                _reason(
+                    "field",
+                    {"kldb": group, "title": kldb_title(group)},
+                    contrib["target_occupation"],
+                )
+            )
     if "distance" in contrib:
         if offer.format == "online":
             factor.append(_reason("online", {}, contrib["distance"]))
         elif r.distance_km is not None and profile.municipality:
-            factor.append(_reason(
-                "distance_km",
-                {"km": round(r.distance_km, 2), "place": profile.municipality},
-                contrib["distance"]))
+            factor.append(
+                _reason(
+                    "distance_km",
+                    {"km": round(r.distance_km, 2), "place": profile.municipality},
+                    contrib["distance"],
+                )
+            )
     if "time_model" in contrib:
-        factor.append(_reason("time_model", {"time_model": offer.time_model},
-                              contrib["time_model"]))
+        factor.append(
+            _reason("time_model", {"time_model": offer.time_model}, contrib["time_model"])
+        )
     if "format" in contrib:
         factor.append(_reason("format", {"format": offer.format}, contrib["format"]))
     if "dqr" in contrib:
-        factor.append(_reason("dqr", {"level": profile.qualification_level(),
-                                      "offer_level": offer.dqr_level}, contrib["dqr"]))
+        factor.append(
+            _reason(
+                "dqr",
+                {"level": profile.qualification_level(), "offer_level": offer.dqr_level},
+                contrib["dqr"],
+            )
+        )
     if "goal" in contrib:
-        factor.append(_reason("course_type",
-                              {"course_type": offer.course_type, "goal": profile.goal},
-                              contrib["goal"]))
+        factor.append(
+            _reason(
+                "course_type",
+                {"course_type": offer.course_type, "goal": profile.goal},
+                contrib["goal"],
+            )
+        )
     if "shortage" in contrib:
         found = shortage_entry(offer, shortages, profile.target_kldb)
         if found:
             _code, e = found
-            factor.append(_reason(
-                "shortage",
-                {"title": e.title, "kldb": e.code, "statement": e.statement, "level": e.level,
-                 "year": e.year, "url": e.source_url},
-                contrib["shortage"]))
+            factor.append(
+                _reason(
+                    "shortage",
+                    {
+                        "title": e.title,
+                        "kldb": e.code,
+                        "statement": e.statement,
+                        "level": e.level,
+                        "year": e.year,
+                        "url": e.source_url,
+                    },
+                    contrib["shortage"],
+                )
+            )
     factor.sort(key=lambda x: -x["contribution"])
 
     out = factor

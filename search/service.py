@@ -87,8 +87,9 @@ def load_index(directory: Path | str, expected_model: str | None = None) -> Load
 class IndexHolder:
     """Thread-safe holder of the current :class:`LoadedIndex` with cheap change detection."""
 
-    def __init__(self, directory: Path, expected_model: Callable[[], str | None],
-                 check_seconds: float = 2.0) -> None:
+    def __init__(
+        self, directory: Path, expected_model: Callable[[], str | None], check_seconds: float = 2.0
+    ) -> None:
         self.directory = Path(directory)
         self.expected_model = expected_model
         self.check_seconds = check_seconds
@@ -110,8 +111,9 @@ class IndexHolder:
                 self._sig = sig  # do not retry the same broken build on every request
                 return False
             self._loaded, self._sig, self.last_error = loaded, sig, None
-            log.info("Suchindex geladen: %d Angebote (%s)", loaded.store.size,
-                     loaded.store.meta.built_at)
+            log.info(
+                "Suchindex geladen: %d Angebote (%s)", loaded.store.size, loaded.store.meta.built_at
+            )
             return True
 
     def maybe_reload(self) -> None:
@@ -159,9 +161,13 @@ class SearchOutcome:
     relaxed: list[str]
 
 
-def item_payload(r: ranking.Ranked, profile: ranking.Profile, today: dt.date,
-                 matched_words: list[str] | None = None,
-                 filters: ranking.Filters | None = None) -> dict[str, Any]:
+def item_payload(
+    r: ranking.Ranked,
+    profile: ranking.Profile,
+    today: dt.date,
+    matched_words: list[str] | None = None,
+    filters: ranking.Filters | None = None,
+) -> dict[str, Any]:
     """Recommendation payload fields + score, distance, description, course type, funding,
     duration and whether the offer is within reach (``filters``: the request's filters).
 
@@ -181,8 +187,9 @@ def item_payload(r: ranking.Ranked, profile: ranking.Profile, today: dt.date,
         "shortage_occupation": ranking.shortage_entry(o, facts.shortage_entries) is not None,
         "url": o.url,
         "next_start": start.isoformat() if start else None,
-        "reasons": reasons.reasons(r, profile, today, facts.kldb_title, facts.shortage_entries,
-                                   matched_words or ()),
+        "reasons": reasons.reasons(
+            r, profile, today, facts.kldb_title, facts.shortage_entries, matched_words or ()
+        ),
         "score": round(r.score, 6),
         "distance_km": round(r.distance_km, 1) if r.distance_km is not None else None,
         "description": o.description,
@@ -194,16 +201,21 @@ def item_payload(r: ranking.Ranked, profile: ranking.Profile, today: dt.date,
     }
 
 
-def dense_scores(store: IndexStore, encoder: Encoder, query: str,
-                 limit: int = 10) -> dict[str, float]:
+def dense_scores(
+    store: IndexStore, encoder: Encoder, query: str, limit: int = 10
+) -> dict[str, float]:
     """Cosine of the query with every candidate offer (whole catalogue up to FULL_SCAN_UP_TO)."""
     qvec = encoder.encode_queries([query])[0]
     k = store.size if store.size <= FULL_SCAN_UP_TO else limit * CANDIDATES_PER_RESULT
     return dict(store.search(qvec, k))
 
 
-def relevance(dense: dict[str, float], lexical: dict[str, float], mode: str,
-              fusion: hybrid.FusionConfig = hybrid.DEFAULT_FUSION) -> dict[str, float]:
+def relevance(
+    dense: dict[str, float],
+    lexical: dict[str, float],
+    mode: str,
+    fusion: hybrid.FusionConfig = hybrid.DEFAULT_FUSION,
+) -> dict[str, float]:
     """Retrieval relevance in [0, 1] per candidate for a mode (see module docstring)."""
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r} (allowed: {', '.join(MODES)})")
@@ -212,15 +224,33 @@ def relevance(dense: dict[str, float], lexical: dict[str, float], mode: str,
     return hybrid.fuse(dense, lexical, fusion)
 
 
-def rank_candidates(store: IndexStore, rel: dict[str, float], params: SearchParams,
-                    weights: dict[str, float] | None = None) -> list[ranking.Ranked]:
+def rank_candidates(
+    store: IndexStore,
+    rel: dict[str, float],
+    params: SearchParams,
+    weights: dict[str, float] | None = None,
+) -> list[ranking.Ranked]:
     """Hard filters, then score and order for ``params.mode``."""
     candidates = [(store.offers[i], s) for i, s in rel.items()]
     if params.mode == "full":
-        return ranking.rank(candidates, params.filters, params.profile, params.reach_km,
-                            facts.shortage_entries, weights or ranking.WEIGHTS, diverse=True)
-    return ranking.rank(candidates, params.filters, ranking.Profile(), params.reach_km,
-                        facts.shortage_entries, ranking.RELEVANCE_ONLY, diverse=False)
+        return ranking.rank(
+            candidates,
+            params.filters,
+            params.profile,
+            params.reach_km,
+            facts.shortage_entries,
+            weights or ranking.WEIGHTS,
+            diverse=True,
+        )
+    return ranking.rank(
+        candidates,
+        params.filters,
+        ranking.Profile(),
+        params.reach_km,
+        facts.shortage_entries,
+        ranking.RELEVANCE_ONLY,
+        diverse=False,
+    )
 
 
 def relaxation_steps(params: SearchParams) -> list[tuple[str, SearchParams]]:
@@ -240,15 +270,16 @@ def relaxation_steps(params: SearchParams) -> list[tuple[str, SearchParams]]:
     if current.filters.origin is not None and distance:
         wider = min(distance * WIDER_AREA_FACTOR, MAX_DISTANCE_KM)
         if wider > distance:
-            current = replace(current, reach_km=wider,
-                              filters=replace(current.filters, max_distance_km=wider))
+            current = replace(
+                current, reach_km=wider, filters=replace(current.filters, max_distance_km=wider)
+            )
             steps.append((RELAX_WIDER_AREA, current))
     return steps
 
 
-def _relaxed(store: IndexStore, rel: dict[str, float], params: SearchParams,
-             first: list[ranking.Ranked]) -> tuple[list[tuple[ranking.Ranked, SearchParams]],
-                                                    list[str]]:
+def _relaxed(
+    store: IndexStore, rel: dict[str, float], params: SearchParams, first: list[ranking.Ranked]
+) -> tuple[list[tuple[ranking.Ranked, SearchParams]], list[str]]:
     """The strict results, then results of wider steps while fewer than ``min_results``."""
     hits = [(r, params) for r in first[: params.limit]]
     relaxed: list[str] = []
@@ -258,8 +289,9 @@ def _relaxed(store: IndexStore, rel: dict[str, float], params: SearchParams,
             break
         applied.append(code)
         seen = frozenset(r.offer.id for r, _ in hits)
-        step = replace(wider, filters=replace(wider.filters,
-                                              exclude_ids=wider.filters.exclude_ids | seen))
+        step = replace(
+            wider, filters=replace(wider.filters, exclude_ids=wider.filters.exclude_ids | seen)
+        )
         extra = rank_candidates(store, rel, step)
         if extra:
             relaxed = list(applied)
@@ -270,8 +302,10 @@ def _relaxed(store: IndexStore, rel: dict[str, float], params: SearchParams,
 def run_listing(offers: list[Offer], params: SearchParams) -> SearchOutcome:
     """``sort="nearby"``: offers passing the filters in the nearby order (no retrieval)."""
     ranked = nearby.rank_nearby(offers, params.filters, params.prefer_kldb)
-    items = [item_payload(r, params.profile, params.filters.today, None, params.filters)
-             for r in ranked[: params.limit]]
+    items = [
+        item_payload(r, params.profile, params.filters.today, None, params.filters)
+        for r in ranked[: params.limit]
+    ]
     return SearchOutcome(items, len(ranked), [])
 
 
@@ -291,8 +325,9 @@ def execute(index: LoadedIndex, encoder: Encoder, params: SearchParams) -> Searc
     return SearchOutcome(items, len(ranked), relaxed)
 
 
-def run_search(index: LoadedIndex, encoder: Encoder, params: SearchParams
-               ) -> tuple[list[dict[str, Any]], int]:
+def run_search(
+    index: LoadedIndex, encoder: Encoder, params: SearchParams
+) -> tuple[list[dict[str, Any]], int]:
     """Return (items for the first ``limit`` results, total number of matching offers)."""
     outcome = execute(index, encoder, params)
     return outcome.items, outcome.total

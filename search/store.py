@@ -157,8 +157,7 @@ class IndexMeta:
     @classmethod
     def from_dict(cls, data: dict[str, Any], ids: IdMap | None = None) -> IndexMeta:
         """Meta from the JSON file; ``ids`` from ``ids.npy`` (format 2) or the JSON (format 1)."""
-        required = ["model", "model_fingerprint", "dim", "normalize", "catalogue_hash",
-                    "built_at"]
+        required = ["model", "model_fingerprint", "dim", "normalize", "catalogue_hash", "built_at"]
         if ids is None:
             required.append("ids")
         missing = [k for k in required if k not in data]
@@ -210,8 +209,9 @@ class IndexStore:
         return index.reconstruct_n(0, self.size)
 
 
-def build_store(offers: list[Offer], vectors: np.ndarray, meta: IndexMeta,
-                spec: IndexSpec | None = None) -> IndexStore:
+def build_store(
+    offers: list[Offer], vectors: np.ndarray, meta: IndexMeta, spec: IndexSpec | None = None
+) -> IndexStore:
     """Index ``vectors`` (rows aligned with ``offers`` and ``meta.ids``).
 
     The index kind is ``spec`` or, by default, :func:`index_factory.choose_spec` for the
@@ -220,8 +220,10 @@ def build_store(offers: list[Offer], vectors: np.ndarray, meta: IndexMeta,
     vecs = np.ascontiguousarray(vectors, dtype=np.float32).reshape(-1, meta.dim)
     spec = spec or index_factory.choose_spec(len(vecs), meta.dim)
     index = index_factory.build(vecs, spec, dim=meta.dim)
-    meta = IndexMeta(**{f.name: getattr(meta, f.name) for f in fields(meta)}
-                     | {"index": spec.to_dict(), "format_version": FORMAT_VERSION})
+    meta = IndexMeta(
+        **{f.name: getattr(meta, f.name) for f in fields(meta)}
+        | {"index": spec.to_dict(), "format_version": FORMAT_VERSION}
+    )
     return IndexStore(index=index, meta=meta, offers={o.id: o for o in offers})
 
 

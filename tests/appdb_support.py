@@ -27,7 +27,12 @@ def migrate(url: str) -> None:
     env = {**os.environ, "APP_DB_URL": url}
     done = subprocess.run(
         [str(APP_PYTHON), "-m", "appdb", "upgrade"],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=120, check=False,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     if done.returncode != 0:
         raise RuntimeError(f"python -m appdb upgrade failed:\n{done.stderr[-2000:]}")

@@ -115,8 +115,9 @@ def test_package_graph_sees_function_level_imports():
 
 
 def test_no_import_cycles_among_the_packages():
-    cycles = [c for c in strongly_connected(package_import_graph()) if tuple(c) not in
-              ALLOWED_CYCLES]
+    cycles = [
+        c for c in strongly_connected(package_import_graph()) if tuple(c) not in ALLOWED_CYCLES
+    ]
     assert not cycles, f"import cycles (function-level imports included): {cycles}"
 
 
@@ -135,8 +136,13 @@ def test_no_import_cycles_among_the_scripts():
 
 def _tracked(*patterns: str) -> list[str]:
     try:
-        out = subprocess.run(["git", "ls-files", "--", *patterns], cwd=REPO, check=True,
-                             capture_output=True, text=True).stdout
+        out = subprocess.run(
+            ["git", "ls-files", "--", *patterns],
+            cwd=REPO,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
     except (OSError, subprocess.CalledProcessError):
         pytest.skip("not a git checkout")
     return [line for line in out.splitlines() if line]
@@ -161,6 +167,7 @@ def test_no_production_module_over_400_lines():
 
 def test_oversize_allow_list_holds_only_existing_oversize_files():
     """Entries that were split (or removed) must leave the list."""
-    stale = [f for f in sorted(OVERSIZE_ALLOWED)
-             if not (REPO / f).is_file() or _lines(f) <= MAX_LINES]
+    stale = [
+        f for f in sorted(OVERSIZE_ALLOWED) if not (REPO / f).is_file() or _lines(f) <= MAX_LINES
+    ]
     assert not stale, f"remove from OVERSIZE_ALLOWED: {stale}"

@@ -116,7 +116,10 @@ class ValidateCallbackForm(FormValidationAction):
         return domain_slots
 
     def validate_callback_consent(
-        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
         domain: DomainDict,
     ) -> dict[str, Any]:
         if not load_settings().callback_configured:
@@ -124,7 +127,10 @@ class ValidateCallbackForm(FormValidationAction):
         return {SLOT_CONSENT: cb.consent_from_intent(_intent(tracker))}
 
     def validate_callback_contact(
-        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
         domain: DomainDict,
     ) -> dict[str, Any]:
         contact = cb.parse_contact(str(slot_value or ""))
@@ -136,7 +142,10 @@ class ValidateCallbackForm(FormValidationAction):
         return {SLOT_CONTACT: contact.value}
 
     def validate_callback_time(
-        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
         domain: DomainDict,
     ) -> dict[str, Any]:
         value = cb.parse_time(str(slot_value or ""), _intent(tracker))
@@ -178,8 +187,11 @@ class ActionSubmitCallback(Action):
         if stored:
             dispatcher.utter_message(
                 text=cb.stored_text(
-                    contact, time, settings.callback_recipient,
-                    settings.callback_retention_days, style,
+                    contact,
+                    time,
+                    settings.callback_recipient,
+                    settings.callback_retention_days,
+                    style,
                 )
             )
             logger.info("callback request: stored (%s)", contact.kind)

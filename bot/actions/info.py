@@ -21,8 +21,8 @@ from bot.actions import constants as c
 from bot.actions.clients.search_client import get_search_client
 from bot.actions.settings import load_settings
 from bot.actions.utils import facts, formatting, nearby, occupations
-from bot.actions.utils.info_texts import text as info_text
 from bot.actions.utils import funding_profile as fp
+from bot.actions.utils.info_texts import text as info_text
 from bot.actions.utils.places import local_vhs
 from bot.actions.utils.profile import kldb_of, occupation_entities, profile_from_slots
 from knowledge import facts as kfacts
@@ -63,8 +63,14 @@ def shortage_line(entry: shortage.ShortageEntry, style: str = formatting.STYLE_D
     if style == formatting.STYLE_PLAIN:  # the template ends each piece with a full stop
         statement = statement.rstrip(".")
     return info_text(
-        "shortage_line", style, title=entry.title, statement=statement, level=entry.level,
-        year=entry.year, url=entry.source_url, stand=formatting.format_date_de(entry.stand),
+        "shortage_line",
+        style,
+        title=entry.title,
+        statement=statement,
+        level=entry.level,
+        year=entry.year,
+        url=entry.source_url,
+        stand=formatting.format_date_de(entry.stand),
     )
 
 
@@ -162,8 +168,9 @@ class ActionFundingInfo(Action):
             return []
         e = entries[0]
         return [
-            info_text("shortage_hint", style, title=e.title, level=e.level, year=e.year,
-                      url=e.source_url)
+            info_text(
+                "shortage_hint", style, title=e.title, level=e.level, year=e.year, url=e.source_url
+            )
         ]
 
 
@@ -187,7 +194,8 @@ class ActionRecognitionInfo(Action):
             else []
         )
         links = await nearby.nearby_offers(
-            get_search_client(settings), ("anpassungsqualifizierung",),
+            get_search_client(settings),
+            ("anpassungsqualifizierung",),
             today=settings.today(),
             municipality=profile_from_slots(tracker.current_slot_values()).municipality,
             reach_km=settings.reach_km,
@@ -216,8 +224,11 @@ class ActionLanguageCourses(Action):
         line = vhs_line(municipality, style)
         extra = [line] if line else []
         links = await nearby.nearby_offers(
-            get_search_client(settings), ("integrationskurs", "berufssprachkurs"),
-            today=settings.today(), municipality=municipality, reach_km=settings.reach_km,
+            get_search_client(settings),
+            ("integrationskurs", "berufssprachkurs"),
+            today=settings.today(),
+            municipality=municipality,
+            reach_km=settings.reach_km,
             limit=4,
         )
         where = info_text("near", style, place=municipality) if municipality else ""

@@ -255,7 +255,9 @@ class ActionRecommendOffers(Action):
         if resolved is not None:
             logger.info("recommend: learning path %s", resolved.path.id)
             _send_learning_path(
-                dispatcher, resolved, tracker.get_latest_input_channel(),
+                dispatcher,
+                resolved,
+                tracker.get_latest_input_channel(),
                 formatting.style_of_slots(slots),
             )
         if isinstance(outcome, SearchError):
@@ -274,7 +276,11 @@ class ActionRecommendOffers(Action):
                 SlotSet(c.SLOT_LAST_SEARCH, _last_search_value(request, [], [], 1)),
             ]
         _send_recommendations(
-            dispatcher, hits, profile, settings.reach_km, relaxed,
+            dispatcher,
+            hits,
+            profile,
+            settings.reach_km,
+            relaxed,
             input_channel=tracker.get_latest_input_channel(),
             style=formatting.style_of_slots(slots),
         )
@@ -315,8 +321,15 @@ class ActionMoreResults(Action):
         profile = profile_from_slots(tracker.current_slot_values())
         start = len(shown) + 1
         _send_recommendations(
-            dispatcher, hits, profile, settings.reach_km, relaxed, True, start,
-            input_channel=tracker.get_latest_input_channel(), style=style,
+            dispatcher,
+            hits,
+            profile,
+            settings.reach_km,
+            relaxed,
+            True,
+            start,
+            input_channel=tracker.get_latest_input_channel(),
+            style=style,
         )
         return [
             SlotSet(c.SLOT_SHOWN_OFFER_IDS, shown + [_offer_id(h) for h in hits]),

@@ -26,7 +26,6 @@ from knowledge.funding.model import (
     is_number,
 )
 
-
 # ---------------------------------------------------------------- profiles
 
 

@@ -84,6 +84,7 @@ for _col, _fld in COLUMN_TO_FIELD.items():
     FIELD_TO_COLUMN.setdefault(_fld, _col)
 FIELD_TO_COLUMN.update({"lat/lon": "gemeinde", "id/title/description": "titel"})
 
+
 def decode_bytes(data: bytes) -> tuple[str, str]:
     """(text, encoding name): UTF-8 (with/without BOM), else Windows-1252, else Latin-1."""
     for encoding in ("utf-8-sig", "cp1252"):

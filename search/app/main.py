@@ -37,13 +37,17 @@ def _describe(error: dict) -> str:
 async def _validation_handler(_: Request, exc: RequestValidationError) -> JSONResponse:
     errors = exc.errors()
     message = "Ungültige Anfrage – " + "; ".join(_describe(e) for e in errors)
-    safe = [{"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")}
-            for e in errors]
+    safe = [
+        {"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")} for e in errors
+    ]
     return JSONResponse(status_code=422, content={"detail": safe, "message": message})
 
 
-def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
-               holder: IndexHolder | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    encoder: Encoder | None = None,
+    holder: IndexHolder | None = None,
+) -> FastAPI:
     explicit = settings is not None
     settings = settings or get_settings()
 
@@ -59,16 +63,23 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
             facts.kldb_title("821")  # load KldB and shortage tables once
             facts.shortage_entries("821")
             enc = CachedQueryEncoder(st, maxsize=settings.query_cache_size)
-        hold = holder or IndexHolder(settings.index_dir, expected_model=lambda: enc.name,
-                                     check_seconds=settings.reload_check_seconds)
+        hold = holder or IndexHolder(
+            settings.index_dir,
+            expected_model=lambda: enc.name,
+            check_seconds=settings.reload_check_seconds,
+        )
         hold.reload()
         app.state.encoder = enc
         app.state.index_holder = hold
         yield
 
     app = FastAPI(title="Bildungslotse Suchdienst", version="0.1.0", lifespan=lifespan)
-    app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
-                       allow_methods=["GET", "POST"], allow_headers=["*"])
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "POST"],
+        allow_headers=["*"],
+    )
     app.add_exception_handler(RequestValidationError, _validation_handler)
     if explicit:  # routes see the same settings as the lifespan
         app.dependency_overrides[get_settings] = lambda: settings

@@ -10,9 +10,17 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 FormatValue = Literal["praesenz", "online", "hybrid"]
 TimeModelValue = Literal["vollzeit", "teilzeit", "berufsbegleitend"]
 GoalValue = Literal["weiterbildung", "umschulung", "wiedereinstieg", "aufstieg"]
-CourseTypeValue = Literal["weiterbildung", "umschulung", "aufstiegsfortbildung",
-                          "anpassungsqualifizierung", "sprachkurs", "integrationskurs",
-                          "berufssprachkurs", "grundbildung", "ausbildung"]
+CourseTypeValue = Literal[
+    "weiterbildung",
+    "umschulung",
+    "aufstiegsfortbildung",
+    "anpassungsqualifizierung",
+    "sprachkurs",
+    "integrationskurs",
+    "berufssprachkurs",
+    "grundbildung",
+    "ausbildung",
+]
 KldbCode = Annotated[str, Field(pattern=r"^\d{1,5}$")]
 Keyword = Annotated[str, Field(min_length=1, max_length=100)]
 #: what the service widened (``relax``), in this order; see docs/architecture.md
@@ -39,66 +47,95 @@ class SearchRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     query: str | None = Field(
-        default=None, min_length=1, max_length=500,
-        description="Free-text query; required unless sort is 'nearby' (ignored there).")
+        default=None,
+        min_length=1,
+        max_length=500,
+        description="Free-text query; required unless sort is 'nearby' (ignored there).",
+    )
     municipality: str | None = Field(
-        default=None, max_length=100,
+        default=None,
+        max_length=100,
         description="Place distances are measured from (official name or known variant); "
-                    "defaults to profile.municipality. Unknown places give HTTP 422.")
+        "defaults to profile.municipality. Unknown places give HTTP 422.",
+    )
     max_distance_km: float | None = Field(
-        default=None, gt=0, le=200,
+        default=None,
+        gt=0,
+        le=200,
         description="Reach in km (default: the service setting). Place-bound offers beyond it "
-                    "are left out unless include_outside_reach; online offers always pass.")
+        "are left out unless include_outside_reach; online offers always pass.",
+    )
     include_outside_reach: bool = Field(
         default=False,
         description="Keep place-bound offers beyond max_distance_km (sorted after those "
-                    "within reach with sort='nearby'); for learning-path steps.")
+        "within reach with sort='nearby'); for learning-path steps.",
+    )
     municipalities: list[str] | None = Field(
-        default=None, max_length=50,
-        description="Place-bound offers must take place in one of these municipalities.")
+        default=None,
+        max_length=50,
+        description="Place-bound offers must take place in one of these municipalities.",
+    )
     formats: list[FormatValue] | None = Field(default=None, description="Allowed offer formats.")
     time_models: list[TimeModelValue] | None = Field(
-        default=None, description="Allowed offer time models.")
+        default=None, description="Allowed offer time models."
+    )
     course_types: list[CourseTypeValue] | None = Field(
-        default=None, description="Allowed course types (knowledge.schema.COURSE_TYPES).")
+        default=None, description="Allowed course types (knowledge.schema.COURSE_TYPES)."
+    )
     kldb_prefix: str | None = Field(
-        default=None, pattern=r"^\d{1,5}$",
-        description="An offer KldB target must start with this code.")
+        default=None,
+        pattern=r"^\d{1,5}$",
+        description="An offer KldB target must start with this code.",
+    )
     kldb_prefixes: list[KldbCode] | None = Field(
-        default=None, max_length=20,
+        default=None,
+        max_length=20,
         description="An offer KldB target must start with one of these codes (in addition to "
-                    "kldb_prefix), e.g. the codes a learning-path step lists.")
+        "kldb_prefix), e.g. the codes a learning-path step lists.",
+    )
     title_keywords: list[Keyword] | None = Field(
-        default=None, max_length=20,
-        description="The offer title must contain one of these words (case-insensitive).")
+        default=None,
+        max_length=20,
+        description="The offer title must contain one of these words (case-insensitive).",
+    )
     title_exclude_keywords: list[Keyword] | None = Field(
-        default=None, max_length=20,
-        description="The offer title must contain none of these words (case-insensitive).")
+        default=None,
+        max_length=20,
+        description="The offer title must contain none of these words (case-insensitive).",
+    )
     fundable: bool | None = Field(
-        default=None, description="Only offers with (true) / without (false) a funding route.")
+        default=None, description="Only offers with (true) / without (false) a funding route."
+    )
     exclude_ids: list[str] = Field(
-        default_factory=list, max_length=1000, description="Offers never returned.")
+        default_factory=list, max_length=1000, description="Offers never returned."
+    )
     limit: int = Field(default=5, ge=1, le=50, description="Maximum number of items.")
     today: dt.date | None = Field(
-        default=None, description="Reference date for start dates (default: today).")
+        default=None, description="Reference date for start dates (default: today)."
+    )
     sort: Literal["relevance", "nearby"] = Field(
         default="relevance",
         description="'relevance': hybrid retrieval + profile and regional-need ranking with "
-                    "diversity. 'nearby': filter-only listing ordered by occupation "
-                    "(longest common KldB prefix with prefer_kldb), within reach, distance, "
-                    "next start (search.nearby).")
+        "diversity. 'nearby': filter-only listing ordered by occupation "
+        "(longest common KldB prefix with prefer_kldb), within reach, distance, "
+        "next start (search.nearby).",
+    )
     prefer_kldb: list[KldbCode] = Field(
-        default_factory=list, max_length=5,
+        default_factory=list,
+        max_length=5,
         description="sort='nearby': offers sharing the longest KldB prefix with one of these "
-                    "codes come first.")
+        "codes come first.",
+    )
     relax: bool = Field(
         default=False,
         description="sort='relevance': with fewer than min_results items, widen step by step "
-                    "(cumulative): 'kldb_group' (5-digit kldb_prefix -> its 3-digit group), "
-                    "'wider_area' (twice max_distance_km, at most 200). Items of the strict "
-                    "request come first; 'relaxed' names the steps that were needed.")
+        "(cumulative): 'kldb_group' (5-digit kldb_prefix -> its 3-digit group), "
+        "'wider_area' (twice max_distance_km, at most 200). Items of the strict "
+        "request come first; 'relaxed' names the steps that were needed.",
+    )
     min_results: int = Field(
-        default=3, ge=1, le=50, description="relax: widen while fewer items than this.")
+        default=3, ge=1, le=50, description="relax: widen while fewer items than this."
+    )
     profile: ProfileIn = Field(default_factory=ProfileIn)
 
     @field_validator("query")
@@ -126,9 +163,21 @@ class Reason(BaseModel):
     ``contribution`` = score points the factor added to the ranking (``None`` for facts that
     did not rank the offer, such as the next start date)."""
 
-    code: Literal["target_occupation", "field", "distance_km", "online", "time_model", "format",
-                  "dqr", "course_type", "shortage", "query_match", "azav_certified",
-                  "aufstiegs_bafoeg", "next_start"]
+    code: Literal[
+        "target_occupation",
+        "field",
+        "distance_km",
+        "online",
+        "time_model",
+        "format",
+        "dqr",
+        "course_type",
+        "shortage",
+        "query_match",
+        "azav_certified",
+        "aufstiegs_bafoeg",
+        "next_start",
+    ]
     params: dict[str, str | int | float | list[str] | None] = Field(default_factory=dict)
     contribution: float | None = None
 
@@ -154,7 +203,8 @@ class SearchItem(BaseModel):
     duration_months: float | None = Field(description="Stated duration in months, if any.")
     within_reach: bool | None = Field(
         description="Online or within max_distance_km of the municipality; null without a "
-                    "municipality.")
+        "municipality."
+    )
 
 
 class SearchResponse(BaseModel):
@@ -163,7 +213,8 @@ class SearchResponse(BaseModel):
     query: str | None
     relaxed: list[RelaxCode] = Field(
         default_factory=list,
-        description="relax: the widening steps that were needed for the items shown, in order.")
+        description="relax: the widening steps that were needed for the items shown, in order.",
+    )
 
 
 class HealthResponse(BaseModel):

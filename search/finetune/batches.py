@@ -12,12 +12,15 @@ from search.finetune.pairs import Pair
 def conflicts(a: Pair, b: Pair) -> bool:
     """True if ``a`` and ``b`` must not share a batch (one's positive is relevant to the other's
     query, or a text repeats)."""
-    return bool(a.query_keys & b.passage_keys or b.query_keys & a.passage_keys
-                or a.query == b.query or a.passage == b.passage)
+    return bool(
+        a.query_keys & b.passage_keys
+        or b.query_keys & a.passage_keys
+        or a.query == b.query
+        or a.passage == b.passage
+    )
 
 
-def plan_batches(pairs: Sequence[Pair], batch_size: int, steps: int, seed: int
-                 ) -> list[list[int]]:
+def plan_batches(pairs: Sequence[Pair], batch_size: int, steps: int, seed: int) -> list[list[int]]:
     """``steps`` batches of pair indices without conflicts, epoch after epoch (each epoch
     reshuffled with ``seed``); pairs that did not fit into an epoch's batches come first in
     the next one."""
@@ -37,8 +40,9 @@ def plan_batches(pairs: Sequence[Pair], batch_size: int, steps: int, seed: int
             batch: list[int] = []
             rest: list[int] = []
             for i in pending:
-                if len(batch) < batch_size and not any(conflicts(pairs[i], pairs[j])
-                                                       for j in batch):
+                if len(batch) < batch_size and not any(
+                    conflicts(pairs[i], pairs[j]) for j in batch
+                ):
                     batch.append(i)
                 else:
                     rest.append(i)

@@ -36,7 +36,7 @@ class CachedTopLayers:
         layers = self.bert.encoder.layer
         self.split = len(layers) - max(1, min(trainable_layers, len(layers)))
         self.bottom = layers[: self.split]
-        self.top = layers[self.split:]
+        self.top = layers[self.split :]
         self.states: dict[str, Any] = {}
         for param in model.parameters():
             param.requires_grad = False
@@ -50,8 +50,9 @@ class CachedTopLayers:
     def _mask(self, hidden: Any, attention_mask: Any) -> Any:
         from transformers.masking_utils import create_bidirectional_mask
 
-        return create_bidirectional_mask(config=self.bert.config, inputs_embeds=hidden,
-                                         attention_mask=attention_mask)
+        return create_bidirectional_mask(
+            config=self.bert.config, inputs_embeds=hidden, attention_mask=attention_mask
+        )
 
     def precompute(self, texts: Iterable[str], batch_size: int = 32) -> None:
         """Hidden states after the frozen layers for every new text (eval mode, no gradients)."""
@@ -62,10 +63,11 @@ class CachedTopLayers:
         self.bert.eval()
         with torch.no_grad():
             for start in range(0, len(todo), batch_size):
-                chunk = todo[start:start + batch_size]
+                chunk = todo[start : start + batch_size]
                 features = self.model.preprocess(chunk)
-                hidden = self.bert.embeddings(input_ids=features["input_ids"],
-                                              token_type_ids=features.get("token_type_ids"))
+                hidden = self.bert.embeddings(
+                    input_ids=features["input_ids"], token_type_ids=features.get("token_type_ids")
+                )
                 mask = self._mask(hidden, features["attention_mask"])
                 for layer in self.bottom:
                     hidden = layer(hidden, mask)
@@ -84,7 +86,7 @@ class CachedTopLayers:
         order = sorted(range(len(texts)), key=lambda i: (self.states[texts[i]].shape[0], i))
         rows: list[Any] = [None] * len(texts)
         for start in range(0, len(order), chunk):
-            part = order[start:start + chunk]
+            part = order[start : start + chunk]
             for i, row in zip(part, self._embed_padded([texts[i] for i in part]), strict=True):
                 rows[i] = row
         return torch.stack(rows)

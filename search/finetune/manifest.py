@@ -19,8 +19,9 @@ from search.finetune.config import FINETUNE_VERSION, MANIFEST_FILE, TrainConfig
 def _library_versions() -> dict[str, str]:
     from importlib import metadata
 
-    return {name: metadata.version(name)
-            for name in ("torch", "sentence-transformers", "transformers")}
+    return {
+        name: metadata.version(name) for name in ("torch", "sentence-transformers", "transformers")
+    }
 
 
 def manifest_inputs(base: Path, offers: Sequence[Offer], config: TrainConfig) -> dict[str, Any]:
@@ -46,5 +47,9 @@ def read_manifest(out: Path) -> dict[str, Any] | None:
 
 def is_current(out: Path, inputs: dict[str, Any]) -> bool:
     manifest = read_manifest(out)
-    return bool(manifest and manifest.get("inputs") == inputs
-                and (out / "modules.json").is_file() and (out / META_FILE).is_file())
+    return bool(
+        manifest
+        and manifest.get("inputs") == inputs
+        and (out / "modules.json").is_file()
+        and (out / META_FILE).is_file()
+    )

@@ -29,12 +29,13 @@ class Pair:
     passage_keys: frozenset[str]
 
 
-_UMLAUT_AE = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue",
-                            "ß": "ss"})
-_UMLAUT_A = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "Ä": "A", "Ö": "O", "Ü": "U",
-                           "ß": "ss"})
+_UMLAUT_AE = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
+)
+_UMLAUT_A = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "Ä": "A", "Ö": "O", "Ü": "U", "ß": "ss"})
 _WORD = re.compile(r"[^\W\d_][\w\-]*", re.UNICODE)
-_STOPWORDS = frozenset("""
+_STOPWORDS = frozenset(
+    """
 aber alle allem allen aller alles also andere anderen auch auf aus bei beim bereits bieten
 bietet bis dabei damit dann darauf dass dazu dein deine dem den denen der deren des dessen die
 dies diese diesem diesen dieser dieses doch dort durch eine einem einen einer eines einige
@@ -43,24 +44,60 @@ jeder jedes kann keine können lernen man mehr mit nach neben nicht noch nur ode
 sie sind sowie über um und uns unter vom von vor während was weil welche wenn werden wie
 wird wir zum zur zwischen sowohl sodass teilnehmende teilnehmenden kurs kurses kurse
 menschen wissen termine termin beispiel woche wochen monate stunden
-""".split())
+""".split()
+)
 _KEYBOARD_NEIGHBOURS = {
-    "a": "sq", "b": "vn", "c": "xv", "d": "sf", "e": "wr", "f": "dg", "g": "fh", "h": "gj",
-    "i": "uo", "j": "hk", "k": "jl", "l": "kö", "m": "n", "n": "bm", "o": "ip", "p": "oü",
-    "r": "et", "s": "ad", "t": "rz", "u": "zi", "w": "qe", "z": "tu",
+    "a": "sq",
+    "b": "vn",
+    "c": "xv",
+    "d": "sf",
+    "e": "wr",
+    "f": "dg",
+    "g": "fh",
+    "h": "gj",
+    "i": "uo",
+    "j": "hk",
+    "k": "jl",
+    "l": "kö",
+    "m": "n",
+    "n": "bm",
+    "o": "ip",
+    "p": "oü",
+    "r": "et",
+    "s": "ad",
+    "t": "rz",
+    "u": "zi",
+    "w": "qe",
+    "z": "tu",
 }
 
 #: course type -> query templates with a ``{job}`` slot (how people type them)
 OCCUPATION_TEMPLATES: dict[str, tuple[str, ...]] = {
-    "umschulung": ("umschulung {job}", "{job} umschulung", "umschulung zur {job}",
-                   "quereinstieg {job}", "{job} werden mit bildungsgutschein"),
+    "umschulung": (
+        "umschulung {job}",
+        "{job} umschulung",
+        "umschulung zur {job}",
+        "quereinstieg {job}",
+        "{job} werden mit bildungsgutschein",
+    ),
     "ausbildung": ("ausbildung {job}", "{job} werden", "schulische ausbildung {job}"),
-    "aufstiegsfortbildung": ("weiterbildung {job}", "{job} ihk", "aufstiegsfortbildung {job}",
-                             "{job} werden berufsbegleitend"),
-    "anpassungsqualifizierung": ("anerkennung {job}", "anpassungsqualifizierung {job}",
-                                 "{job} ausländischer abschluss anerkennen"),
-    "weiterbildung": ("fortbildung {job}", "weiterbildung für {job}", "kurs für {job}",
-                      "{job} fortbildung"),
+    "aufstiegsfortbildung": (
+        "weiterbildung {job}",
+        "{job} ihk",
+        "aufstiegsfortbildung {job}",
+        "{job} werden berufsbegleitend",
+    ),
+    "anpassungsqualifizierung": (
+        "anerkennung {job}",
+        "anpassungsqualifizierung {job}",
+        "{job} ausländischer abschluss anerkennen",
+    ),
+    "weiterbildung": (
+        "fortbildung {job}",
+        "weiterbildung für {job}",
+        "kurs für {job}",
+        "{job} fortbildung",
+    ),
     "berufssprachkurs": ("deutsch für {job}", "berufssprachkurs {job}", "fachsprache {job}"),
 }
 DEFAULT_OCCUPATION_TEMPLATES = ("kurs {job}", "{job} kurs")
@@ -91,14 +128,14 @@ def add_typo(text: str, rng: random.Random) -> str:
     pos = rng.randrange(1, len(word) - 1)
     op = rng.choice(("delete", "swap", "double", "neighbour"))
     if op == "delete":
-        word = word[:pos] + word[pos + 1:]
+        word = word[:pos] + word[pos + 1 :]
     elif op == "swap":
-        word = word[:pos] + word[pos + 1] + word[pos] + word[pos + 2:]
+        word = word[:pos] + word[pos + 1] + word[pos] + word[pos + 2 :]
     elif op == "double":
         word = word[:pos] + word[pos] + word[pos:]
     else:
         near = _KEYBOARD_NEIGHBOURS.get(word[pos].lower())
-        word = word[:pos] + (rng.choice(near) if near else "") + word[pos + 1:]
+        word = word[:pos] + (rng.choice(near) if near else "") + word[pos + 1 :]
     words[i] = word
     return " ".join(words)
 
@@ -118,8 +155,9 @@ def surface_variant(text: str, rng: random.Random) -> str:
 def job_title_forms(title: str) -> list[str]:
     """Plain gender forms of a KldB job title ("Altenpfleger/in" -> Altenpfleger,
     Altenpflegerin), without slashes or parenthesised qualifiers; sorted."""
-    forms = sorted(f for f in expand_title_forms(title)
-                   if "/" not in f and "(" not in f and " - " not in f)
+    forms = sorted(
+        f for f in expand_title_forms(title) if "/" not in f and "(" not in f and " - " not in f
+    )
     return forms or sorted(expand_title_forms(title))
 
 
@@ -196,12 +234,14 @@ def offer_pairs(offer: Offer, kldb: Kldb, rng: random.Random) -> list[Pair]:
         add(surface_variant(query, rng).lower(), "occupation", frozenset({f"k:{code}"}))
         if rng.random() < 0.5:
             sentence = rng.choice(SITUATION_TEMPLATES).format(
-                job=_pick_job(forms, offer, rng), kind=kind_label, place=_place(offer))
+                job=_pick_job(forms, offer, rng), kind=kind_label, place=_place(offer)
+            )
             add(sentence, "situation", frozenset({f"k:{code}"}))
     # keywords of the offer's own text
     title_words = [w for w in _content_words_of(offer.title)]
-    words = [w for w in _content_words_of(f"{offer.title} {offer.description}")
-             if w not in title_words]
+    words = [
+        w for w in _content_words_of(f"{offer.title} {offer.description}") if w not in title_words
+    ]
     if title_words and words:
         picked = [rng.choice(title_words), *rng.sample(words, min(len(words), rng.choice((1, 2))))]
         rng.shuffle(picked)
@@ -230,13 +270,16 @@ def occupation_description(occ: Occupation, kldb: Kldb, exclude: str = "") -> st
     return "\n".join(parts)
 
 
-def kldb_pairs(kldb: Kldb, count: int, rng: random.Random,
-               near_groups: Iterable[str] = ()) -> list[Pair]:
+def kldb_pairs(
+    kldb: Kldb, count: int, rng: random.Random, near_groups: Iterable[str] = ()
+) -> list[Pair]:
     """Up to ``count`` pairs "job title variant -> Berufsgattung description": every
     Berufsgattung in ``near_groups`` (3-digit Berufsgruppen of the catalogue's targets) first,
     the rest sampled from the other civilian Berufsgattungen."""
-    occupations = sorted((o for o in kldb if o.level == 5 and o.job_titles
-                          and not o.code.startswith("0")), key=lambda o: o.code)
+    occupations = sorted(
+        (o for o in kldb if o.level == 5 and o.job_titles and not o.code.startswith("0")),
+        key=lambda o: o.code,
+    )
     groups = set(near_groups)
     near = [o for o in occupations if o.code[:3] in groups]
     others = [o for o in occupations if o.code[:3] not in groups]
@@ -247,13 +290,24 @@ def kldb_pairs(kldb: Kldb, count: int, rng: random.Random,
         forms = job_title_forms(title)
         query = surface_variant(rng.choice(forms), rng)
         codes = set(kldb.candidates_for(title)) | {occ.code}
-        pairs.append(Pair(query, occupation_description(occ, kldb, exclude=title), "kldb",
-                          frozenset(f"k:{c}" for c in codes), frozenset({f"k:{occ.code}"})))
+        pairs.append(
+            Pair(
+                query,
+                occupation_description(occ, kldb, exclude=title),
+                "kldb",
+                frozenset(f"k:{c}" for c in codes),
+                frozenset({f"k:{occ.code}"}),
+            )
+        )
     return pairs
 
 
-def build_pairs(offers: Sequence[Offer], kldb: Kldb | None = None, seed: int = DEFAULT_SEED,
-                kldb_count: int = TrainConfig.kldb_pairs) -> list[Pair]:
+def build_pairs(
+    offers: Sequence[Offer],
+    kldb: Kldb | None = None,
+    seed: int = DEFAULT_SEED,
+    kldb_count: int = TrainConfig.kldb_pairs,
+) -> list[Pair]:
     """All training pairs, deterministic for the same offers, KldB and seed."""
     kldb = kldb or load_kldb()
     rng = random.Random(seed)

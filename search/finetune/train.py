@@ -35,8 +35,9 @@ def _load_average() -> str:
         return "unknown"
 
 
-def train(pairs: Sequence[Pair], base: Path, out: Path, config: TrainConfig,
-          log: Any = print) -> dict[str, Any]:
+def train(
+    pairs: Sequence[Pair], base: Path, out: Path, config: TrainConfig, log: Any = print
+) -> dict[str, Any]:
     """Fine-tune ``base`` on ``pairs`` and save the model into a temporary folder next to
     ``out``; returns the result part of the manifest (timings, losses, weight hash) and the
     folder as ``"tmp"``."""
@@ -53,15 +54,17 @@ def train(pairs: Sequence[Pair], base: Path, out: Path, config: TrainConfig,
     encoder = CachedTopLayers(model, config.trainable_layers)
     params = encoder.parameters
     loss_fn = MultipleNegativesRankingLoss(model, scale=config.scale)
-    optimizer = torch.optim.AdamW(params, lr=config.learning_rate,
-                                  weight_decay=config.weight_decay)
+    optimizer = torch.optim.AdamW(params, lr=config.learning_rate, weight_decay=config.weight_decay)
     batches = plan_batches(pairs, config.batch_size, config.steps, config.seed)
     scheduler = get_linear_schedule_with_warmup(
-        optimizer, int(config.warmup_ratio * len(batches)), len(batches))
+        optimizer, int(config.warmup_ratio * len(batches)), len(batches)
+    )
     used = sorted({i for batch in batches for i in batch})
     loaded = time.perf_counter()
-    encoder.precompute([QUERY_PREFIX + pairs[i].query for i in used]
-                       + [PASSAGE_PREFIX + pairs[i].passage for i in used])
+    encoder.precompute(
+        [QUERY_PREFIX + pairs[i].query for i in used]
+        + [PASSAGE_PREFIX + pairs[i].passage for i in used]
+    )
     cached = time.perf_counter()
     log(f"{len(encoder.states)} Texte vorberechnet ({cached - loaded:.0f} s)")
     # Dropout stays off (eval mode) in the trained layers too: with dropout, attention falls
@@ -80,8 +83,10 @@ def train(pairs: Sequence[Pair], base: Path, out: Path, config: TrainConfig,
         optimizer.zero_grad(set_to_none=True)
         losses.append(float(loss.detach()))
         if step % 10 == 0 or step == len(batches):
-            log(f"Schritt {step}/{len(batches)}: loss {sum(losses[-10:]) / len(losses[-10:]):.4f} "
-                f"({time.perf_counter() - cached:.0f} s)")
+            log(
+                f"Schritt {step}/{len(batches)}: loss {sum(losses[-10:]) / len(losses[-10:]):.4f} "
+                f"({time.perf_counter() - cached:.0f} s)"
+            )
     trained = time.perf_counter()
     tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
@@ -120,16 +125,19 @@ def _write_meta(base: Path, folder: Path, weights_sha256: str) -> None:
     base_meta = base / META_FILE
     if base_meta.is_file():
         meta = json.loads(base_meta.read_text(encoding="utf-8"))
-    meta.update({
-        "model_name": f"{meta.get('model_name', base.name)} + Bildungslotse-Feinabstimmung",
-        "source": f"{base}/model.safetensors, fine-tuned by search.finetune",
-        "base_source_sha256": meta.get("source_sha256"),
-        "source_sha256": weights_sha256,
-        "converter_version": f"ft{FINETUNE_VERSION}",
-        "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-    })
-    (folder / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n",
-                                    encoding="utf-8")
+    meta.update(
+        {
+            "model_name": f"{meta.get('model_name', base.name)} + Bildungslotse-Feinabstimmung",
+            "source": f"{base}/model.safetensors, fine-tuned by search.finetune",
+            "base_source_sha256": meta.get("source_sha256"),
+            "source_sha256": weights_sha256,
+            "converter_version": f"ft{FINETUNE_VERSION}",
+            "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        }
+    )
+    (folder / META_FILE).write_text(
+        json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
 
 
 README = """# {name}
@@ -141,9 +149,14 @@ Prefix queries with `query: ` and documents with `passage: `.
 """
 
 
-def finetune(base: Path = DEFAULT_BASE, out: Path = DEFAULT_OUT,
-             config: TrainConfig = TrainConfig(), offers: Sequence[Offer] | None = None,
-             force: bool = False, log: Any = print) -> tuple[bool, dict[str, Any]]:
+def finetune(
+    base: Path = DEFAULT_BASE,
+    out: Path = DEFAULT_OUT,
+    config: TrainConfig = TrainConfig(),
+    offers: Sequence[Offer] | None = None,
+    force: bool = False,
+    log: Any = print,
+) -> tuple[bool, dict[str, Any]]:
     """Fine-tune unless ``out`` is current; returns ``(trained, manifest)``."""
     if offers is None:
         from knowledge.catalogue import load_catalogue
@@ -153,16 +166,26 @@ def finetune(base: Path = DEFAULT_BASE, out: Path = DEFAULT_OUT,
     if not force and is_current(out, inputs):
         return False, read_manifest(out) or {}
     pairs = build_pairs(offers, seed=config.seed, kldb_count=config.kldb_pairs)
-    log(f"{len(pairs)} Trainingspaare {pair_stats(pairs)}; {config.steps} Schritte à "
-        f"{config.batch_size}, {config.threads} Threads")
+    log(
+        f"{len(pairs)} Trainingspaare {pair_stats(pairs)}; {config.steps} Schritte à "
+        f"{config.batch_size}, {config.threads} Threads"
+    )
     result = train(pairs, base, out, config, log)
     tmp: Path = result.pop("tmp")
     manifest = {"inputs": inputs, "result": result}
-    (tmp / MANIFEST_FILE).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
-                                     encoding="utf-8")
-    (tmp / "README.md").write_text(README.format(
-        name="Bildungslotse e5-small (fine-tuned)", base=base, layers=config.trainable_layers,
-        pairs=len(pairs), seed=config.seed), encoding="utf-8")
+    (tmp / MANIFEST_FILE).write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    (tmp / "README.md").write_text(
+        README.format(
+            name="Bildungslotse e5-small (fine-tuned)",
+            base=base,
+            layers=config.trainable_layers,
+            pairs=len(pairs),
+            seed=config.seed,
+        ),
+        encoding="utf-8",
+    )
     old = out.with_name(f".{out.name}.old-{os.getpid()}")
     if out.exists():
         os.replace(out, old)

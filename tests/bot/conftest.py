@@ -42,9 +42,7 @@ def app_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _env(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, app_db_template: Path
-) -> Iterator[None]:
+def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, app_db_template: Path) -> Iterator[None]:
     """Deterministic settings for every test (no real service unless a test sets SEARCH_URL);
     demand records and callback requests go to a per-test copy of a migrated application
     database, never to the repository's app.db."""
@@ -191,8 +189,9 @@ class FakeSearchService:
 
     def answer(self, when: dict[str, Any], response: dict[str, Any]) -> None:
         """Answer requests matching ``when`` with ``response`` (checked before the others)."""
-        self.entries.insert(0, {"name": "test", "when": when,
-                                "response": validate_response(response)})
+        self.entries.insert(
+            0, {"name": "test", "when": when, "response": validate_response(response)}
+        )
 
     def response_for(self, request: dict[str, Any]) -> dict[str, Any]:
         for entry in self.entries:
@@ -217,8 +216,13 @@ class FakeSearchService:
         return web.json_response(self.response_for(body))
 
     async def _health(self, request: web.Request) -> web.Response:
-        body = {"status": "ok", "offers": len(self.entries), "model": "canned",
-                "index_built": "2026-11-26T00:00:00+00:00", "detail": None}
+        body = {
+            "status": "ok",
+            "offers": len(self.entries),
+            "model": "canned",
+            "index_built": "2026-11-26T00:00:00+00:00",
+            "detail": None,
+        }
         HEALTH_SCHEMA.validate(body)
         return web.json_response(body)
 

@@ -50,8 +50,12 @@ def demo_items() -> dict[str, dict[str, Any]]:
 
 
 def response(items: list[dict[str, Any]], query: str | None, relaxed=(), total=None):
-    body = {"items": items, "total": len(items) if total is None else total, "query": query,
-            "relaxed": list(relaxed)}
+    body = {
+        "items": items,
+        "total": len(items) if total is None else total,
+        "query": query,
+        "relaxed": list(relaxed),
+    }
     return SearchResponse.model_validate(body).model_dump(mode="json")
 
 
@@ -65,23 +69,41 @@ def recommendation_entries() -> list[dict[str, Any]]:
 
     q = "Umschulung Altenpflege Teilzeit"
     return [
-        {"name": "exact occupation 82102: too few, widened to the group",
-         "when": {"sort": None, "kldb_prefix": "82102"},
-         "response": response(pick("demo-alten-003", "demo-alten-002", "demo-alten-004"), q,
-                              ["kldb_group"], total=1)},
-        {"name": "Erzieher: nothing fits", "when": {"sort": None, "kldb_prefix": "83112"},
-         "response": response([], q)},
-        {"name": "Friseurin: nothing fits", "when": {"sort": None, "kldb_prefix": "82312"},
-         "response": response([], q)},
-        {"name": "second page after two shown",
-         "when": {"sort": None, "exclude_ids": ["demo-alten-002", "demo-alten-003"]},
-         "response": response(pick("demo-alten-004"), q)},
-        {"name": "Präsenz (hybrid accepted)",
-         "when": {"sort": None, "formats": ["praesenz", "hybrid"]},
-         "response": response(pick("demo-alten-002", "demo-alten-003"), q)},
-        {"name": "any other recommendation request: the Altenpflege profile",
-         "when": {"sort": None},
-         "response": response(pick("demo-alten-002", "demo-alten-003", "demo-alten-004"), q)},
+        {
+            "name": "exact occupation 82102: too few, widened to the group",
+            "when": {"sort": None, "kldb_prefix": "82102"},
+            "response": response(
+                pick("demo-alten-003", "demo-alten-002", "demo-alten-004"),
+                q,
+                ["kldb_group"],
+                total=1,
+            ),
+        },
+        {
+            "name": "Erzieher: nothing fits",
+            "when": {"sort": None, "kldb_prefix": "83112"},
+            "response": response([], q),
+        },
+        {
+            "name": "Friseurin: nothing fits",
+            "when": {"sort": None, "kldb_prefix": "82312"},
+            "response": response([], q),
+        },
+        {
+            "name": "second page after two shown",
+            "when": {"sort": None, "exclude_ids": ["demo-alten-002", "demo-alten-003"]},
+            "response": response(pick("demo-alten-004"), q),
+        },
+        {
+            "name": "Präsenz (hybrid accepted)",
+            "when": {"sort": None, "formats": ["praesenz", "hybrid"]},
+            "response": response(pick("demo-alten-002", "demo-alten-003"), q),
+        },
+        {
+            "name": "any other recommendation request: the Altenpflege profile",
+            "when": {"sort": None},
+            "response": response(pick("demo-alten-002", "demo-alten-003", "demo-alten-004"), q),
+        },
     ]
 
 
@@ -92,41 +114,65 @@ def nearby_entries() -> list[dict[str, Any]]:
     def record(name: str, request: dict[str, Any], keys) -> None:
         body = dict(search(request))
         body.update(query=None, relaxed=[])
-        entries.append({"name": name, "when": {k: request.get(k) for k in keys},
-                        "response": response(body["items"], None, total=body["total"])})
+        entries.append(
+            {
+                "name": name,
+                "when": {k: request.get(k) for k in keys},
+                "response": response(body["items"], None, total=body["total"]),
+            }
+        )
 
     meister = paths.load_paths().by_id("handwerk-geselle-meister")
     for step in meister.steps if meister else ():
-        request = paths.step_request(step, today=TODAY, municipality=PLACE, reach_km=REACH_KM,
-                                     prefer_kldb=["26302"])
+        request = paths.step_request(
+            step, today=TODAY, municipality=PLACE, reach_km=REACH_KM, prefer_kldb=["26302"]
+        )
         if request:
-            record(f"{meister.id}: {step.title} (Elektroniker 26302)", request,
-                   (*STEP_KEYS, "prefer_kldb"))
+            record(
+                f"{meister.id}: {step.title} (Elektroniker 26302)",
+                request,
+                (*STEP_KEYS, "prefer_kldb"),
+            )
     seen = set()
     for path in paths.load_paths().paths:
         for step in path.steps:
-            request = paths.step_request(step, today=TODAY, municipality=PLACE,
-                                         reach_km=REACH_KM)
+            request = paths.step_request(step, today=TODAY, municipality=PLACE, reach_km=REACH_KM)
             key = json.dumps([request.get(k) for k in STEP_KEYS]) if request else None
             if request and key not in seen:
                 seen.add(key)
                 record(f"{path.id}: {step.title}", request, STEP_KEYS)
-    record("Anpassungsqualifizierungen, Pflege (813), no municipality",
-           paths.nearby_request(["anpassungsqualifizierung"], today=TODAY, municipality=None,
-                                reach_km=REACH_KM, kldb_prefixes=["813"], prefer_kldb=["813"]),
-           ("sort", "course_types", "kldb_prefixes", "municipality"))
-    record("language courses near Ismaning",
-           paths.nearby_request(["berufssprachkurs", "integrationskurs"], today=TODAY,
-                                municipality="Ismaning", reach_km=REACH_KM, limit=4),
-           ("sort", "course_types", "municipality"))
+    record(
+        "Anpassungsqualifizierungen, Pflege (813), no municipality",
+        paths.nearby_request(
+            ["anpassungsqualifizierung"],
+            today=TODAY,
+            municipality=None,
+            reach_km=REACH_KM,
+            kldb_prefixes=["813"],
+            prefer_kldb=["813"],
+        ),
+        ("sort", "course_types", "kldb_prefixes", "municipality"),
+    )
+    record(
+        "language courses near Ismaning",
+        paths.nearby_request(
+            ["berufssprachkurs", "integrationskurs"],
+            today=TODAY,
+            municipality="Ismaning",
+            reach_km=REACH_KM,
+            limit=4,
+        ),
+        ("sort", "course_types", "municipality"),
+    )
     return entries
 
 
 def main() -> int:
     entries = recommendation_entries() + nearby_entries()
     out = DATA / "search_responses.json"
-    out.write_text(json.dumps({"entries": entries}, ensure_ascii=False, indent=1) + "\n",
-                   encoding="utf-8")
+    out.write_text(
+        json.dumps({"entries": entries}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
     print(f"{out}: {len(entries)} canned responses")
     return 0
 

@@ -35,11 +35,18 @@ from tests.pg_support import fresh_database, url_of
 RECIPIENT = "Bildungsberatung Landkreis München"
 TODAY = dt.date(2026, 11, 26)  # BL_TODAY in conftest
 REQUEST = CallbackRequest(
-    day=TODAY, contact_kind="phone", contact="+49891234567", preferred_time="vormittags",
-    situation="anerkennung", recipient=RECIPIENT,
+    day=TODAY,
+    contact_kind="phone",
+    contact="+49891234567",
+    preferred_time="vormittags",
+    situation="anerkennung",
+    recipient=RECIPIENT,
 )
-FORM_DONE = {"callback_consent": True, "callback_contact": "+49891234567",
-             "callback_time": "vormittags"}
+FORM_DONE = {
+    "callback_consent": True,
+    "callback_contact": "+49891234567",
+    "callback_time": "vormittags",
+}
 
 
 @pytest.fixture
@@ -73,8 +80,18 @@ def test_parse_contact_accepts_phone_and_email(text, kind, value) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", None, "ja", "1234567", "089 12", "+0 89 1234567", "max@", "max@localhost",
-     "Ich wohne in Haar", "0" + "1" * 20],
+    [
+        "",
+        None,
+        "ja",
+        "1234567",
+        "089 12",
+        "+0 89 1234567",
+        "max@",
+        "max@localhost",
+        "Ich wohne in Haar",
+        "0" + "1" * 20,
+    ],
 )
 def test_parse_contact_rejects_what_staff_could_not_use(text) -> None:
     assert cb.parse_contact(text) is None
@@ -116,9 +133,9 @@ def test_consent_text_says_what_who_and_how_long(style) -> None:
     text = cb.consent_text(RECIPIENT, 14, style)
     assert RECIPIENT in text and "14" in text
     lowered = text.lower()
-    assert ("telefonnummer" in lowered or "phone number" in lowered)
-    assert ("e-mail" in lowered)
-    assert ("datum" in lowered or "date" in lowered)
+    assert "telefonnummer" in lowered or "phone number" in lowered
+    assert "e-mail" in lowered
+    assert "datum" in lowered or "date" in lowered
     assert text.rstrip().endswith("?")
 
 
@@ -156,8 +173,9 @@ def test_bad_retention_is_rejected(monkeypatch, raw) -> None:
 
 
 async def test_request_human_without_recipient_offers_nothing(tracker_from, dispatcher, domain):
-    events = await ActionRequestHuman().run(dispatcher, tracker_from({"intent": "request_human"}),
-                                            domain)
+    events = await ActionRequestHuman().run(
+        dispatcher, tracker_from({"intent": "request_human"}), domain
+    )
     assert events == [SlotSet("callback_available", False)]
     (message,) = dispatcher.messages
     assert "Rückruf" not in message["text"] and not message["buttons"]
@@ -166,8 +184,9 @@ async def test_request_human_without_recipient_offers_nothing(tracker_from, disp
 async def test_request_human_with_recipient_enables_the_offer(
     configured, tracker_from, dispatcher, domain
 ):
-    events = await ActionRequestHuman().run(dispatcher, tracker_from({"intent": "request_human"}),
-                                            domain)
+    events = await ActionRequestHuman().run(
+        dispatcher, tracker_from({"intent": "request_human"}), domain
+    )
     assert events == [SlotSet("callback_available", True)]
     await ActionOfferCallback().run(dispatcher, tracker_from({"intent": "request_human"}), domain)
     offer = dispatcher.messages[-1]
@@ -189,13 +208,19 @@ async def test_consent_question_in_english(configured, tracker_from, dispatcher,
     assert [b["payload"] for b in message["buttons"]] == ["/affirm", "/deny"]
 
 
-@pytest.mark.parametrize(("intent", "expected"), [("affirm", True), ("deny", False),
-                                                   ("inform", None)])
+@pytest.mark.parametrize(
+    ("intent", "expected"), [("affirm", True), ("deny", False), ("inform", None)]
+)
 async def test_validate_consent(configured, tracker_from, dispatcher, domain, intent, expected):
-    tracker = tracker_from({"intent": intent, "active_loop": "callback_form",
-                            "requested_slot": "callback_consent",
-                            "latest_message": {"text": "/" + intent},
-                            "candidates": {"callback_consent": "/" + intent}})
+    tracker = tracker_from(
+        {
+            "intent": intent,
+            "active_loop": "callback_form",
+            "requested_slot": "callback_consent",
+            "latest_message": {"text": "/" + intent},
+            "candidates": {"callback_consent": "/" + intent},
+        }
+    )
     events = await ValidateCallbackForm().run(dispatcher, tracker, domain)
     assert SlotSet("callback_consent", expected) in events
 
@@ -204,16 +229,22 @@ async def test_validate_contact_normalises_or_asks_again(
     configured, tracker_from, dispatcher, domain
 ):
     def state(text: str, intent: str = "inform") -> dict:
-        return {"intent": intent, "active_loop": "callback_form",
-                "requested_slot": "callback_contact",
-                "slots": {"callback_consent": True}, "latest_message": {"text": text},
-                "candidates": {"callback_contact": text}}
+        return {
+            "intent": intent,
+            "active_loop": "callback_form",
+            "requested_slot": "callback_contact",
+            "slots": {"callback_consent": True},
+            "latest_message": {"text": text},
+            "candidates": {"callback_contact": text},
+        }
 
-    events = await ValidateCallbackForm().run(dispatcher, tracker_from(state("089 / 123 4567")),
-                                              domain)
+    events = await ValidateCallbackForm().run(
+        dispatcher, tracker_from(state("089 / 123 4567")), domain
+    )
     assert SlotSet("callback_contact", "+49891234567") in events
-    events = await ValidateCallbackForm().run(dispatcher, tracker_from(state("weiß ich nicht")),
-                                              domain)
+    events = await ValidateCallbackForm().run(
+        dispatcher, tracker_from(state("weiß ich nicht")), domain
+    )
     assert SlotSet("callback_contact", None) in events
     assert dispatcher.messages[-1]["response"] == "utter_callback_invalid_contact"
     # "no" at the contact question withdraws: the form ends without storing anything
@@ -235,8 +266,9 @@ async def test_submit_with_consent_stores_the_minimum(configured, tracker_from, 
     tracker = tracker_from({"slots": FORM_DONE, "intent": "inform"})
     tracker.events.append({"event": "user", "parse_data": {"intent": {"name": "ask_recognition"}}})
     events = await ActionSubmitCallback().run(dispatcher, tracker, domain)
-    assert events == [SlotSet(s, None) for s in ("callback_consent", "callback_contact",
-                                                  "callback_time")]
+    assert events == [
+        SlotSet(s, None) for s in ("callback_consent", "callback_contact", "callback_time")
+    ]
     (stored,) = callback_store.read_all(db_url())
     assert stored.request == REQUEST
     assert callback_store.count_for_sender(db_url(), "test-user") == 1
@@ -309,11 +341,16 @@ def _tracker_events_table(url: str, sender_ids: list[str]) -> None:
     """The columns of Rasa's SQLTrackerStore ``events`` table that the purge reads."""
     engine = sa.create_engine(url)
     with engine.begin() as conn:
-        conn.execute(sa.text("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255),"
-                             " type_name VARCHAR(255), timestamp FLOAT)"))
+        conn.execute(
+            sa.text(
+                "CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255),"
+                " type_name VARCHAR(255), timestamp FLOAT)"
+            )
+        )
         for i, sender in enumerate(sender_ids):
-            conn.execute(sa.text("INSERT INTO events VALUES (:i, :s, 'user', 0)"),
-                         {"i": i, "s": sender})
+            conn.execute(
+                sa.text("INSERT INTO events VALUES (:i, :s, 'user', 0)"), {"i": i, "s": sender}
+            )
     engine.dispose()
 
 
@@ -326,8 +363,7 @@ def test_purge_deletes_expired_and_withdrawn_requests(backend, request, tmp_path
     assert callback_store.write(url, "deleted-conversation", recent)
     # write() purges expired rows itself, so the old one is inserted directly
     with get_engine(url).begin() as conn:
-        conn.execute(callback_requests.insert().values(
-            sender_id="expired", **old.__dict__))
+        conn.execute(callback_requests.insert().values(sender_id="expired", **old.__dict__))
     # without Rasa's tracker database (or without its events table) only the age counts
     assert callback_store.purge(url, 30, TODAY) == 1
     assert callback_store.count_for_sender(url, "deleted-conversation") == 1
@@ -342,8 +378,11 @@ def test_purge_deletes_expired_and_withdrawn_requests(backend, request, tmp_path
 def test_write_purges_expired_requests() -> None:
     url = db_url()
     with get_engine(url).begin() as conn:
-        conn.execute(callback_requests.insert().values(
-            sender_id="old", **{**REQUEST.__dict__, "day": TODAY - dt.timedelta(days=40)}))
+        conn.execute(
+            callback_requests.insert().values(
+                sender_id="old", **{**REQUEST.__dict__, "day": TODAY - dt.timedelta(days=40)}
+            )
+        )
     assert callback_store.write(url, "new", REQUEST)
     assert callback_store.count_for_sender(url, "old") == 0
 
@@ -351,10 +390,19 @@ def test_write_purges_expired_requests() -> None:
 def test_table_holds_only_the_minimum() -> None:
     url = db_url()
     callback_store.write(url, "test-user", REQUEST)
-    columns = {c["name"] for c in sa.inspect(sa.create_engine(url)).get_columns(
-        "callback_requests")}
-    assert columns == {"id", "sender_id", "day", "contact_kind", "contact", "preferred_time",
-                       "situation", "recipient"}
+    columns = {
+        c["name"] for c in sa.inspect(sa.create_engine(url)).get_columns("callback_requests")
+    }
+    assert columns == {
+        "id",
+        "sender_id",
+        "day",
+        "contact_kind",
+        "contact",
+        "preferred_time",
+        "situation",
+        "recipient",
+    }
 
 
 def test_staff_cli_list_and_export(capsys, tmp_path: Path) -> None:
@@ -365,9 +413,17 @@ def test_staff_cli_list_and_export(capsys, tmp_path: Path) -> None:
     assert "+49891234567" in out and "vormittags" in out and "test-user" not in out
     assert callback_store.main(["export", "--format", "json"]) == 0
     exported = json.loads(capsys.readouterr().out)
-    assert exported == [{"id": 1, "day": "2026-11-26", "contact_kind": "phone",
-                         "contact": "+49891234567", "preferred_time": "vormittags",
-                         "situation": "anerkennung", "recipient": RECIPIENT}]
+    assert exported == [
+        {
+            "id": 1,
+            "day": "2026-11-26",
+            "contact_kind": "phone",
+            "contact": "+49891234567",
+            "preferred_time": "vormittags",
+            "situation": "anerkennung",
+            "recipient": RECIPIENT,
+        }
+    ]
     assert callback_store.main(["export"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "id,day,contact_kind,contact,preferred_time,situation,recipient"

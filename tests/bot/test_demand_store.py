@@ -46,8 +46,16 @@ def test_table_has_no_column_that_identifies_a_person(sqlite_url: str) -> None:
     url = sqlite_url
     demand_store.write(url, RECORD)
     columns = {c["name"] for c in sa.inspect(sa.create_engine(url)).get_columns("demand_records")}
-    assert columns == {"id", "day", "municipality", "goal", "target_kldb", "time_model",
-                       "offers_found", "asked_for_human"}
+    assert columns == {
+        "id",
+        "day",
+        "municipality",
+        "goal",
+        "target_kldb",
+        "time_model",
+        "offers_found",
+        "asked_for_human",
+    }
     assert not columns & {"sender_id", "text", "message", "timestamp"}
 
 

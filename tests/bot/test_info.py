@@ -351,7 +351,8 @@ async def test_recognition_for_pflege_names_lfp(search_server, tracker_from, dis
 
     catalogue = load_catalogue()
     shown = [
-        o for o in catalogue
+        o
+        for o in catalogue
         if o.course_type == "anpassungsqualifizierung" and f"„{o.title}“" in text
     ]
     assert shown and all(any(k.startswith("813") for k in o.kldb_targets) for o in shown)
@@ -443,7 +444,8 @@ async def test_request_human_puts_the_right_place_for_the_situation_first(
 async def test_request_human_without_known_situation_lists_all_contacts(
     tracker_from, dispatcher, domain
 ):
-    text = await answer(ActionRequestHuman(), tracker_from({"intent": "request_human"}),
-                        dispatcher, domain)
+    text = await answer(
+        ActionRequestHuman(), tracker_from({"intent": "request_human"}), dispatcher, domain
+    )
     assert "erste Adresse" not in text
     assert text.count("• ") >= 5

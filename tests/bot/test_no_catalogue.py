@@ -34,8 +34,10 @@ def test_bot_package_imports_no_catalogue_and_loads_no_offers():
         for node in ast.walk(tree):
             if isinstance(node, ast.Attribute) and node.attr in FORBIDDEN_NAMES:
                 offenders.append(f"{file.relative_to(BOT.parent)}: .{node.attr}")
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and (
-                "knowledge/data/offers" in node.value
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and ("knowledge/data/offers" in node.value)
             ):
                 offenders.append(f"{file.relative_to(BOT.parent)}: offer files path")
     assert offenders == []
@@ -44,4 +46,6 @@ def test_bot_package_imports_no_catalogue_and_loads_no_offers():
 def test_the_scan_would_see_a_catalogue_import():
     tree = ast.parse("from knowledge import catalogue\nimport knowledge.catalogue as k\n")
     assert [m for m, _ in _imports(tree) if m.startswith(FORBIDDEN_MODULES)] == [
-        "knowledge.catalogue", "knowledge.catalogue"]
+        "knowledge.catalogue",
+        "knowledge.catalogue",
+    ]

@@ -91,7 +91,9 @@ async def test_socketio_gets_payload_under_data_and_no_duplicate_list(
     assert 3 <= len(payload["items"]) <= 5
     assert "passende Angebote" in message["text"]
     for item in payload["items"]:
-        assert item["title"] not in message["text"], "cards show the offers; the text must not repeat them"
+        assert item["title"] not in message["text"], (
+            "cards show the offers; the text must not repeat them"
+        )
 
 
 async def test_request_carries_profile_filters(search_server, tracker_from, dispatcher, domain):
@@ -428,8 +430,14 @@ async def test_demand_record_notes_an_earlier_request_for_a_person_and_zero_hits
 
     tracker = tracker_from("altenpflege_profile")
     tracker.slots.update(target_occupation="Erzieher", target_kldb="83112")  # nothing fits
-    tracker.events.insert(0, {"event": "user", "text": "Kann ich mit jemandem sprechen?",
-                              "parse_data": {"intent": {"name": "request_human"}}})
+    tracker.events.insert(
+        0,
+        {
+            "event": "user",
+            "text": "Kann ich mit jemandem sprechen?",
+            "parse_data": {"intent": {"name": "request_human"}},
+        },
+    )
     await ActionRecommendOffers().run(dispatcher, tracker, domain)
     (record,) = demand_store.read_all(load_settings().demand_db_url)
     assert record.offers_found == 0

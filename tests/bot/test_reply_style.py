@@ -89,8 +89,7 @@ def test_plain_variations_follow_einfache_sprache_rules(domain, name):
 def test_buttons_keep_their_payloads_in_every_language(domain):
     for name in ("utter_ask_goal", "utter_ask_time_model", "utter_ask_format", "utter_no_results"):
         payloads = {
-            tuple(b["payload"] for b in v.get("buttons") or [])
-            for v in domain["responses"][name]
+            tuple(b["payload"] for b in v.get("buttons") or []) for v in domain["responses"][name]
         }
         assert len(payloads) == 1, name
 
@@ -176,7 +175,7 @@ async def test_recommendations_action_answers_in_english(
     message = next(m for m in dispatcher.messages if m["custom"].get("type") == "recommendations")
     assert message["text"].startswith("Here are ")
     assert "Next start: 2027-01-15." in message["text"]
-    assert "Ask \"Why does this fit?\"" in message["text"]
+    assert 'Ask "Why does this fit?"' in message["text"]
 
 
 async def test_recommendations_action_in_plain_language(
@@ -250,30 +249,68 @@ EN = {c.SLOT_REPLY_LANGUAGE: "en"}
 PLAIN = {c.SLOT_PLAIN_LANGUAGE: True}
 GERMAN_FRAME = re.compile(r"\b(Quelle|Quellen|Wer entscheidet|Checkliste|Außerdem|Hinweis)\b:")
 SAMPLE_VALUES = {
-    "title": "Pflege", "status": "möglich", "urls": "https://example.org", "stand": "2026",
-    "office": "Agentur für Arbeit", "text": "Text", "count": 2, "note": "Notiz",
-    "sources": "https://example.org", "where": " in der Nähe von Haar", "place": "Haar",
-    "municipality": "Haar", "name": "VHS Nord", "caveat": "", "statement": "Engpass",
-    "level": "Bund", "year": 2024, "url": "https://example.org", "what": "Beratung",
+    "title": "Pflege",
+    "status": "möglich",
+    "urls": "https://example.org",
+    "stand": "2026",
+    "office": "Agentur für Arbeit",
+    "text": "Text",
+    "count": 2,
+    "note": "Notiz",
+    "sources": "https://example.org",
+    "where": " in der Nähe von Haar",
+    "place": "Haar",
+    "municipality": "Haar",
+    "name": "VHS Nord",
+    "caveat": "",
+    "statement": "Engpass",
+    "level": "Bund",
+    "year": 2024,
+    "url": "https://example.org",
+    "what": "Beratung",
 }
 
 
 def _plain_templates() -> list[tuple[str, str]]:
     plain = catalogue(formatting.STYLE_PLAIN)
-    from_catalogue = [(k, t) for k in sorted(plain.keys()) for t in plain.templates(k)
-                      if k.startswith(("info.", "offers.", "reason.", "callback.stored", "path."))]
+    from_catalogue = [
+        (k, t)
+        for k in sorted(plain.keys())
+        for t in plain.templates(k)
+        if k.startswith(("info.", "offers.", "reason.", "callback.stored", "path."))
+    ]
     return from_catalogue
 
 
 @pytest.mark.parametrize(("key", "template"), _plain_templates())
 def test_plain_templates_follow_einfache_sprache_rules(key, template):
-    filled = template.format_map(_Fill({**SAMPLE_VALUES, "months": "12 Monate", "labels": "Geld",
-                                        "listed": "Kurs", "more": "", "label": "Geld",
-                                        "cited": "https://example.org", "date": "01.01.2027",
-                                        "summary": "Text", "origin": "A", "target": "B",
-                                        "steps": "Schritte", "total": "12 Monate", "number": 1,
-                                        "optional": "", "types": "Kurs", "duration": "12 Monate",
-                                        "dqr": "DQR-Niveau 3", "km": 25, "why": "", "time": ""}))
+    filled = template.format_map(
+        _Fill(
+            {
+                **SAMPLE_VALUES,
+                "months": "12 Monate",
+                "labels": "Geld",
+                "listed": "Kurs",
+                "more": "",
+                "label": "Geld",
+                "cited": "https://example.org",
+                "date": "01.01.2027",
+                "summary": "Text",
+                "origin": "A",
+                "target": "B",
+                "steps": "Schritte",
+                "total": "12 Monate",
+                "number": 1,
+                "optional": "",
+                "types": "Kurs",
+                "duration": "12 Monate",
+                "dqr": "DQR-Niveau 3",
+                "km": 25,
+                "why": "",
+                "time": "",
+            }
+        )
+    )
     assert not ABBREVIATIONS.search(filled), (key, filled)
     for sentence in _sentences(filled):
         assert len(sentence.split()) <= MAX_PLAIN_SENTENCE_WORDS, (key, sentence)
@@ -292,9 +329,13 @@ async def _answer(action, tracker_from, dispatcher, domain, state) -> str:
 
 
 async def test_request_human_in_english_keeps_the_proper_names(tracker_from, dispatcher, domain):
-    text = await _answer(ActionRequestHuman(), tracker_from, dispatcher, domain,
-                         {"intent": "request_human",
-                          "slots": {**EN, "employment_status": "arbeitslos"}})
+    text = await _answer(
+        ActionRequestHuman(),
+        tracker_from,
+        dispatcher,
+        domain,
+        {"intent": "request_human", "slots": {**EN, "employment_status": "arbeitslos"}},
+    )
     assert text.startswith("Of course – here you can get personal counselling free of charge")
     assert "For your situation, the first place to go is:" in text and "Also:" in text
     assert "Agentur für Arbeit München – Berufsberatung im Erwerbsleben" in text
@@ -303,15 +344,24 @@ async def test_request_human_in_english_keeps_the_proper_names(tracker_from, dis
 
 
 async def test_request_human_in_plain_language(tracker_from, dispatcher, domain):
-    text = await _answer(ActionRequestHuman(), tracker_from, dispatcher, domain,
-                         {"intent": "request_human", "slots": PLAIN})
+    text = await _answer(
+        ActionRequestHuman(),
+        tracker_from,
+        dispatcher,
+        domain,
+        {"intent": "request_human", "slots": PLAIN},
+    )
     assert text.startswith("Gern. Hier bekommen Sie Beratung. Die Beratung ist kostenlos.")
 
 
 async def test_shortage_in_english_keeps_sources_and_stand(tracker_from, dispatcher, domain):
-    text = await _answer(ActionShortageOccupations(), tracker_from, dispatcher, domain,
-                         {"intent": "ask_shortage_occupations",
-                          "slots": {**EN, "target_kldb": "82102"}})
+    text = await _answer(
+        ActionShortageOccupations(),
+        tracker_from,
+        dispatcher,
+        domain,
+        {"intent": "ask_shortage_occupations", "slots": {**EN, "target_kldb": "82102"}},
+    )
     assert text.startswith('This is what I know about the skilled-labour situation for "')
     assert "level: Bund, year 2024; source: https://" in text
     assert "as of / Stand: " in text
@@ -320,8 +370,13 @@ async def test_shortage_in_english_keeps_sources_and_stand(tracker_from, dispatc
 
 
 async def test_shortage_in_plain_language(tracker_from, dispatcher, domain):
-    text = await _answer(ActionShortageOccupations(), tracker_from, dispatcher, domain,
-                         {"intent": "ask_shortage_occupations", "slots": PLAIN})
+    text = await _answer(
+        ActionShortageOccupations(),
+        tracker_from,
+        dispatcher,
+        domain,
+        {"intent": "ask_shortage_occupations", "slots": PLAIN},
+    )
     lines = text.splitlines()
     assert lines[0] == "In diesen Berufen fehlen Fachkräfte:"
     assert all(re.search(r"\. Quelle: https?://\S+\. Stand: ", line) for line in lines[1:-1])
@@ -330,11 +385,18 @@ async def test_shortage_in_plain_language(tracker_from, dispatcher, domain):
 
 async def test_recognition_in_english(tracker_from, dispatcher, domain):
     slots = {**EN, "current_kldb": "43412", "current_occupation": "Fachinformatiker"}
-    text = await _answer(ActionRecognitionInfo(), tracker_from, dispatcher, domain,
-                         {"intent": "ask_recognition", "slots": slots})
+    text = await _answer(
+        ActionRecognitionInfo(),
+        tracker_from,
+        dispatcher,
+        domain,
+        {"intent": "ask_recognition", "slots": slots},
+    )
     lines = text.splitlines()
-    assert lines[0] == ("Anerkennung ausländischer Berufsabschlüsse (information from German "
-                        "official sources, quoted in German)")
+    assert lines[0] == (
+        "Anerkennung ausländischer Berufsabschlüsse (information from German "
+        "official sources, quoted in German)"
+    )
     assert lines[1] == "Checklist (in German):"
     assert "IHK FOSA" in text and "(source: https://" in text
     assert any(line.startswith("Who decides (German office name): ") for line in lines)
@@ -344,9 +406,13 @@ async def test_recognition_in_english(tracker_from, dispatcher, domain):
 
 
 async def test_language_courses_in_plain_language(tracker_from, dispatcher, domain):
-    text = await _answer(ActionLanguageCourses(), tracker_from, dispatcher, domain,
-                         {"intent": "ask_language_course",
-                          "slots": {**PLAIN, "municipality": "Ismaning"}})
+    text = await _answer(
+        ActionLanguageCourses(),
+        tracker_from,
+        dispatcher,
+        domain,
+        {"intent": "ask_language_course", "slots": {**PLAIN, "municipality": "Ismaning"}},
+    )
     assert text.splitlines()[1] == "Das ist wichtig:"
     assert "Ihre Volkshochschule in Ismaning: VHS Nord." in text
     assert "Das entscheidet: " in text and re.search(r"Quellen?: https://\S+", text)
@@ -356,20 +422,33 @@ async def test_language_courses_in_plain_language(tracker_from, dispatcher, doma
 async def test_language_courses_in_english_name_the_german_course_types(
     search_server, tracker_from, dispatcher, domain
 ):
-    text = await _answer(ActionLanguageCourses(), tracker_from, dispatcher, domain,
-                         {"intent": "ask_language_course",
-                          "slots": {**EN, "municipality": "Ismaning"}})
+    text = await _answer(
+        ActionLanguageCourses(),
+        tracker_from,
+        dispatcher,
+        domain,
+        {"intent": "ask_language_course", "slots": {**EN, "municipality": "Ismaning"}},
+    )
     assert "Adult education centre (Volkshochschule) for Ismaning: VHS Nord." in text
     assert "(German: Integrationskurse, Berufssprachkurse) near Ismaning" in text
 
 
 def _funding_state(slots: dict[str, Any], text: str = "Welche Förderung gibt es für mich?"):
-    return {"intent": "ask_funding", "slots": {**slots, "employment_status": "arbeitslos",
-                                               "vocational_qualification": "nein",
-                                               "course_type": "umschulung",
-                                               "age_group": "25_bis_44"},
-            "latest_message": {"text": text, "entities": [],
-                               "intent": {"name": "ask_funding", "confidence": 1.0}}}
+    return {
+        "intent": "ask_funding",
+        "slots": {
+            **slots,
+            "employment_status": "arbeitslos",
+            "vocational_qualification": "nein",
+            "course_type": "umschulung",
+            "age_group": "25_bis_44",
+        },
+        "latest_message": {
+            "text": text,
+            "entities": [],
+            "intent": {"name": "ask_funding", "confidence": 1.0},
+        },
+    }
 
 
 async def test_funding_checklist_in_english(tracker_from, dispatcher, domain):
@@ -399,12 +478,20 @@ async def test_funding_checklist_in_plain_language(tracker_from, dispatcher, dom
 @pytest.mark.parametrize(
     "name",
     [
-        "utter_funding_intro", "utter_ask_funding_form_employment_status",
-        "utter_ask_funding_form_vocational_qualification", "utter_ask_funding_form_course_type",
-        "utter_ask_funding_form_qualification_since", "utter_ask_funding_form_company_size",
-        "utter_ask_funding_form_age_group", "utter_funding_followup",
-        "utter_ask_callback_contact", "utter_ask_callback_time", "utter_callback_invalid_contact",
-        "utter_callback_invalid_time", "utter_callback_not_stored", "utter_callback_declined",
+        "utter_funding_intro",
+        "utter_ask_funding_form_employment_status",
+        "utter_ask_funding_form_vocational_qualification",
+        "utter_ask_funding_form_course_type",
+        "utter_ask_funding_form_qualification_since",
+        "utter_ask_funding_form_company_size",
+        "utter_ask_funding_form_age_group",
+        "utter_funding_followup",
+        "utter_ask_callback_contact",
+        "utter_ask_callback_time",
+        "utter_callback_invalid_contact",
+        "utter_callback_invalid_time",
+        "utter_callback_not_stored",
+        "utter_callback_declined",
     ],
 )
 def test_funding_and_callback_responses_have_english_and_plain_variations(domain, name):
@@ -412,8 +499,9 @@ def test_funding_and_callback_responses_have_english_and_plain_variations(domain
     plain = _variations(domain, name, reply_language="de", plain_language=True)
     assert all(_conditions(v).get("reply_language") == "en" for v in english), name
     assert all(_conditions(v).get("plain_language") is True for v in plain), name
-    payloads = {tuple(b["payload"] for b in v.get("buttons") or [])
-                for v in domain["responses"][name]}
+    payloads = {
+        tuple(b["payload"] for b in v.get("buttons") or []) for v in domain["responses"][name]
+    }
     assert len(payloads) == 1, name  # the same answers whatever the language
     for variation in plain:
         assert not ABBREVIATIONS.search(variation["text"]), name
@@ -429,12 +517,17 @@ def care_path():
     from tests.bot.conftest import FakeSearchService, canned_entries
 
     search = FakeSearchService(canned_entries())  # canned answers, not started
-    path = P.find_path(current_kldb="62102", current_text="Verkäuferin", target_kldb="81302",
-                       target_text="Pflegefachfrau")
+    path = P.find_path(
+        current_kldb="62102",
+        current_text="Verkäuferin",
+        target_kldb="81302",
+        target_text="Pflegefachfrau",
+    )
     found = []
     for step in path.steps:
-        request = P.step_request(step, today=dt.date(2026, 11, 26), municipality="Unterhaching",
-                                 reach_km=25.0)
+        request = P.step_request(
+            step, today=dt.date(2026, 11, 26), municipality="Unterhaching", reach_km=25.0
+        )
         found.append(P.linked_offers(search.response_for(request)) if request else ((), 0))
     return P.resolve_path(path, found, municipality="Unterhaching")
 

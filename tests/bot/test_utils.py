@@ -93,8 +93,9 @@ def test_recommendation_item_has_exactly_the_contract_keys():
             "offer_id": "x",
             "title": "T",
             "score": 0.3,
-            "reasons": [{"code": "field", "params": {"kldb": "43", "title": "IT"},
-                         "contribution": 0.15}],
+            "reasons": [
+                {"code": "field", "params": {"kldb": "43", "title": "IT"}, "contribution": 0.15}
+            ],
         }
     )
     assert list(item) == [

@@ -19,9 +19,12 @@ def spec(profile=None, **data) -> Spec:
     return Spec.from_dict(data, profile, TABLE)
 
 
-PFLEGE = offer(id="p", title="Umschulung Pflegefachfrau in Teilzeit",
-               description="Die Umschulung führt zum Berufsabschluss in der Pflege. "
-                           "Unterricht vormittags.", course_type="umschulung")
+PFLEGE = offer(
+    id="p",
+    title="Umschulung Pflegefachfrau in Teilzeit",
+    description="Die Umschulung führt zum Berufsabschluss in der Pflege. Unterricht vormittags.",
+    course_type="umschulung",
+)
 
 
 def test_normalise_transliterates_and_collapses():
@@ -47,8 +50,10 @@ def test_main_topic_in_lead_gives_2():
 
 
 def test_main_topic_only_mentioned_later_gives_1():
-    o = offer(title="Office-Kurs", description="Word und Excel für den Beruf. Auch für "
-                                               "Menschen, die aus der Pflege kommen.")
+    o = offer(
+        title="Office-Kurs",
+        description="Word und Excel für den Beruf. Auch für Menschen, die aus der Pflege kommen.",
+    )
     assert grade(o, spec(need=[["@pflege"]]), None, TODAY) == 1
 
 
@@ -64,19 +69,26 @@ def test_related_gives_1_and_unrelated_0():
     assert grade(o, spec(need=[["@pflege"]]), None, TODAY) == 0
 
 
-@pytest.mark.parametrize("extra", [
-    {"types": ["ausbildung"]},
-    {"not": ["vormittags"]},
-    {"time_models": ["vollzeit"]},
-    {"formats": ["online"]},
-    {"funded": True},
-])
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"types": ["ausbildung"]},
+        {"not": ["vormittags"]},
+        {"time_models": ["vollzeit"]},
+        {"formats": ["online"]},
+        {"funded": True},
+    ],
+)
 def test_each_stated_need_caps_at_1(extra):
     assert grade(PFLEGE, spec(need=[["@pflege"]], **extra), None, TODAY) == 1
-    ok = {"types": ["umschulung"], "not": ["nachts"], "time_models": ["teilzeit"],
-          "formats": ["praesenz", "hybrid"], "funded": False}
-    assert grade(PFLEGE, spec(need=[["@pflege"]], **{k: ok[k] for k in extra}), None,
-                 TODAY) == 2
+    ok = {
+        "types": ["umschulung"],
+        "not": ["nachts"],
+        "time_models": ["teilzeit"],
+        "formats": ["praesenz", "hybrid"],
+        "funded": False,
+    }
+    assert grade(PFLEGE, spec(need=[["@pflege"]], **{k: ok[k] for k in extra}), None, TODAY) == 2
 
 
 def test_funding_route_satisfies_funded():
@@ -94,8 +106,7 @@ def test_far_place_bound_offer_is_at_most_1_but_online_is_fine():
     assert grade(far, s, near_profile, TODAY) == 1
     online = offer(title="Pflegekurs", description="Pflege.", format="online")
     assert grade(online, s, near_profile, TODAY) == 2
-    assert grade(far, spec(near_profile, need=[["@pflege"]], near=False), near_profile,
-                 TODAY) == 2
+    assert grade(far, spec(near_profile, need=[["@pflege"]], near=False), near_profile, TODAY) == 2
 
 
 def test_offer_that_cannot_be_booked_is_0():
@@ -109,9 +120,12 @@ def test_judge_ignores_the_rankers_occupation_features():
     """kldb_targets and fields (ranker features) must not change any grade."""
     s = spec(need=[["@pflege"]], related=["@kita"])
     base = offer(title="Excel", description="Tabellen.")
-    variants = [dataclasses.replace(o, kldb_targets=k, fields=f)
-                for o in (PFLEGE, base) for k in ((), ("82102",), ("43412",))
-                for f in ((), ("pflege",), ("it",))]
+    variants = [
+        dataclasses.replace(o, kldb_targets=k, fields=f)
+        for o in (PFLEGE, base)
+        for k in ((), ("82102",), ("43412",))
+        for f in ((), ("pflege",), ("it",))
+    ]
     grades = {(v.title, grade(v, s, None, TODAY)) for v in variants}
     assert grades == {(PFLEGE.title, 2), (base.title, 0)}
 

@@ -15,26 +15,60 @@ from eval.pipeline import TODAY, VARIANTS, Environment
 from search.encoder import HashingEncoder
 
 OFFERS = [
-    offer(id="a", title="Umschulung Pflegefachfrau in Teilzeit", course_type="umschulung",
-          description="Umschulung in der Pflege, Unterricht vormittags.", azav_certified=True,
-          municipality="Haar", time_model="teilzeit"),
-    offer(id="b", title="Pflegefachfrau Umschulung Vollzeit", course_type="umschulung",
-          description="Vollzeitumschulung Pflege mit Praxis.", municipality="Dachau",
-          time_model="vollzeit"),
-    offer(id="c", title="Excel Grundkurs", description="Tabellen und Formeln für Einsteiger.",
-          time_model="berufsbegleitend"),
-    offer(id="d", title="Python programmieren", description="Programmieren lernen abends.",
-          format="online", time_model="berufsbegleitend"),
-    offer(id="e", title="Deutsch B2 für den Beruf", description="Berufssprachkurs B2.",
-          course_type="berufssprachkurs", funding=("bamf",)),
+    offer(
+        id="a",
+        title="Umschulung Pflegefachfrau in Teilzeit",
+        course_type="umschulung",
+        description="Umschulung in der Pflege, Unterricht vormittags.",
+        azav_certified=True,
+        municipality="Haar",
+        time_model="teilzeit",
+    ),
+    offer(
+        id="b",
+        title="Pflegefachfrau Umschulung Vollzeit",
+        course_type="umschulung",
+        description="Vollzeitumschulung Pflege mit Praxis.",
+        municipality="Dachau",
+        time_model="vollzeit",
+    ),
+    offer(
+        id="c",
+        title="Excel Grundkurs",
+        description="Tabellen und Formeln für Einsteiger.",
+        time_model="berufsbegleitend",
+    ),
+    offer(
+        id="d",
+        title="Python programmieren",
+        description="Programmieren lernen abends.",
+        format="online",
+        time_model="berufsbegleitend",
+    ),
+    offer(
+        id="e",
+        title="Deutsch B2 für den Beruf",
+        description="Berufssprachkurs B2.",
+        course_type="berufssprachkurs",
+        funding=("bamf",),
+    ),
 ]
 QUERIES = [
-    Query("q1", "umschulung pflege teilzeit", {"municipality": "Haar", "time_model": "teilzeit",
-                                               "goal": "umschulung"},
-          {"need": [["pflege"]], "types": ["umschulung"], "time_models": ["teilzeit"]}, "keywords"),
+    Query(
+        "q1",
+        "umschulung pflege teilzeit",
+        {"municipality": "Haar", "time_model": "teilzeit", "goal": "umschulung"},
+        {"need": [["pflege"]], "types": ["umschulung"], "time_models": ["teilzeit"]},
+        "keywords",
+    ),
     Query("q2", "excel kurs", {}, {"need": [["excel"]]}, "keywords"),
-    Query("q3", "programmieren lernen", {"format": "online"}, {"need": [["programmier"]]},
-          "colloquial"),
+    Query(
+        "q3",
+        "programmieren lernen",
+        {"format": "online"},
+        {"need": [["programmier"]]},
+        "colloquial",
+    ),
 ]
 
 
@@ -42,8 +76,9 @@ QUERIES = [
 def env(tmp_path: Path) -> Environment:
     cat = tmp_path / "cat"
     cat.mkdir()
-    (cat / "offers.json").write_text(json.dumps(
-        {"source": "test", "offers": [o.to_dict() for o in OFFERS]}), encoding="utf-8")
+    (cat / "offers.json").write_text(
+        json.dumps({"source": "test", "offers": [o.to_dict() for o in OFFERS]}), encoding="utf-8"
+    )
     return Environment.load(tmp_path / "idx", HashingEncoder(dim=256), cat)
 
 
@@ -72,13 +107,15 @@ def test_run_main_requires_judgments(tmp_path: Path, monkeypatch, capsys):
     assert "eval.judge" in capsys.readouterr().err
 
 
-def test_model_comparison_reports_each_embedding_variant_against_the_baseline(env: Environment,
-                                                                              tmp_path: Path):
+def test_model_comparison_reports_each_embedding_variant_against_the_baseline(
+    env: Environment, tmp_path: Path
+):
     runs = env.rankings(QUERIES)
     other_dir = tmp_path / "cat2"
     other_dir.mkdir()
-    (other_dir / "offers.json").write_text(json.dumps(
-        {"source": "test", "offers": [o.to_dict() for o in OFFERS]}), encoding="utf-8")
+    (other_dir / "offers.json").write_text(
+        json.dumps({"source": "test", "offers": [o.to_dict() for o in OFFERS]}), encoding="utf-8"
+    )
     other = Environment.load(tmp_path / "idx2", HashingEncoder(dim=64), other_dir)
     base_runs = other.rankings(QUERIES)
     pools = judge.merge_pools([env.pool(QUERIES, 3), other.pool(QUERIES, 3)])

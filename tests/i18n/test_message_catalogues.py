@@ -18,8 +18,9 @@ def test_there_is_one_catalogue_per_style_and_nothing_else():
 @pytest.mark.parametrize("style", [STYLE_PLAIN, STYLE_EN])
 def test_every_key_exists_in_every_language(style):
     german, other = catalogue(STYLE_DE), catalogue(style)
-    assert set(german.singular) == set(other.singular), (
-        sorted(set(german.singular) ^ set(other.singular)))
+    assert set(german.singular) == set(other.singular), sorted(
+        set(german.singular) ^ set(other.singular)
+    )
     assert set(german.plural) == set(other.plural), sorted(set(german.plural) ^ set(other.plural))
 
 
@@ -40,8 +41,12 @@ def test_no_message_is_empty_and_plurals_have_two_forms(style):
 
 
 def test_german_labels_are_the_vocabulary_labels():
-    for kind, labels in (("goal", GOALS), ("time_model", TIME_MODELS), ("format", FORMATS),
-                         ("course_type", COURSE_TYPES)):
+    for kind, labels in (
+        ("goal", GOALS),
+        ("time_model", TIME_MODELS),
+        ("format", FORMATS),
+        ("course_type", COURSE_TYPES),
+    ):
         for value, label in labels.items():
             assert i18n.label(kind, value) == label
         for style in STYLES:  # every value of the vocabulary has a label in every style
@@ -50,22 +55,28 @@ def test_german_labels_are_the_vocabulary_labels():
 
 def test_text_fills_named_placeholders_and_unknown_styles_fall_back_to_german():
     assert i18n.text("offers.area", STYLE_DE, km=25.0, place="Haar") == (
-        "bis 25 km um Haar oder online")
+        "bis 25 km um Haar oder online"
+    )
     assert i18n.text("offers.area", "fr", km=25.0, place="Haar") == (
-        "bis 25 km um Haar oder online")
+        "bis 25 km um Haar oder online"
+    )
     assert i18n.text("offers.area", STYLE_EN, km=25.0, place="Haar") == (
-        "up to 25 km around Haar or online")
+        "up to 25 km around Haar or online"
+    )
     with pytest.raises(KeyError):
         i18n.text("offers.no_such_key")
 
 
-@pytest.mark.parametrize(("count", "style", "expected"), [
-    (1, STYLE_DE, "Hier ist ein passendes Angebot"),
-    (3, STYLE_DE, "Hier sind 3 passende Angebote"),
-    (1, STYLE_EN, "Here is a suitable offer"),
-    (2, STYLE_EN, "Here are 2 suitable offers"),
-    (0, STYLE_PLAIN, "Ich habe 0 Kurse für Sie gefunden"),
-])
+@pytest.mark.parametrize(
+    ("count", "style", "expected"),
+    [
+        (1, STYLE_DE, "Hier ist ein passendes Angebot"),
+        (3, STYLE_DE, "Hier sind 3 passende Angebote"),
+        (1, STYLE_EN, "Here is a suitable offer"),
+        (2, STYLE_EN, "Here are 2 suitable offers"),
+        (0, STYLE_PLAIN, "Ich habe 0 Kurse für Sie gefunden"),
+    ],
+)
 def test_plural_forms_follow_the_count(count, style, expected):
     assert i18n.plural("offers.lead", count, style) == expected
 

@@ -35,7 +35,9 @@ class Conversation:
         self.sender = uuid.uuid4().hex  # the channels accept only 32 hex digits (128 bits)
 
     def say(self, text: str) -> list[dict]:
-        resp = self.client.post("/webhooks/rest/webhook", json={"sender": self.sender, "message": text})
+        resp = self.client.post(
+            "/webhooks/rest/webhook", json={"sender": self.sender, "message": text}
+        )
         resp.raise_for_status()
         return resp.json()
 

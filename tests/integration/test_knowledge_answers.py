@@ -9,8 +9,10 @@ import pytest
 
 pytestmark = pytest.mark.integration
 
-STAND = re.compile(r"Stand: (Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|"
-                   r"November|Dezember) \d{4}|Stand: \d{4}-\d{2}")
+STAND = re.compile(
+    r"Stand: (Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|"
+    r"November|Dezember) \d{4}|Stand: \d{4}-\d{2}"
+)
 
 
 def _texts(replies: list[dict]) -> str:
@@ -18,8 +20,11 @@ def _texts(replies: list[dict]) -> str:
 
 
 def _payloads(replies: list[dict], kind: str) -> list[dict]:
-    return [r["custom"] for r in replies
-            if isinstance(r.get("custom"), dict) and r["custom"].get("type") == kind]
+    return [
+        r["custom"]
+        for r in replies
+        if isinstance(r.get("custom"), dict) and r["custom"].get("type") == kind
+    ]
 
 
 def test_which_occupations_are_sought_names_level_year_and_source(conversation) -> None:
@@ -32,11 +37,17 @@ def test_which_occupations_are_sought_names_level_year_and_source(conversation) 
 def test_career_changer_gets_a_learning_path_linked_to_catalogue_offers(conversation) -> None:
     from knowledge.catalogue import load_catalogue
 
-    answers = {"goal": "Umschulung", "time_model": "Teilzeit", "format": "egal",
-               "municipality": "Unterhaching", "current_occupation": "Verkäuferin"}
+    answers = {
+        "goal": "Umschulung",
+        "time_model": "Teilzeit",
+        "format": "egal",
+        "municipality": "Unterhaching",
+        "current_occupation": "Verkäuferin",
+    }
     conversation.say("Hallo")
     replies = conversation.say(
-        "Ich arbeite im Einzelhandel in Unterhaching und will in die Altenpflege wechseln")
+        "Ich arbeite im Einzelhandel in Unterhaching und will in die Altenpflege wechseln"
+    )
     for _ in range(len(answers)):  # answer whatever the profile form still asks
         requested = conversation.slots().get("requested_slot")
         if not requested:
@@ -52,7 +63,8 @@ def test_career_changer_gets_a_learning_path_linked_to_catalogue_offers(conversa
 
 def test_funding_question_in_one_message_gets_a_sourced_checklist(conversation) -> None:
     replies = conversation.say(
-        "Ich bin 50, arbeitslos, ohne Berufsabschluss – wer zahlt eine Umschulung?")
+        "Ich bin 50, arbeitslos, ohne Berufsabschluss – wer zahlt eine Umschulung?"
+    )
     text = _texts(replies)
     assert "Bildungsgutschein" in text
     assert "Agentur für Arbeit" in text  # the office that decides

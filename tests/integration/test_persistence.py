@@ -60,10 +60,26 @@ class RasaServer:
     def start(self) -> None:
         log = (self.workdir / "rasa.log").open("ab")
         self.proc = subprocess.Popen(
-            [str(RASA), "run", "-i", "127.0.0.1", "--enable-api", "--port", str(self.port),
-             "--credentials", str(ROOT / "credentials.yml"),
-             "--endpoints", str(self.endpoints), "--model", str(ROOT / "models")],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+            [
+                str(RASA),
+                "run",
+                "-i",
+                "127.0.0.1",
+                "--enable-api",
+                "--port",
+                str(self.port),
+                "--credentials",
+                str(ROOT / "credentials.yml"),
+                "--endpoints",
+                str(self.endpoints),
+                "--model",
+                str(ROOT / "models"),
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + START_TIMEOUT_S
         while True:
             try:
@@ -85,8 +101,11 @@ class RasaServer:
             self.proc.wait(timeout=60)
 
     def say(self, sender: str, text: str) -> list[dict]:
-        resp = httpx.post(f"{self.url}/webhooks/rest/webhook",
-                          json={"sender": sender, "message": text}, timeout=60)
+        resp = httpx.post(
+            f"{self.url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": text},
+            timeout=60,
+        )
         resp.raise_for_status()
         return resp.json()
 
@@ -101,12 +120,18 @@ def _require_action_server() -> None:
     try:
         httpx.get(health, timeout=5).raise_for_status()
     except httpx.HTTPError as exc:
-        pytest.fail(f"action server not reachable at {health} ({exc}): run via scripts/with_stack.py")
+        pytest.fail(
+            f"action server not reachable at {health} ({exc}): run via scripts/with_stack.py"
+        )
 
 
 def _has_offers(replies: list[dict]) -> bool:
-    return any(isinstance(r.get("custom"), dict) and r["custom"].get("type") == "recommendations"
-               and r["custom"].get("items") for r in replies)
+    return any(
+        isinstance(r.get("custom"), dict)
+        and r["custom"].get("type") == "recommendations"
+        and r["custom"].get("items")
+        for r in replies
+    )
 
 
 def _interrupted_conversation(server: RasaServer) -> str:
@@ -135,8 +160,9 @@ def test_conversation_survives_restart_with_default_sqlite_store(tmp_path: Path)
     shipped = (ROOT / "endpoints.yml").read_text(encoding="utf-8")
     assert 'db: "rasa.db"' in shipped
     endpoints = tmp_path / "endpoints.yml"
-    endpoints.write_text(shipped.replace('db: "rasa.db"', f'db: "{tmp_path / "rasa.db"}"'),
-                         encoding="utf-8")
+    endpoints.write_text(
+        shipped.replace('db: "rasa.db"', f'db: "{tmp_path / "rasa.db"}"'), encoding="utf-8"
+    )
     server = RasaServer(endpoints, {}, tmp_path)
     server.start()
     try:
@@ -156,9 +182,17 @@ def test_production_store_postgresql_survives_restart_and_deletes_without_trace(
     tmp_path: Path, postgres_db: str
 ) -> None:
     _require_action_server()
-    env = {"DB_HOST": "127.0.0.1", "DB_PORT": "5432", "DB_NAME": postgres_db, "DB_USER": "postgres",
-           "DB_PASSWORD": "", "REDIS_HOST": "127.0.0.1", "REDIS_PORT": "6379",
-           "REDIS_PASSWORD": "", "REDIS_DB": "1"}
+    env = {
+        "DB_HOST": "127.0.0.1",
+        "DB_PORT": "5432",
+        "DB_NAME": postgres_db,
+        "DB_USER": "postgres",
+        "DB_PASSWORD": "",
+        "REDIS_HOST": "127.0.0.1",
+        "REDIS_PORT": "6379",
+        "REDIS_PASSWORD": "",
+        "REDIS_DB": "1",
+    }
     server = RasaServer(ROOT / "endpoints.production.yml", env, tmp_path)
     server.start()
     try:
@@ -171,13 +205,18 @@ def test_production_store_postgresql_survives_restart_and_deletes_without_trace(
         migrate.upgrade(app_url)
         db = ConversationDeleter(url_of(postgres_db, PG_DRIVER), app_url)
         with db.tracker.connect() as conn:
-            stored = conn.execute(sa.text("SELECT count(*) FROM events WHERE sender_id = :s"),
-                                  {"s": sender}).scalar_one()
+            stored = conn.execute(
+                sa.text("SELECT count(*) FROM events WHERE sender_id = :s"), {"s": sender}
+            ).scalar_one()
         assert stored > 0, "the conversation must be in PostgreSQL"
         assert db.delete_conversation(sender).events == stored
         with db.tracker.connect() as conn:
-            traces = conn.execute(sa.text(
-                "SELECT count(*) FROM events WHERE sender_id = :s OR data LIKE '%Unterhaching%' "
-                "OR data LIKE '%Einzelhandel%'"), {"s": sender}).scalar_one()
+            traces = conn.execute(
+                sa.text(
+                    "SELECT count(*) FROM events WHERE sender_id = :s OR data LIKE '%Unterhaching%' "
+                    "OR data LIKE '%Einzelhandel%'"
+                ),
+                {"s": sender},
+            ).scalar_one()
         db.dispose()
     assert traces == 0

@@ -39,8 +39,15 @@ def _free_port() -> int:
 
 
 def _run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, text=True,
-                          capture_output=True, timeout=600, check=False)
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=env,
+        text=True,
+        capture_output=True,
+        timeout=600,
+        check=False,
+    )
 
 
 @pytest.fixture
@@ -54,13 +61,32 @@ def live_service(tmp_path: Path):
     version = tmp_path / "index.versions" / "shipped"
     shutil.copytree(SHIPPED_INDEX.resolve(), version)
     index.symlink_to(os.path.relpath(version, tmp_path))
-    env = {**os.environ, "SEARCH_INDEX_DIR": str(index), "SEARCH_MODEL_PATH": str(MODEL),
-           "SEARCH_RELOAD_CHECK_SECONDS": "0.2", "HF_HUB_OFFLINE": "1"}
+    env = {
+        **os.environ,
+        "SEARCH_INDEX_DIR": str(index),
+        "SEARCH_MODEL_PATH": str(MODEL),
+        "SEARCH_RELOAD_CHECK_SECONDS": "0.2",
+        "HF_HUB_OFFLINE": "1",
+    }
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "search.app.main:app", "--host", "127.0.0.1",
-         "--port", str(port), "--no-access-log"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "search.app.main:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-access-log",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30)
     try:
         deadline = time.monotonic() + 180
@@ -90,13 +116,18 @@ class Hammer(threading.Thread):
         self.statuses: list[int | str] = []
 
     def run(self) -> None:
-        queries = ["Umschulung Pflegefachfrau", "Deutschkurs B2 Beruf", "Meister Elektrotechnik",
-                   "Fachinformatiker Quereinstieg"]
+        queries = [
+            "Umschulung Pflegefachfrau",
+            "Deutschkurs B2 Beruf",
+            "Meister Elektrotechnik",
+            "Fachinformatiker Quereinstieg",
+        ]
         i = 0
         while not self.stop.is_set():
             try:
-                resp = self.client.post("/search", json={"query": queries[i % len(queries)],
-                                                         "municipality": "Haar"})
+                resp = self.client.post(
+                    "/search", json={"query": queries[i % len(queries)], "municipality": "Haar"}
+                )
                 self.statuses.append(resp.status_code)
             except httpx.HTTPError as exc:  # a refused/broken connection is a failure too
                 self.statuses.append(type(exc).__name__)
@@ -116,15 +147,25 @@ def test_searches_keep_answering_during_reimport_and_new_offers_appear(live_serv
     hammer = Hammer(client)
     hammer.start()
     try:
-        imported = _run("-m", "knowledge.importers", "ba", str(BA_SAMPLE),
-                        "--out", str(imported_file), env=env)
+        imported = _run(
+            "-m", "knowledge.importers", "ba", str(BA_SAMPLE), "--out", str(imported_file), env=env
+        )
         assert imported.returncode == 0, imported.stdout + imported.stderr
         assert "abgelehnt: 1" in imported.stdout  # the sample's deliberately broken record
-        from_csv = _run("-m", "knowledge.importers", "csv", str(CSV_SAMPLE),
-                        "--out", str(csv_file), env=env)
+        from_csv = _run(
+            "-m", "knowledge.importers", "csv", str(CSV_SAMPLE), "--out", str(csv_file), env=env
+        )
         assert from_csv.returncode == 0, from_csv.stdout + from_csv.stderr
-        rebuilt = _run("-m", "search.cli", "build-index", "--catalogue", str(catalogue),
-                       "--out", str(index), env=env)
+        rebuilt = _run(
+            "-m",
+            "search.cli",
+            "build-index",
+            "--catalogue",
+            str(catalogue),
+            "--out",
+            str(index),
+            env=env,
+        )
         assert rebuilt.returncode == 0, rebuilt.stderr
         assert "Index neu gebaut" in rebuilt.stdout
         new_ids = _imported_ids(imported_file) | _imported_ids(csv_file)
@@ -138,7 +179,9 @@ def test_searches_keep_answering_during_reimport_and_new_offers_appear(live_serv
 
     failures = [s for s in hammer.statuses if s != 200]
     assert len(hammer.statuses) >= 10, "too few searches ran during the re-import"
-    assert failures == [], f"{len(failures)} of {len(hammer.statuses)} searches failed: {failures[:5]}"
+    assert failures == [], (
+        f"{len(failures)} of {len(hammer.statuses)} searches failed: {failures[:5]}"
+    )
 
     # the imported offers are now searchable: look each sample's first offer up by its title
     for source in (imported_file, csv_file):
@@ -150,11 +193,23 @@ def test_searches_keep_answering_during_reimport_and_new_offers_appear(live_serv
 def test_withdrawn_offers_disappear_from_the_running_service(live_service, tmp_path: Path) -> None:
     client, catalogue, index, env = live_service
     imported_file = catalogue / "imported_ba.json"
-    first = _run("-m", "knowledge.importers", "ba", str(BA_SAMPLE), "--out", str(imported_file),
-                 env=env)
+    first = _run(
+        "-m", "knowledge.importers", "ba", str(BA_SAMPLE), "--out", str(imported_file), env=env
+    )
     assert first.returncode == 0, first.stdout
-    assert _run("-m", "search.cli", "build-index", "--catalogue", str(catalogue),
-                "--out", str(index), env=env).returncode == 0
+    assert (
+        _run(
+            "-m",
+            "search.cli",
+            "build-index",
+            "--catalogue",
+            str(catalogue),
+            "--out",
+            str(index),
+            env=env,
+        ).returncode
+        == 0
+    )
     ids = sorted(_imported_ids(imported_file))
     assert len(ids) >= 2
 
@@ -167,12 +222,24 @@ def test_withdrawn_offers_disappear_from_the_running_service(live_service, tmp_p
     smaller = tmp_path / "ba_second_delivery.json"
     smaller.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     # same source name as the first delivery, so the merge treats it as an update
-    second = _run("-m", "knowledge.importers", "ba", str(smaller), "--out", str(imported_file),
-                  env=env)
+    second = _run(
+        "-m", "knowledge.importers", "ba", str(smaller), "--out", str(imported_file), env=env
+    )
     assert second.returncode == 0, second.stdout
     assert "entfernt: 1" in second.stdout
-    assert _run("-m", "search.cli", "build-index", "--catalogue", str(catalogue),
-                "--out", str(index), env=env).returncode == 0
+    assert (
+        _run(
+            "-m",
+            "search.cli",
+            "build-index",
+            "--catalogue",
+            str(catalogue),
+            "--out",
+            str(index),
+            env=env,
+        ).returncode
+        == 0
+    )
 
     deadline = time.monotonic() + 30
     offer_title = termine[0]["angebot"]["titel"]

@@ -48,7 +48,15 @@ def test_done_when_conversation_ends_with_reachable_care_offers(conversation) ->
         assert {"code", "text"} <= set(item["reasons"][0])
         if item["format"] != "online":
             assert item["municipality"] and item["municipality"] != "online"
-        for key in ("offer_id", "title", "provider", "format", "time_model", "url", "shortage_occupation"):
+        for key in (
+            "offer_id",
+            "title",
+            "provider",
+            "format",
+            "time_model",
+            "url",
+            "shortage_occupation",
+        ):
             assert key in item
     place_bound = [i for i in items if i["format"] != "online"]
     from knowledge.catalogue import load_catalogue
@@ -170,7 +178,7 @@ def test_english_conversation_gets_english_answers(conversation) -> None:
     # Rasa's REST channel sends the text and the custom payload as two messages
     assert any((r.get("custom") or {}).get("type") == "recommendations" for r in replies)
     text = next(r["text"] for r in replies if r.get("text", "").startswith("Here "))
-    assert "Ask \"Why does this fit?\"" in text
+    assert 'Ask "Why does this fit?"' in text
 
     assert "Goodbye!" in _texts(conversation.say("goodbye"))
 

@@ -153,11 +153,25 @@ def test_real_catalogue_has_no_near_duplicates() -> None:
 
 def test_every_provider_named_in_the_domain_brief_has_offers() -> None:
     providers = {o.provider for o in load_catalogue()}
-    for name in ("VHS Nord", "vhs SüdOst", "Würmtal", "vhs olm", "vhs Haar", "VHS Taufkirchen",
-                 "vhs Unterhaching", "VHS Oberhaching", "VHS Sauerlach", "VHS Pullach",
-                 "VHS Oberschleißheim", "MVHS Grünwald", "Berufsfachschule für Kinderpflege",
-                 "Fachakademie für Sozialpädagogik", "kbo-Berufsfachschulen für Pflege",
-                 "IHK für München und Oberbayern", "Handwerkskammer für München und Oberbayern"):
+    for name in (
+        "VHS Nord",
+        "vhs SüdOst",
+        "Würmtal",
+        "vhs olm",
+        "vhs Haar",
+        "VHS Taufkirchen",
+        "vhs Unterhaching",
+        "VHS Oberhaching",
+        "VHS Sauerlach",
+        "VHS Pullach",
+        "VHS Oberschleißheim",
+        "MVHS Grünwald",
+        "Berufsfachschule für Kinderpflege",
+        "Fachakademie für Sozialpädagogik",
+        "kbo-Berufsfachschulen für Pflege",
+        "IHK für München und Oberbayern",
+        "Handwerkskammer für München und Oberbayern",
+    ):
         assert any(name in p for p in providers), name
 
 
@@ -184,8 +198,13 @@ def test_validate_reports_problems(tmp_path: Path, write_offers, make_record, ca
     records = [
         make_record(id="v-1", kldb_targets=["99999"]),
         make_record(id="v-2", url="kein-link", description="Ganz anderer Text. Zweiter Satz hier."),
-        make_record(id="v-3", municipality="Augsburg", lat=52.52, lon=13.40,
-                    description="Kurs in Berlin. Viel zu weit weg vom Landkreis."),
+        make_record(
+            id="v-3",
+            municipality="Augsburg",
+            lat=52.52,
+            lon=13.40,
+            description="Kurs in Berlin. Viel zu weit weg vom Landkreis.",
+        ),
     ]
     write_offers("x.json", records)
     report = validate(tmp_path, today=TODAY)
@@ -203,5 +222,3 @@ def test_validate_reports_missing_coverage(tmp_path: Path, write_offers, make_re
     report = validate(tmp_path, today=TODAY)
     uncovered = [e for e in report.errors if "kein aktuelles" in e]
     assert len(uncovered) == 29
-
-

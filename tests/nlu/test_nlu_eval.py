@@ -48,8 +48,13 @@ def results(tmp_path: Path) -> Path:
         "intent_report.json",
         {
             "greet": {"precision": 1.0, "recall": 1.0, "f1-score": 1.0, "support": 2},
-            "inform": {"precision": 1.0, "recall": 0.5, "f1-score": 0.6667, "support": 2,
-                       "confused_with": {"greet": 1}},
+            "inform": {
+                "precision": 1.0,
+                "recall": 0.5,
+                "f1-score": 0.6667,
+                "support": 2,
+                "confused_with": {"greet": 1},
+            },
             "accuracy": 0.75,
             "macro avg": {"f1-score": 0.8333},
             "weighted avg": {"f1-score": 0.8333},

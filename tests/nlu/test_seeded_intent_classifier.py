@@ -38,8 +38,11 @@ def _train(rasa_context, config: dict):
 
     storage, context = rasa_context
     component = SeededSklearnIntentClassifier.create(
-        {**SeededSklearnIntentClassifier.get_default_config(), **config}, storage,
-        Resource(f"seeded-{id(config)}"), context)
+        {**SeededSklearnIntentClassifier.get_default_config(), **config},
+        storage,
+        Resource(f"seeded-{id(config)}"),
+        context,
+    )
     data, vectors = _training_data()
     component.train(data)
     return component, vectors

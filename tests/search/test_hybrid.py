@@ -31,9 +31,12 @@ def test_ranks_are_one_based_and_deterministic_on_ties():
     assert hybrid.ranks({"b": 1.0, "a": 1.0, "c": 2.0}) == {"c": 1, "a": 2, "b": 3}
 
 
-@pytest.mark.parametrize("cfg", [FusionConfig("mix", alpha=a) for a in (0.0, 0.3, 0.7, 1.0)]
-                         + [FusionConfig("rrf", rrf_k=k) for k in (1, 60)]
-                         + [FusionConfig("dense"), FusionConfig("bm25")])
+@pytest.mark.parametrize(
+    "cfg",
+    [FusionConfig("mix", alpha=a) for a in (0.0, 0.3, 0.7, 1.0)]
+    + [FusionConfig("rrf", rrf_k=k) for k in (1, 60)]
+    + [FusionConfig("dense"), FusionConfig("bm25")],
+)
 def test_fused_relevance_lies_in_unit_interval_for_every_candidate(cfg):
     rel = fuse(DENSE, LEX, cfg)
     assert set(rel) == set(DENSE)
@@ -88,8 +91,14 @@ def test_relevance_modes_and_invalid_mode():
 
 
 def params(query: str, mode: str, profile: ranking.Profile = ranking.Profile()):
-    return service.SearchParams(query=query, filters=ranking.Filters(today=TODAY),
-                                profile=profile, limit=10, reach_km=25.0, mode=mode)
+    return service.SearchParams(
+        query=query,
+        filters=ranking.Filters(today=TODAY),
+        profile=profile,
+        limit=10,
+        reach_km=25.0,
+        mode=mode,
+    )
 
 
 def test_run_search_modes_on_a_real_index(built_index: Path, hashing_encoder):
@@ -101,10 +110,10 @@ def test_run_search_modes_on_a_real_index(built_index: Path, hashing_encoder):
         assert [i["score"] for i in items] == sorted((i["score"] for i in items), reverse=True)
     # retrieval-only modes keep both dates of the same course, "full" shows it once
     q = "Umschulung Altenpflege Teilzeit Pflegeschule Süd"
-    plain = [i["offer_id"] for i in service.run_search(index, hashing_encoder,
-                                                       params(q, "hybrid"))[0]]
-    full = [i["offer_id"] for i in service.run_search(index, hashing_encoder,
-                                                      params(q, "full"))[0]]
+    plain = [
+        i["offer_id"] for i in service.run_search(index, hashing_encoder, params(q, "hybrid"))[0]
+    ]
+    full = [i["offer_id"] for i in service.run_search(index, hashing_encoder, params(q, "full"))[0]]
     assert {"p-1", "p-dup"} <= set(plain)
     assert len({"p-1", "p-dup"} & set(full)) == 1
 

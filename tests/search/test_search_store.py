@@ -28,8 +28,9 @@ def test_round_trip_and_meta(built_index: Path, offers, hashing_encoder):
     assert set(s.offers) == {o.id for o in offers}
     assert s.offers["p-1"] == next(o for o in offers if o.id == "p-1")
     meta = json.loads((built_index / store.META_FILE).read_text())
-    assert {"model", "dim", "normalize", "count", "index", "catalogue_hash",
-            "built_at"} <= set(meta)
+    assert {"model", "dim", "normalize", "count", "index", "catalogue_hash", "built_at"} <= set(
+        meta
+    )
     assert meta["count"] == len(offers) and meta["index"]["kind"] == "flat"  # small: exact
     ids = np.load(built_index / store.IDS_FILE, allow_pickle=False)
     assert ids.dtype.kind == "U" and ids.tolist() == s.meta.ids.tolist() == sorted(ids.tolist())
@@ -82,8 +83,9 @@ def test_missing_ids_file(built_index: Path, tmp_path: Path):
         store.load(d)
 
 
-def test_format_1_directory_with_ids_in_meta_still_loads(built_index: Path, tmp_path: Path,
-                                                          hashing_encoder):
+def test_format_1_directory_with_ids_in_meta_still_loads(
+    built_index: Path, tmp_path: Path, hashing_encoder
+):
     """Index directories written before ``ids.npy`` existed (flat, ids in the meta JSON)."""
     d = _copy(built_index, tmp_path / "v1")
     meta = json.loads((d / store.META_FILE).read_text())
@@ -138,8 +140,15 @@ def test_missing_faiss_file(built_index: Path, tmp_path: Path):
 
 
 def test_store_rejects_inconsistent_construction(offers):
-    meta = store.IndexMeta(model="m", model_fingerprint="f", dim=4, normalize=True,
-                           ids=["p-1"], catalogue_hash="h", built_at="now")
+    meta = store.IndexMeta(
+        model="m",
+        model_fingerprint="f",
+        dim=4,
+        normalize=True,
+        ids=["p-1"],
+        catalogue_hash="h",
+        built_at="now",
+    )
     with pytest.raises(IndexLoadError):
         store.IndexStore(index=faiss.IndexFlatIP(4), meta=meta, offers={o.id: o for o in offers})
 
@@ -174,12 +183,23 @@ def test_publish_swaps_symlink_and_prunes(tmp_path: Path, offers):
 
 
 def test_passage_text_contains_the_indexed_facts():
-    o = make_offer(title="Umschulung Altenpflege", course_type="umschulung",
-                   description="Drei Jahre mit Praxis.", provider="Pflegeschule Süd",
-                   municipality="Haar", kldb_targets=("82102",))
+    o = make_offer(
+        title="Umschulung Altenpflege",
+        course_type="umschulung",
+        description="Drei Jahre mit Praxis.",
+        provider="Pflegeschule Süd",
+        municipality="Haar",
+        kldb_targets=("82102",),
+    )
     text = passage_text(o, kldb_title=lambda c: {"82102": "Altenpflege – Fachkraft"}.get(c))
-    for part in ("Umschulung Altenpflege", "Umschulung", "Drei Jahre mit Praxis.",
-                 "Altenpflege – Fachkraft", "Pflegeschule Süd", "Haar"):
+    for part in (
+        "Umschulung Altenpflege",
+        "Umschulung",
+        "Drei Jahre mit Praxis.",
+        "Altenpflege – Fachkraft",
+        "Pflegeschule Süd",
+        "Haar",
+    ):
         assert part in text
     online = make_offer(format="online", kldb_targets=("99999",))
     assert "Ort: online" in passage_text(online, kldb_title=lambda c: None)
@@ -202,6 +222,7 @@ def test_id_map_behaves_like_a_list_backed_by_numpy():
 
 # ---------- every index kind through the store (build -> save -> load -> search) ----------
 
+
 def _catalogue(n: int, dim: int, seed: int = 7):
     """``n`` offers with well-separated random unit vectors (ids in sorted row order)."""
     rng = np.random.default_rng(seed)
@@ -215,8 +236,15 @@ def _catalogue(n: int, dim: int, seed: int = 7):
 def test_every_index_kind_round_trips_and_finds_the_exact_top1(kind: str, tmp_path: Path):
     n, dim = 1500, 64
     offers, vecs = _catalogue(n, dim)
-    meta = store.IndexMeta(model="m", model_fingerprint="f", dim=dim, normalize=True,
-                           ids=[o.id for o in offers], catalogue_hash="h", built_at="now")
+    meta = store.IndexMeta(
+        model="m",
+        model_fingerprint="f",
+        dim=dim,
+        normalize=True,
+        ids=[o.id for o in offers],
+        catalogue_hash="h",
+        built_at="now",
+    )
     spec = index_factory.spec_for(kind, n, dim)
     built = store.build_store(offers, vecs, meta, spec=spec)
     assert built.meta.spec == spec and index_factory.matches(built.index, spec)
@@ -247,8 +275,15 @@ def test_every_index_kind_round_trips_and_finds_the_exact_top1(kind: str, tmp_pa
 
 def test_build_store_chooses_the_index_kind_by_size(offers, hashing_encoder):
     ids = sorted(o.id for o in offers)
-    meta = store.IndexMeta(model="m", model_fingerprint="f", dim=hashing_encoder.dim,
-                           normalize=True, ids=ids, catalogue_hash="h", built_at="now")
+    meta = store.IndexMeta(
+        model="m",
+        model_fingerprint="f",
+        dim=hashing_encoder.dim,
+        normalize=True,
+        ids=ids,
+        catalogue_hash="h",
+        built_at="now",
+    )
     by_id = {o.id: o for o in offers}
     vecs = hashing_encoder.encode_passages([passage_text(by_id[i]) for i in ids])
     built = store.build_store([by_id[i] for i in ids], vecs, meta)

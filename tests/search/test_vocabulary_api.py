@@ -38,8 +38,14 @@ def test_profile_in_fields_are_the_profile_models() -> None:
 
 
 def test_a_bot_profile_passes_the_api_model() -> None:
-    profile = Profile(current_kldb="62102", target_kldb="82102", goal="umschulung",
-                      time_model="teilzeit", format="egal", municipality="Haar")
+    profile = Profile(
+        current_kldb="62102",
+        target_kldb="82102",
+        goal="umschulung",
+        time_model="teilzeit",
+        format="egal",
+        municipality="Haar",
+    )
     parsed = schemas.ProfileIn.model_validate(profile.search_profile())
     assert Profile.from_mapping(parsed.model_dump()) == Profile.from_mapping(
         profile.search_profile()

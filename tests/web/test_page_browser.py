@@ -657,7 +657,10 @@ def test_page_works_under_its_own_csp(
 
 def test_full_conversation_against_running_stack(browser: Any) -> None:
     # the page as citizens open it: through the proxy (the public entry)
-    proxy_port, rasa_port = os.environ.get("PROXY_PORT", "8080"), os.environ.get("RASA_PORT", "5005")
+    proxy_port, rasa_port = (
+        os.environ.get("PROXY_PORT", "8080"),
+        os.environ.get("RASA_PORT", "5005"),
+    )
     web_url = os.environ.get("BL_WEB_URL", f"http://127.0.0.1:{proxy_port}").rstrip("/")
     rasa_url = os.environ.get("BL_RASA_URL", f"http://127.0.0.1:{rasa_port}").rstrip("/")
     if not reachable(f"{rasa_url}/"):

@@ -16,9 +16,9 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
+import i18n
 from appdb.deletion import ConversationDeleter
 from appdb.schema import callback_requests
-import i18n
 from knowledge.schema import FORMATS, TIME_MODELS
 from tests.prereq import missing
 from web import retention
@@ -141,8 +141,9 @@ def test_static_assets_are_served(client: TestClient) -> None:
     js = client.get("/static/app.js")
     assert js.status_code == 200
     assert "session_request" in js.text and "user_uttered" in js.text
-    modules = [js.text] + [client.get(f"/static/js/{f.name}").text
-                           for f in sorted((STATIC / "js").glob("*.js"))]
+    modules = [js.text] + [
+        client.get(f"/static/js/{f.name}").text for f in sorted((STATIC / "js").glob("*.js"))
+    ]
     assert len(modules) > 1
     for text in modules:
         assert "innerHTML" not in text  # text is only ever inserted as text

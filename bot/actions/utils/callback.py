@@ -38,8 +38,20 @@ _TIME_WORDS = {
     TIME_MORNING: ("vormittag", "morgens", "früh", "frueh", "morning", "before noon"),
     TIME_AFTERNOON: ("nachmittag", "afternoon"),
     TIME_ANY: (
-        "egal", "jederzeit", "ganztags", "immer", "keine", "kein ", "nein", "no preference",
-        "any time", "anytime", "doesn't matter", "does not matter", "whenever", "dont mind",
+        "egal",
+        "jederzeit",
+        "ganztags",
+        "immer",
+        "keine",
+        "kein ",
+        "nein",
+        "no preference",
+        "any time",
+        "anytime",
+        "doesn't matter",
+        "does not matter",
+        "whenever",
+        "dont mind",
         "don't mind",
     ),
 }
@@ -71,10 +83,13 @@ def parse_email(text: str) -> Contact | None:
 def parse_phone(text: str) -> Contact | None:
     """The first valid phone number in ``text`` (``phonenumbers``, German numbering plan for
     numbers without country code), in E.164: "089 123 456-7" -> "+49891234567"."""
-    for match in phonenumbers.PhoneNumberMatcher(text, PHONE_REGION,
-                                                 leniency=phonenumbers.Leniency.VALID):
-        return Contact(KIND_PHONE, phonenumbers.format_number(
-            match.number, phonenumbers.PhoneNumberFormat.E164))
+    for match in phonenumbers.PhoneNumberMatcher(
+        text, PHONE_REGION, leniency=phonenumbers.Leniency.VALID
+    ):
+        return Contact(
+            KIND_PHONE,
+            phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164),
+        )
     return None
 
 
@@ -148,13 +163,22 @@ def consent_buttons(style: str = STYLE_DE) -> list[dict[str, str]]:
 
 
 def stored_text(
-    contact: Contact, time: str | None, recipient: str, retention_days: int,
+    contact: Contact,
+    time: str | None,
+    recipient: str,
+    retention_days: int,
     style: str = STYLE_DE,
 ) -> str:
     time_keys = {TIME_MORNING: "time_morning", TIME_AFTERNOON: "time_afternoon"}
-    time_text = (_text("stored_time", style, time=_text(time_keys[time], style))
-                 if time in time_keys else "")
+    time_text = (
+        _text("stored_time", style, time=_text(time_keys[time], style)) if time in time_keys else ""
+    )
     return _text(
-        "stored", style, channel=_text(contact.kind, style), contact=contact.value,
-        time=time_text, recipient=recipient, days=retention_days,
+        "stored",
+        style,
+        channel=_text(contact.kind, style),
+        contact=contact.value,
+        time=time_text,
+        recipient=recipient,
+        days=retention_days,
     )

@@ -25,7 +25,7 @@ DECISION_ENTITLEMENT = text("decision_entitlement")
 
 
 def disclaimer(style: str = STYLE_DE) -> str:
-    """"Orientation, not a promise - the office named decides" in ``style``."""
+    """ "Orientation, not a promise - the office named decides" in ``style``."""
     return text("disclaimer", style)
 
 
@@ -46,8 +46,9 @@ def _unique(urls: Iterable[str]) -> list[str]:
 def source_line(sources: Sequence[str], stand: str, style: str = STYLE_DE) -> str:
     """ "Quelle: <url> (Stand: November 2026)" (several URLs joined by " ; ")."""
     urls = _unique(sources)
-    return plural("source", len(urls), style, urls=" ; ".join(urls),
-                  stand=funding.format_stand(stand))
+    return plural(
+        "source", len(urls), style, urls=" ; ".join(urls), stand=funding.format_stand(stand)
+    )
 
 
 def decision_line(instrument: funding.Instrument, style: str = STYLE_DE) -> str:
@@ -67,8 +68,10 @@ def render_item(
         lines = [instrument.title, instrument.summary]
     else:
         status = status_label(item.status, style)
-        lines = [text("item_status", style, title=instrument.title, status=status),
-                 instrument.summary]
+        lines = [
+            text("item_status", style, title=instrument.title, status=status),
+            instrument.summary,
+        ]
     if item.conditions_met:
         lines.append(text("met", style))
         lines += [f"✓ {condition}" for condition in item.conditions_met]
@@ -106,9 +109,7 @@ def render_overview(
     return "\n".join(lines)
 
 
-def render_unlikely_overview(
-    items: Sequence[funding.ChecklistItem], style: str = STYLE_DE
-) -> str:
+def render_unlikely_overview(items: Sequence[funding.ChecklistItem], style: str = STYLE_DE) -> str:
     """First message when all programmes are requested: those that rather do not fit."""
     if not items:
         return text("none_excluded", style)

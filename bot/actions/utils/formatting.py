@@ -33,10 +33,26 @@ from knowledge.schema import FORMATS, ONLINE_MUNICIPALITY, TIME_MODELS
 
 # re-exported for the modules that still import them from here (utils.paths, utils.nearby)
 __all__ = [
-    "STYLE_DE", "STYLE_EN", "STYLE_PLAIN", "STYLES", "explanation_text", "format_date",
-    "format_date_de", "format_km", "label", "offer_index", "offer_line", "parse_offer_number",
-    "profile_summary", "quoted", "recommendation_item", "recommendations_text",
-    "relaxation_note", "reply_style", "stored_item", "style_of_slots",
+    "STYLE_DE",
+    "STYLE_EN",
+    "STYLE_PLAIN",
+    "STYLES",
+    "explanation_text",
+    "format_date",
+    "format_date_de",
+    "format_km",
+    "label",
+    "offer_index",
+    "offer_line",
+    "parse_offer_number",
+    "profile_summary",
+    "quoted",
+    "recommendation_item",
+    "recommendations_text",
+    "relaxation_note",
+    "reply_style",
+    "stored_item",
+    "style_of_slots",
 ]
 
 MAX_REASONS_IN_TEXT = 2
@@ -121,8 +137,9 @@ def _reason_texts(item: Mapping[str, Any], style: str) -> str:
 def _plain_offer_line(number: int, item: Mapping[str, Any], raw: Mapping[str, Any]) -> str:
     """Einfache Sprache: one piece of information per sentence."""
     style = STYLE_PLAIN
-    sentences = [text("offers.plain_title", style, number=number,
-                      title=quoted(item["title"], style))]
+    sentences = [
+        text("offers.plain_title", style, number=number, title=quoted(item["title"], style))
+    ]
     if item["provider"]:
         sentences.append(text("offers.plain_provider", style, provider=item["provider"]))
     if _is_online(raw):
@@ -132,8 +149,13 @@ def _plain_offer_line(number: int, item: Mapping[str, Any], raw: Mapping[str, An
     if item["format"] == "hybrid":
         sentences.append(text("offers.plain_hybrid", style))
     if item["time_model"] in TIME_MODELS:
-        sentences.append(text("offers.plain_time", style,
-                              time_model=label("time_model", item["time_model"], style)))
+        sentences.append(
+            text(
+                "offers.plain_time",
+                style,
+                time_model=label("time_model", item["time_model"], style),
+            )
+        )
     sentences.append(_start_text(item, style))
     reasons = _reason_texts(item, style)
     if reasons:
@@ -153,8 +175,12 @@ def offer_line(number: int, raw: Mapping[str, Any], style: str = STYLE_DE) -> st
         details.append(label("time_model", item["time_model"], style))
     reasons = _reason_texts(item, style)
     return text(
-        "offers.line", style, number=number, title=quoted(item["title"], style),
-        details=", ".join(d for d in details if d), start=_start_text(item, style),
+        "offers.line",
+        style,
+        number=number,
+        title=quoted(item["title"], style),
+        details=", ".join(d for d in details if d),
+        start=_start_text(item, style),
         why=text("offers.why", style, reasons=reasons) if reasons else "",
     )
 
@@ -219,9 +245,19 @@ def explanation_text(
     lines = [text("offers.explain_lead", style)]
     for i, item in chosen:
         reasons = [r["text"] for r in rendered_reasons(item.get("reasons") or [], style)]
-        reason_text = (text("offers.reason_join", style).join(reasons) if reasons
-                       else text("offers.explain_none", style))
-        lines.append(text("offers.explain_line", style, number=start_number + i,
-                          title=quoted(item.get("title"), style), reasons=reason_text))
+        reason_text = (
+            text("offers.reason_join", style).join(reasons)
+            if reasons
+            else text("offers.explain_none", style)
+        )
+        lines.append(
+            text(
+                "offers.explain_line",
+                style,
+                number=start_number + i,
+                title=quoted(item.get("title"), style),
+                reasons=reason_text,
+            )
+        )
     lines.append(text("offers.explain_funding", style))
     return "\n".join(lines)

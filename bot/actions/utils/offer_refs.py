@@ -5,13 +5,30 @@ from __future__ import annotations
 import re
 
 _ORDINALS = {
-    "erste": 1, "ersten": 1, "erstes": 1,
-    "zweite": 2, "zweiten": 2, "zweites": 2,
-    "dritte": 3, "dritten": 3, "drittes": 3,
-    "vierte": 4, "vierten": 4, "viertes": 4,
-    "fünfte": 5, "fünften": 5, "fünftes": 5,
-    "letzte": -1, "letzten": -1, "letztes": -1,
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "last": -1,
+    "erste": 1,
+    "ersten": 1,
+    "erstes": 1,
+    "zweite": 2,
+    "zweiten": 2,
+    "zweites": 2,
+    "dritte": 3,
+    "dritten": 3,
+    "drittes": 3,
+    "vierte": 4,
+    "vierten": 4,
+    "viertes": 4,
+    "fünfte": 5,
+    "fünften": 5,
+    "fünftes": 5,
+    "letzte": -1,
+    "letzten": -1,
+    "letztes": -1,
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "last": -1,
 }
 
 

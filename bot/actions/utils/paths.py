@@ -92,9 +92,7 @@ def offer_place(offer: LinkedOffer, style: str = STYLE_DE) -> str:
     if offer.distance_km is None:
         return offer.municipality
     km = offer.distance_km
-    distance = (
-        _t("under_1_km", style) if km < 1 else f"{format_number(round(km, 1), style)} km"
-    )
+    distance = _t("under_1_km", style) if km < 1 else f"{format_number(round(km, 1), style)} km"
     return f"{offer.municipality} ({distance})"
 
 
@@ -110,9 +108,13 @@ def step_line(step: ResolvedStep, resolved: ResolvedPath, style: str = STYLE_DE)
     s = step.step
     parts = [
         _t(
-            "step", style, number=step.number, title=s.title,
+            "step",
+            style,
+            number=step.number,
+            title=s.title,
             optional=_t("optional", style) if s.optional else "",
-            types=_course_types(step, style), duration=step_duration_text(step, style),
+            types=_course_types(step, style),
+            duration=step_duration_text(step, style),
             dqr=dqr_text(s.dqr_level, style),
         )
     ]
@@ -162,7 +164,10 @@ def learning_path_text(
     steps = len(resolved.steps)
     lines = [
         _t(
-            "lead", style, title=quoted(path.title, style), count=steps,
+            "lead",
+            style,
+            title=quoted(path.title, style),
+            count=steps,
             steps=_t("step_one" if steps == 1 else "step_many", style),
             total=total_text(resolved, style),
         ),
@@ -199,9 +204,7 @@ def _offer_item(offer: LinkedOffer, style: str = STYLE_DE) -> dict[str, Any]:
     }
 
 
-def _step_item(
-    step: ResolvedStep, resolved: ResolvedPath, style: str = STYLE_DE
-) -> dict[str, Any]:
+def _step_item(step: ResolvedStep, resolved: ResolvedPath, style: str = STYLE_DE) -> dict[str, Any]:
     s = step.step
     labels = {note.code: note.label for note in resolved.funding}
     return {

@@ -16,8 +16,17 @@ from i18n import STYLE_DE, STYLE_EN, STYLE_PLAIN, STYLES, format_date, format_da
 from i18n import text as catalogue_text
 
 __all__ = [
-    "STYLE_DE", "STYLE_EN", "STYLE_PLAIN", "STYLES", "format_date", "format_date_de", "format_km",
-    "label", "quoted", "reply_style", "style_of_slots",
+    "STYLE_DE",
+    "STYLE_EN",
+    "STYLE_PLAIN",
+    "STYLES",
+    "format_date",
+    "format_date_de",
+    "format_km",
+    "label",
+    "quoted",
+    "reply_style",
+    "style_of_slots",
 ]
 
 

@@ -45,8 +45,10 @@ class Settings(BaseSettings):
 
     def encoder_kwargs(self) -> dict[str, object]:
         """Keyword arguments of :class:`search.encoder.SentenceTransformerEncoder`."""
-        return {"query_threads": self.encoder_query_threads or None,
-                "query_backend": self.encoder_query_backend}
+        return {
+            "query_threads": self.encoder_query_threads or None,
+            "query_backend": self.encoder_query_backend,
+        }
 
 
 @lru_cache

@@ -12,14 +12,15 @@ from search.service import IndexUnavailableError
 router = APIRouter(tags=["health"])
 
 
-@router.get("/health", response_model=HealthResponse,
-            responses={503: {"model": HealthResponse}})
+@router.get("/health", response_model=HealthResponse, responses={503: {"model": HealthResponse}})
 def health(holder: HolderDep) -> HealthResponse | JSONResponse:
     try:
         store = holder.get()
     except IndexUnavailableError as exc:
-        body = HealthResponse(status="error", offers=0, model=None, index_built=None,
-                              detail=str(exc))
+        body = HealthResponse(
+            status="error", offers=0, model=None, index_built=None, detail=str(exc)
+        )
         return JSONResponse(status_code=503, content=body.model_dump())
-    return HealthResponse(status="ok", offers=store.size, model=store.meta.model,
-                          index_built=store.meta.built_at)
+    return HealthResponse(
+        status="ok", offers=store.size, model=store.meta.model, index_built=store.meta.built_at
+    )

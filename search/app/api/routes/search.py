@@ -17,8 +17,9 @@ router = APIRouter(prefix="/search", tags=["search"])
 
 
 @router.post("", response_model=SearchResponse)
-async def search(req: SearchRequest, holder: HolderDep, encoder: EncoderDep,
-                 settings: SettingsDep) -> SearchResponse:
+async def search(
+    req: SearchRequest, holder: HolderDep, encoder: EncoderDep, settings: SettingsDep
+) -> SearchResponse:
     try:
         index = holder.snapshot()  # FAISS store and BM25 index of the same build
     except IndexUnavailableError as exc:
@@ -31,5 +32,6 @@ async def search(req: SearchRequest, holder: HolderDep, encoder: EncoderDep,
         outcome = await run_in_threadpool(execute, index, encoder, params)
     except ModelNotFoundError as exc:
         raise HTTPException(status_code=503, detail=f"Sprachmodell nicht verfügbar: {exc}") from exc
-    return SearchResponse(items=outcome.items, total=outcome.total, query=req.query,
-                          relaxed=outcome.relaxed)
+    return SearchResponse(
+        items=outcome.items, total=outcome.total, query=req.query, relaxed=outcome.relaxed
+    )
