@@ -4,7 +4,8 @@ Measures, in one run on this machine:
 - start-up: seconds from ``honcho start`` until all health checks pass (first start after set-up = "cold",
   a second start = "warm": OS file cache and compiled bytecode are then warm);
 - per-turn latency over REST of a recommendation turn (the third message of the reference conversation), with a
-  greeting turn (no custom action, no search) as the baseline in the same run;
+  greeting turn (no custom action, no search) as the baseline in the same run, each straight to Rasa's loopback
+  port and through the public entry (nginx), conversation by conversation in turn;
 - search-service latency of ``POST /search`` with a repeated query (embedding cache hit) and with distinct queries,
   with ``GET /health`` as the HTTP baseline;
 - resident memory (RSS) of each process after the runs.
@@ -29,8 +30,10 @@ from bench_stats import pct  # noqa: E402  (scripts/ is on sys.path)
 from wait_ready import wait_until_ready  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-RASA = "http://127.0.0.1:5005"
-SEARCH = "http://127.0.0.1:8000"
+RASA = f"http://127.0.0.1:{os.environ.get('RASA_PORT', '5005')}"
+SEARCH = f"http://127.0.0.1:{os.environ.get('SEARCH_PORT', '8000')}"
+#: the public entry (nginx): the same REST channel, routed by the proxy
+PROXY = f"http://127.0.0.1:{os.environ.get('PROXY_PORT', '8080')}"
 TURNS = int(os.environ.get("BENCH_TURNS", "30"))
 
 
@@ -60,25 +63,36 @@ def _fmt(values: list[float]) -> str:
     )
 
 
-def _turn_latencies(client: httpx.Client) -> tuple[list[float], list[float]]:
-    greet, recommend = [], []
-    for _ in range(TURNS):
-        sender = uuid.uuid4().hex  # the channels accept only 32 hex digits
+def _conversation(client: httpx.Client) -> tuple[float, float]:
+    """One reference conversation; (greeting ms, recommendation-turn ms)."""
+    sender = uuid.uuid4().hex  # the channels accept only 32 hex digits
 
-        def say(text: str, sender: str = sender) -> tuple[float, list]:
-            t = time.perf_counter()
-            r = client.post("/webhooks/rest/webhook", json={"sender": sender, "message": text})
-            r.raise_for_status()
-            return (time.perf_counter() - t) * 1000, r.json()
+    def say(text: str) -> tuple[float, list]:
+        t = time.perf_counter()
+        r = client.post("/webhooks/rest/webhook", json={"sender": sender, "message": text})
+        r.raise_for_status()
+        return (time.perf_counter() - t) * 1000, r.json()
 
-        ms, _ = say("Hallo")
-        greet.append(ms)
-        say("Ich arbeite im Einzelhandel in Unterhaching und will in die Altenpflege wechseln")
-        ms, replies = say("Teilzeit")
-        if not any(isinstance(m.get("custom"), dict) for m in replies):
-            raise RuntimeError("recommendation turn returned no recommendations")
-        recommend.append(ms)
+    greet, _ = say("Hallo")
+    say("Ich arbeite im Einzelhandel in Unterhaching und will in die Altenpflege wechseln")
+    recommend, replies = say("Teilzeit")
+    if not any(isinstance(m.get("custom"), dict) for m in replies):
+        raise RuntimeError("recommendation turn returned no recommendations")
     return greet, recommend
+
+
+def _turn_latencies(
+    direct: httpx.Client, proxied: httpx.Client
+) -> dict[str, tuple[list[float], list[float]]]:
+    """Greeting and recommendation turns straight to Rasa and through the proxy, alternating
+    conversation by conversation so that both see the same machine state."""
+    out: dict[str, tuple[list[float], list[float]]] = {"direct": ([], []), "proxy": ([], [])}
+    for _ in range(TURNS):
+        for name, client in (("direct", direct), ("proxy", proxied)):
+            greet, recommend = _conversation(client)
+            out[name][0].append(greet)
+            out[name][1].append(recommend)
+    return out
 
 
 def _search_latencies(client: httpx.Client) -> tuple[list[float], list[float], list[float]]:
@@ -126,7 +140,9 @@ def _rss_by_process(root_pid: int) -> dict[str, float]:
             stack.append(pid)
             for name in (
                 "rasa run actions",
+                "run_rasa",
                 "rasa run",
+                "nginx",
                 "search.app.main",
                 "web.server",
                 "wait_ready",
@@ -143,9 +159,10 @@ def main() -> None:
     try:
         with (
             httpx.Client(base_url=RASA, timeout=60) as rasa,
+            httpx.Client(base_url=PROXY, timeout=60) as proxy,
             httpx.Client(base_url=SEARCH, timeout=30) as search,
         ):
-            greet, recommend = _turn_latencies(rasa)
+            turns = _turn_latencies(rasa, proxy)
             health, repeated, distinct = _search_latencies(search)
         rss = _rss_by_process(proc.pid)
     finally:
@@ -156,8 +173,10 @@ def main() -> None:
     print("| figure | value |\n|---|---|")
     print(f"| start-up, first start after set-up (cold) | {cold:.1f} s |")
     print(f"| start-up, second start (warm) | {warm:.1f} s |")
-    print(f"| REST turn: recommendation (action + search) | {_fmt(recommend)} |")
-    print(f"| REST turn: greeting (baseline, no action) | {_fmt(greet)} |")
+    for name, label in (("direct", "straight to Rasa"), ("proxy", "through the proxy")):
+        greet, recommend = turns[name]
+        print(f"| REST turn {label}: recommendation (action + search) | {_fmt(recommend)} |")
+        print(f"| REST turn {label}: greeting (baseline, no action) | {_fmt(greet)} |")
     print(f"| POST /search, repeated query (embedding cached) | {_fmt(repeated)} |")
     print(f"| POST /search, distinct queries (encode + search + rank) | {_fmt(distinct)} |")
     print(f"| GET /health (HTTP baseline) | {_fmt(health)} |")
