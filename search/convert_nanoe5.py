@@ -319,9 +319,7 @@ def convert(source: Path, out: Path) -> dict:
             pad_token_id=img.pad,
             hidden_dropout_prob=0.1,
             attention_probs_dropout_prob=0.1,
-            # transformers 5 declares BertConfig without **kwargs, but the config still accepts
-            # and saves extra keys; config.json keeps the key for loaders that read it
-            position_embedding_type="absolute",  # type: ignore[call-arg]
+            position_embedding_type="absolute",  # type: ignore[call-arg]  # extra key is accepted
         )
         config.save_pretrained(hf_dir)
         tensors = {k: torch.from_numpy(v) for k, v in bert_state_dict(img).items()}
