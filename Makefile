@@ -127,7 +127,7 @@ test-integration: setup test-venvs chromium ## start the real stack and run API,
 test: setup test-venvs chromium validate test-unit test-nlu test-stories test-integration ## set up and run every test (CI runs this)
 
 LINT_PATHS := knowledge search web eval nlu bot scripts tests
-TYPED := knowledge search web eval
+TYPED := knowledge search web eval appdb i18n proxy
 
 lint: .venv-app/.installed-test ## ruff check, ruff format --check, mypy on the typed packages
 	$(APP)/ruff check $(LINT_PATHS)

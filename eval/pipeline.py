@@ -31,6 +31,7 @@ from search.app.core.config import REPO_ROOT, get_settings
 from search.app.schemas import ProfileIn, SearchRequest
 from search.bm25 import BM25Index
 from search.encoder import CachedQueryEncoder, Encoder, SentenceTransformerEncoder
+from search.ranking import Ranked
 
 TODAY = dt.date(2026, 11, 26)
 EVAL_INDEX = REPO_ROOT / "build" / "eval-index"
@@ -138,7 +139,7 @@ class Environment:
         q: Query,
         fusion: hybrid.FusionConfig | None = None,
         lexical: Mapping[str, float] | None = None,
-    ) -> list[ranking.Ranked]:
+    ) -> list[Ranked]:
         """Filtered offers of the full variant with all components, before ordering rules
         (for tuning: :func:`search.ranking.rerank` applies other weights cheaply)."""
         p = self.params(q, "hybrid+ranking")

@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -70,10 +70,12 @@ def _read(style: str) -> Catalogue:
     for message in catalog:
         if not message.id:
             continue  # the header
+        # babel types id/string as str | tuple | list (| None); read_po builds a plural
+        # message from tuples of str and a singular one from str, so the casts are exact
         if isinstance(message.id, tuple):
-            plural[message.id[0]] = tuple(message.string)
+            plural[message.id[0]] = tuple(cast(tuple[str, ...], message.string))
         else:
-            singular[message.id] = message.string
+            singular[cast(str, message.id)] = cast(str, message.string)
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)

@@ -105,7 +105,8 @@ def topic_errors(key: str, raw: Any, instrument_ids: frozenset[str]) -> list[str
     elif not all(https_url(s) for s in sources):
         errors.append(f"{where}: Quellen müssen https-Adressen sein")
     try:
-        funding.format_stand(raw.get("stand") if isinstance(raw.get("stand"), str) else "")
+        stand = raw.get("stand")
+        funding.format_stand(stand if isinstance(stand, str) else "")
     except ValueError:
         errors.append(f"{where}: 'stand' muss JJJJ-MM oder JJJJ-MM-TT sein")
     unknown = [i for i in raw.get("funding_instruments", []) if i not in instrument_ids]

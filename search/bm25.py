@@ -165,7 +165,7 @@ class BM25Index:
         )
 
     @classmethod
-    def load(cls, directory: Path, expected_ids: Sequence[str] | None = None) -> BM25Index:
+    def load(cls, directory: Path, expected_ids: Iterable[str] | None = None) -> BM25Index:
         """Load ``<directory>/bm25/``; raise :class:`BM25LoadError` if missing or stale."""
         target = Path(directory) / BM25_DIR
         meta_path = target / BM25_META

@@ -22,7 +22,7 @@ from pathlib import Path
 from knowledge.schema import COURSE_TYPES, Offer
 from search import bm25, facts
 from search.encoder import Encoder
-from search.store import IndexLoadError, IndexMeta, build_store, read_meta, save
+from search.store import IdMap, IndexLoadError, IndexMeta, build_store, read_meta, save
 
 KEEP_VERSIONS = 2
 
@@ -115,7 +115,7 @@ def build_index(
         model_fingerprint=fingerprint,
         dim=encoder.dim,
         normalize=True,
-        ids=[o.id for o in ordered],
+        ids=IdMap(o.id for o in ordered),
         catalogue_hash=cat_hash,
         built_at=now.isoformat(timespec="seconds"),
     )

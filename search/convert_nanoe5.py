@@ -241,7 +241,7 @@ def _normaliser(norm_map: dict[int, str]):  # noqa: ANN202 - tokenizers type
             other.append(cp)
     if other:
         raise ValueError(f"Normalisierungstabelle weicht unerwartet von NFKC ab: {other[:10]}")
-    steps = []
+    steps: list[normalizers.Normalizer] = []
     if deleted:
         steps.append(normalizers.Replace(Regex(_char_class(deleted)), ""))
     if spaced:
@@ -319,7 +319,7 @@ def convert(source: Path, out: Path) -> dict:
             pad_token_id=img.pad,
             hidden_dropout_prob=0.1,
             attention_probs_dropout_prob=0.1,
-            position_embedding_type="absolute",
+            position_embedding_type="absolute",  # type: ignore[call-arg]  # extra key is accepted
         )
         config.save_pretrained(hf_dir)
         tensors = {k: torch.from_numpy(v) for k, v in bert_state_dict(img).items()}

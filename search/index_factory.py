@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import faiss
 import numpy as np
@@ -137,38 +137,42 @@ def _empty_index(dim: int, spec: IndexSpec) -> faiss.Index:
     p = spec.params
     if spec.kind == "flat":
         return faiss.IndexFlatIP(dim)
-    if spec.kind == "hnsw":
-        index = faiss.IndexHNSWFlat(dim, int(p["M"]), METRIC)
-    elif spec.kind.startswith("hnsw_"):
-        index = faiss.IndexHNSWSQ(dim, _SQ_TYPES[spec.kind[5:]], int(p["M"]), METRIC)
-    else:
-        quantizer = faiss.IndexFlatIP(dim)
-        nlist = int(p["nlist"])
-        if spec.kind == "ivf_flat":
-            index = faiss.IndexIVFFlat(quantizer, dim, nlist, METRIC)
-        elif spec.kind in ("ivf_sq8", "ivf_fp16"):
-            index = faiss.IndexIVFScalarQuantizer(
-                quantizer, dim, nlist, _SQ_TYPES[spec.kind[4:]], METRIC
-            )
-        else:
-            index = faiss.IndexIVFPQ(quantizer, dim, nlist, int(p["m"]), int(p["nbits"]), METRIC)
-        index.cp.spherical = True
-        index.cp.niter = IVF_TRAIN_ITERATIONS
-        if spec.kind == "ivf_pq":
-            index.pq.cp.niter = IVF_TRAIN_ITERATIONS
     if spec.kind.startswith("hnsw"):
-        index.hnsw.efConstruction = int(p["ef_construction"])
-    return index
+        hnsw: faiss.IndexHNSW
+        if spec.kind == "hnsw":
+            hnsw = faiss.IndexHNSWFlat(dim, int(p["M"]), METRIC)
+        else:
+            # faiss' stub types the second argument as ScalarQuantizer; the C++ constructor
+            # takes ScalarQuantizer::QuantizerType, the int constant in _SQ_TYPES
+            qtype = _SQ_TYPES[spec.kind[5:]]
+            hnsw = faiss.IndexHNSWSQ(dim, qtype, int(p["M"]), METRIC)  # type: ignore[arg-type]
+        hnsw.hnsw.efConstruction = int(p["ef_construction"])
+        return hnsw
+    quantizer = faiss.IndexFlatIP(dim)
+    nlist = int(p["nlist"])
+    ivf: faiss.IndexIVF
+    if spec.kind == "ivf_flat":
+        ivf = faiss.IndexIVFFlat(quantizer, dim, nlist, METRIC)
+    elif spec.kind in ("ivf_sq8", "ivf_fp16"):
+        ivf = faiss.IndexIVFScalarQuantizer(quantizer, dim, nlist, _SQ_TYPES[spec.kind[4:]], METRIC)
+    else:
+        ivf_pq = faiss.IndexIVFPQ(quantizer, dim, nlist, int(p["m"]), int(p["nbits"]), METRIC)
+        ivf_pq.pq.cp.niter = IVF_TRAIN_ITERATIONS
+        ivf = ivf_pq
+    ivf.cp.spherical = True
+    ivf.cp.niter = IVF_TRAIN_ITERATIONS
+    return ivf
 
 
 def configure(index: faiss.Index, spec: IndexSpec) -> faiss.Index:
     """Apply the search-time parameters of ``spec`` to ``index`` (also after loading) and
     return ``index`` itself (the downcast view does not own the C++ object)."""
+    # downcast_index returns the concrete subclass; its stub only promises faiss.Index
     view = faiss.downcast_index(index)
     if spec.kind.startswith("hnsw"):
-        view.hnsw.efSearch = int(spec.params["ef_search"])
+        cast(faiss.IndexHNSW, view).hnsw.efSearch = int(spec.params["ef_search"])
     elif spec.kind.startswith("ivf"):
-        view.nprobe = int(spec.params["nprobe"])
+        cast(faiss.IndexIVF, view).nprobe = int(spec.params["nprobe"])
     return index
 
 
@@ -192,7 +196,12 @@ def matches(index: faiss.Index, spec: IndexSpec) -> bool:
     sq_name = spec.kind.split("_", 1)[-1]
     if sq_name not in _SQ_TYPES:
         return True
-    sq = faiss.downcast_index(view.storage).sq if spec.kind.startswith("hnsw") else view.sq
+    # the isinstance check above makes these casts exact (HNSW-SQ stores an IndexScalarQuantizer)
+    if spec.kind.startswith("hnsw"):
+        storage = faiss.downcast_index(cast(faiss.IndexHNSWSQ, view).storage)
+        sq = cast(faiss.IndexScalarQuantizer, storage).sq
+    else:
+        sq = cast(faiss.IndexIVFScalarQuantizer, view).sq
     return bool(sq.qtype == _SQ_TYPES[sq_name])
 
 

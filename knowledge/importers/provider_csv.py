@@ -45,6 +45,7 @@ from knowledge.importers.values import (
 from knowledge.schema import ONLINE_MUNICIPALITY, Address, Offer, SchemaError
 
 T = TypeVar("T")
+D = TypeVar("D")
 
 __all__ = [
     "COLUMNS",
@@ -128,7 +129,7 @@ class _Row:
     def issue(self, column: str, reason: str) -> None:
         self.issues.append(ImportIssue(self.line, column, reason, self.record_id))
 
-    def parse(self, column: str, parser: Callable[[str], T], default: T) -> T:
+    def parse(self, column: str, parser: Callable[[str], T], default: D) -> T | D:
         """Parse a cell; empty -> ``default``; a ValueError becomes an issue."""
         value = self.text(column)
         if not value:

@@ -242,6 +242,8 @@ def _place(
         if fmt != "online":
             node.issue(key, "Präsenz-/Hybridangebote brauchen einen Ort (Place)")
         return ONLINE_MUNICIPALITY, None, None, None
+    lat: float | None
+    lon: float | None
     try:
         municipality, lat, lon = resolve_place(node.text(f"{key}.name", location.get("name") or ""))
     except ValueError as exc:
@@ -322,8 +324,9 @@ def node_to_offer(node: _Node, default_source: str, today: dt.date) -> Offer | N
         "kldb_targets": _string_list(node, "kldb_targets"),
         "example_fields": _string_list(node, "example_fields"),
     }
-    source = props.get("source") if isinstance(props.get("source"), str) else default_source
-    source_id = props.get("source_id") if isinstance(props.get("source_id"), str) else node.offer_id
+    raw_source, raw_source_id = props.get("source"), props.get("source_id")
+    source = raw_source if isinstance(raw_source, str) else default_source
+    source_id = raw_source_id if isinstance(raw_source_id, str) else node.offer_id
     if node.issues or updated is None:
         return None
     try:

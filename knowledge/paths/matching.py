@@ -73,9 +73,9 @@ def _target_score(target: Target, code: str | None, text: str | None) -> int:
 
 
 def _already_there(code: str | None, target: Target) -> bool:
-    return bool(code) and any(
-        code.startswith(c) or (len(code) >= 2 and c.startswith(code)) for c in target.codes
-    )
+    if not code:
+        return False
+    return any(code.startswith(c) or (len(code) >= 2 and c.startswith(code)) for c in target.codes)
 
 
 def _origin_score(origin: Origin, target: Target, code: str | None, text: str | None) -> int:

@@ -34,7 +34,9 @@ def _describe(error: dict) -> str:
     return f"{loc or 'Anfrage'}: {error.get('msg', 'ungültig')}"
 
 
-async def _validation_handler(_: Request, exc: RequestValidationError) -> JSONResponse:
+async def _validation_handler(_: Request, exc: Exception) -> JSONResponse:
+    # registered for RequestValidationError only (Starlette types handlers with Exception)
+    assert isinstance(exc, RequestValidationError)
     errors = exc.errors()
     message = "Ungültige Anfrage – " + "; ".join(_describe(e) for e in errors)
     safe = [

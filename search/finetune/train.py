@@ -75,7 +75,9 @@ def train(
     for step, batch in enumerate(batches, 1):
         queries = encoder.embed([QUERY_PREFIX + pairs[i].query for i in batch])
         passages = encoder.embed([PASSAGE_PREFIX + pairs[i].passage for i in batch])
-        loss = loss_fn.compute_loss_from_embeddings([queries, passages], None)
+        # the loss builds its in-batch labels itself and ignores ``labels``, which
+        # sentence-transformers annotates as Tensor though its own callers pass None
+        loss = loss_fn.compute_loss_from_embeddings([queries, passages], None)  # type: ignore[arg-type]
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         optimizer.step()

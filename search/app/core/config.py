@@ -4,17 +4,24 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import TypedDict
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from knowledge.geo import DEFAULT_REACH_KM
-from search.encoder import DEFAULT_QUERY_BACKEND, DEFAULT_QUERY_THREADS
+from search.encoder import DEFAULT_QUERY_BACKEND, DEFAULT_QUERY_THREADS, QueryBackend
 
 #: Repository root; default artefact paths are anchored here so the working directory
 #: of the process does not matter.
 REPO_ROOT = Path(__file__).resolve().parents[3]
+
+
+class EncoderKwargs(TypedDict):
+    """Settings-driven keyword arguments of :class:`search.encoder.SentenceTransformerEncoder`."""
+
+    query_threads: int | None
+    query_backend: QueryBackend
 
 
 class Settings(BaseSettings):
@@ -38,12 +45,12 @@ class Settings(BaseSettings):
     #: under concurrent load, see docs/benchmarks.md "Query encoding"
     encoder_query_threads: int = Field(DEFAULT_QUERY_THREADS, ge=0)
     #: "onnx" (ONNX Runtime over <model_path>/onnx, torch if that is missing) or "torch"
-    encoder_query_backend: Literal["onnx", "torch"] = DEFAULT_QUERY_BACKEND
+    encoder_query_backend: QueryBackend = DEFAULT_QUERY_BACKEND
     #: seconds between cheap checks of the index meta file for a newer build
     reload_check_seconds: float = Field(2.0, ge=0)
     max_limit: int = Field(50, ge=1)
 
-    def encoder_kwargs(self) -> dict[str, object]:
+    def encoder_kwargs(self) -> EncoderKwargs:
         """Keyword arguments of :class:`search.encoder.SentenceTransformerEncoder`."""
         return {
             "query_threads": self.encoder_query_threads or None,

@@ -32,6 +32,12 @@ async def search(
         outcome = await run_in_threadpool(execute, index, encoder, params)
     except ModelNotFoundError as exc:
         raise HTTPException(status_code=503, detail=f"Sprachmodell nicht verfügbar: {exc}") from exc
-    return SearchResponse(
-        items=outcome.items, total=outcome.total, query=req.query, relaxed=outcome.relaxed
+    # the service returns plain dicts and relaxation labels; pydantic validates them here
+    return SearchResponse.model_validate(
+        {
+            "items": outcome.items,
+            "total": outcome.total,
+            "query": req.query,
+            "relaxed": outcome.relaxed,
+        }
     )
