@@ -23,7 +23,7 @@ from dataclasses import replace
 from eval import metrics
 from eval.judge import EVAL_DIR, QRELS_DIR, Query, load_queries, read_qrels
 from eval.pipeline import Environment
-from search import hybrid, ranking
+from search import diversity, hybrid, ranking
 from search.bm25 import DEFAULT_PARAMS, BM25Params, build_for_offers
 from search.build import passage_text
 
@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     #    weight fixed at 1); components are computed once per query and re-weighted
     scored = {q.id: env.scored(q, best_fusion, lexical[q.id]) for q in queries}
     weights = dict(ranking.WEIGHTS)
-    knobs = {"floor": ranking.GATE_FLOOR, "penalty": ranking.DIVERSITY_PENALTY}
+    knobs = {"floor": ranking.GATE_FLOOR, "penalty": diversity.DIVERSITY_PENALTY}
 
     def full_score(w: Mapping[str, float], k: Mapping[str, float]) -> float:
         runs = {

@@ -56,7 +56,7 @@ component ranked the offer.
 
 Diversity
 ---------
-:func:`diversify` keeps only the best offer per provider and title family (the title without
+:func:`search.diversity.diversify` keeps only the best offer per provider and title family (the title without
 bracketed parts, years and "Durchgang/Kurs/Termin" suffixes), so the list never shows several
 dates of the same course, and then re-ranks greedily (maximal marginal relevance): an offer
 whose title shares most words with an offer already placed loses up to
@@ -66,15 +66,14 @@ whose title shares most words with an offer already placed loses up to
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 
 from knowledge.geo import haversine_km
 from knowledge.profile import Profile  # the one profile model (search.ranking.Profile)
 from knowledge.schema import Offer
 from knowledge.shortage import ShortageEntry
+from search.diversity import DIVERSITY_PENALTY, diversify
 
 WEIGHTS: dict[str, float] = {
     "relevance": 1.00,
@@ -96,8 +95,6 @@ NO_PREFERENCE = "egal"
 GATE_FLOOR = 0.6
 #: components that are themselves about the topic and therefore count without the gate
 UNGATED = frozenset({"target_occupation"})
-DIVERSITY_PENALTY = 0.02
-DIVERSITY_WINDOW = 50
 #: KldB Anforderungsniveau (5th digit) -> typical DQR level of that qualification
 DQR_MAX_STEP = 2
 #: goal -> course type -> fit
@@ -316,60 +313,6 @@ def combine(
     return weights.get("relevance", 1.0) * similarity + sum(
         (1.0 if k in UNGATED else g) * weights.get(k, 0.0) * v for k, v in components.items()
     )
-
-
-_BRACKETS = re.compile(r"\([^)]*\)")
-_SUFFIX = re.compile(r"\s[–-]\s*(durchgang|kurs|termin|start|beginn)\b.*$")
-_YEARS = re.compile(r"\b(19|20)\d\d\b")
-_WORD = re.compile(r"[^\W_]+")
-
-
-@lru_cache(maxsize=8192)
-def title_family(title: str) -> str:
-    """Title without bracketed parts, "– Durchgang/Kurs/Termin …" suffixes and years."""
-    t = _BRACKETS.sub(" ", title.casefold())
-    t = _SUFFIX.sub(" ", t)
-    t = _YEARS.sub(" ", t)
-    return " ".join(_WORD.findall(t))
-
-
-@lru_cache(maxsize=8192)
-def _title_words(title: str) -> frozenset[str]:
-    return frozenset(w for w in _WORD.findall(title.casefold()) if len(w) > 2)
-
-
-def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
-
-
-def diversify(
-    ranked: Iterable[Ranked], penalty: float = DIVERSITY_PENALTY, window: int = DIVERSITY_WINDOW
-) -> list[Ranked]:
-    """Best offer per (title family, provider); then MMR re-ranking of the first ``window``."""
-    seen: set[tuple[str, str]] = set()
-    unique: list[Ranked] = []
-    for r in ranked:
-        key = (title_family(r.offer.title), r.offer.provider.strip().casefold())
-        if key in seen:
-            continue
-        seen.add(key)
-        unique.append(r)
-    if penalty <= 0 or len(unique) < 3:
-        return unique
-    head, tail = unique[:window], unique[window:]
-    words = [_title_words(r.offer.title) for r in head]
-    sim = [0.0] * len(head)  # highest title overlap with an already placed offer (incremental)
-    remaining = list(range(len(head)))
-    placed: list[Ranked] = []
-    while remaining:
-        best = max(remaining, key=lambda i: (head[i].score - penalty * sim[i], -i))
-        remaining.remove(best)
-        placed.append(head[best])
-        for i in remaining:
-            o = _overlap(words[i], words[best])
-            if o > sim[i]:
-                sim[i] = o
-    return placed + tail
 
 
 def rank(

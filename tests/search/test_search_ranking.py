@@ -9,7 +9,7 @@ import pytest
 from search_fixtures import TODAY, make_offer
 
 from knowledge import geo
-from search import ranking
+from search import diversity, ranking
 from search.ranking import Filters, Profile
 
 UH = geo.coordinates("Unterhaching")
@@ -260,7 +260,7 @@ def test_relevance_only_ranking_ignores_profile_and_keeps_duplicates(offers):
 
 
 def test_title_family_drops_dates_brackets_and_run_suffixes():
-    f = ranking.title_family
+    f = diversity.title_family
     assert (
         f("Umschulung Anlagenmechaniker/in SHK – Durchgang 2025")
         == f("Umschulung Anlagenmechaniker/in SHK – Kurs Herbst 2026")
@@ -275,7 +275,7 @@ def r(id_: str, title: str, score: float, provider: str = "A") -> ranking.Ranked
 
 
 def test_same_course_of_one_provider_is_shown_once():
-    got = ranking.diversify(
+    got = diversity.diversify(
         [
             r("a", "Betreuungskraft § 53b – Kurs Frühjahr 2027", 0.9),
             r("b", "Betreuungskraft § 53b – Kurs Herbst 2027", 0.8),
@@ -291,8 +291,8 @@ def test_mmr_moves_a_different_course_above_a_near_copy():
         r("b", "Excel Grundkurs für Einsteiger kompakt", 0.88, "B"),
         r("c", "Word Briefe gestalten", 0.86, "C"),
     ]
-    assert [x.offer.id for x in ranking.diversify(items, penalty=0.1)] == ["a", "c", "b"]
-    assert [x.offer.id for x in ranking.diversify(items, penalty=0.0)] == ["a", "b", "c"]
+    assert [x.offer.id for x in diversity.diversify(items, penalty=0.1)] == ["a", "c", "b"]
+    assert [x.offer.id for x in diversity.diversify(items, penalty=0.0)] == ["a", "b", "c"]
     # a clearly better near-copy still stays ahead
     items[1] = r("b", "Excel Grundkurs für Einsteiger kompakt", 0.89 + 0.1, "B")
-    assert [x.offer.id for x in ranking.diversify(items, penalty=0.05)][1] == "a"
+    assert [x.offer.id for x in diversity.diversify(items, penalty=0.05)][1] == "a"
