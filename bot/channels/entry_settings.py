@@ -17,8 +17,8 @@ CHANNEL_UNLIMITED               127.0.0.1                       clients exempt f
                                                                 (internal measurement, demo data, tests)
 SOCKETIO_MAX_PACKET_BYTES       8192                            engine.io packet limit (websocket frames and
                                                                 polling bodies; proxy body limits miss frames)
-MAX_MESSAGE_CHARS               1000                            longest accepted user message (the page allows
-                                                                1000 characters)
+MAX_MESSAGE_CHARS               1000                            longest user message passed on whole; longer ones
+                                                                are cut after +1 char and get the "too long" reply
 NEW_CONVERSATIONS_PER_MINUTE    10                              new conversation ids one client may open per
                                                                 minute (socket.io and REST together)
 ==============================  ==============================  ===============================================

@@ -8,7 +8,8 @@ subclass keeps Rasa's handlers and wraps them:
   i.e. not from a browser, is accepted); engine.io packet limit ``SOCKETIO_MAX_PACKET_BYTES``;
 - ``session_request``: the id must be 32 lowercase hex digits (128 bits); at most
   ``NEW_CONVERSATIONS_PER_MINUTE`` new ids per client; otherwise the connection is closed;
-- user messages: only for the session confirmed on this connection, at most ``MAX_MESSAGE_CHARS``.
+- user messages: only for the session confirmed on this connection; longer than ``MAX_MESSAGE_CHARS`` they
+  are cut to that length + 1, so that the bot's input guard answers "too long" (a reply, not a silent drop).
 
 :class:`RestInput` applies the same id, size and new-conversation rules to ``/webhooks/rest/webhook``.
 The client is the peer address, or the last ``X-Forwarded-For`` entry when the peer is a trusted proxy.
@@ -122,9 +123,12 @@ class SocketIOInput(socketio.SocketIOInput):
             if data.get("session_id") != self._sessions.get(sid):
                 logger.warning("socket.io: dropped a message for a session not opened here")
                 return
-            if not isinstance(message, str) or len(message) > cfg.max_message_chars:
-                logger.warning("socket.io: dropped an oversized or non-text message")
+            if not isinstance(message, str):
+                logger.warning("socket.io: dropped a non-text message")
                 return
+            if len(message) > cfg.max_message_chars:
+                # cut, not dropped: the bot's input guard answers "too long" (a reply, nothing lost)
+                data = {**data, "message": message[: cfg.max_message_chars + 1]}
             await parent_message(sid, data)
 
         sio.on("connect", connect, namespace=namespace)
@@ -144,9 +148,15 @@ class RestInput(rest.RestInput):
         sender = body.get("sender")
         if not is_valid_session_id(sender):
             raise SanicException("Ungültige Gesprächskennung.", status_code=400)
-        message = body.get("message")
-        if not isinstance(message, str) or len(message) > entry_settings().max_message_chars:
-            raise SanicException("Nachricht fehlt oder ist zu lang.", status_code=400)
+        if not isinstance(body.get("message"), str):
+            raise SanicException("Die Nachricht fehlt (Feld 'message' als Text).", status_code=400)
         if not allow_conversation(_client_of_request(req), sender):
             raise SanicException("Zu viele neue Gespräche. Bitte später erneut.", status_code=429)
         return str(sender)
+
+    def _extract_message(self, req: Request) -> str | None:
+        """The message, cut after ``MAX_MESSAGE_CHARS`` + 1 characters: longer text gets the bot's
+        graceful "too long" reply (its input guard) instead of an error, and is never stored whole."""
+        message = super()._extract_message(req)
+        limit = entry_settings().max_message_chars
+        return message[: limit + 1] if isinstance(message, str) else message

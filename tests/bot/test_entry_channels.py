@@ -57,13 +57,34 @@ async def test_session_ids_limits_and_message_rules(channel: Any) -> None:
     await handlers["user_uttered"](
         "s1", {"message": "Hallo", "session_id": "d" * 32}
     )  # not opened here
-    await handlers["user_uttered"]("s1", {"message": "x" * 1001, "session_id": good[0]})  # too long
     assert received == []
+    # too long: cut after 1001 characters, so that the input guard answers "too long"
+    await handlers["user_uttered"]("s1", {"message": "x" * 5000, "session_id": good[0]})
+    assert [len(m.text) for m in received] == [1001]
     await handlers["user_uttered"]("s1", {"message": "Hallo", "session_id": good[0]})
-    assert [m.sender_id for m in received] == [good[0]]
+    assert [m.sender_id for m in received] == [good[0], good[0]]
     await handlers["session_request"]("s1", {"session_id": good[1]})
     await handlers["session_request"]("s1", {"session_id": good[2]})  # third new id within a minute
     assert closed == ["s1", "s1"]
     assert await handlers["connect"]("s2", {"REMOTE_ADDR": "127.0.0.1"}, None) is True
     await handlers["session_request"]("s2", {"session_id": good[2]})  # internal client: not limited
     assert emitted[-1][:2] == ("session_confirm", good[2])
+
+
+class _Request:
+    def __init__(self, body: Any) -> None:
+        self.json = body
+
+
+async def test_rest_message_is_cut_after_the_limit_and_a_missing_one_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sanic.exceptions import SanicException
+
+    monkeypatch.setattr(channels, "_settings", None)
+    rest = channels.RestInput()
+    assert len(rest._extract_message(_Request({"message": "Weiterbildung " * 800}))) == 1001
+    assert rest._extract_message(_Request({"message": "Hallo"})) == "Hallo"
+    with pytest.raises(SanicException) as refused:
+        await rest._extract_sender(_Request({"sender": "a" * 32}))  # no message
+    assert refused.value.status_code == 400 and "fehlt" in str(refused.value)
