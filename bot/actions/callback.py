@@ -182,7 +182,7 @@ class ActionSubmitCallback(Action):
             recipient=settings.callback_recipient,
         )
         stored = await asyncio.to_thread(
-            callback_store.write, settings.demand_db_url, tracker.sender_id, request
+            callback_store.write, settings.app_db_url, tracker.sender_id, request
         )
         if stored:
             dispatcher.utter_message(

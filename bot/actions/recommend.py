@@ -221,7 +221,7 @@ async def _record_demand(
         offers_found=offers_found,
         asked_for_human=asked_for_human(tracker.events),
     )
-    await asyncio.to_thread(demand_store.write, settings.demand_db_url, record)
+    await asyncio.to_thread(demand_store.write, settings.app_db_url, record)
 
 
 class ActionRecommendOffers(Action):

@@ -62,12 +62,6 @@ class Settings:
     callback_retention_days: int = DEFAULT_CALLBACK_RETENTION_DAYS
 
     @property
-    def demand_db_url(self) -> str:
-        """Former name of :attr:`app_db_url` (the demand records now live in the application
-        database); kept for callers not yet renamed."""
-        return self.app_db_url
-
-    @property
     def callback_configured(self) -> bool:
         """A callback is offered only when a recipient is configured."""
         return bool(self.callback_recipient)

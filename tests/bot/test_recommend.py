@@ -410,7 +410,7 @@ async def test_recommendation_turn_writes_one_anonymous_demand_record(
 
     tracker = tracker_from("altenpflege_profile")
     await ActionRecommendOffers().run(dispatcher, tracker, domain)
-    (record,) = demand_store.read_all(load_settings().demand_db_url)
+    (record,) = demand_store.read_all(load_settings().app_db_url)
     shown = custom_payloads(dispatcher)[0]["items"]
     assert record.day == TODAY_DATE
     assert record.municipality == tracker.get_slot("municipality")
@@ -439,7 +439,7 @@ async def test_demand_record_notes_an_earlier_request_for_a_person_and_zero_hits
         },
     )
     await ActionRecommendOffers().run(dispatcher, tracker, domain)
-    (record,) = demand_store.read_all(load_settings().demand_db_url)
+    (record,) = demand_store.read_all(load_settings().app_db_url)
     assert record.offers_found == 0
     assert record.asked_for_human is True
 
@@ -451,7 +451,7 @@ async def test_no_demand_record_when_the_search_is_down(
     from bot.actions.settings import load_settings
 
     await ActionRecommendOffers().run(dispatcher, tracker_from("altenpflege_profile"), domain)
-    assert demand_store.read_all(load_settings().demand_db_url) == []
+    assert demand_store.read_all(load_settings().app_db_url) == []
 
 
 async def test_broken_demand_database_never_breaks_the_turn(
