@@ -126,7 +126,7 @@ test-integration: setup test-venvs chromium ## start the real stack and run API,
 
 test: setup test-venvs chromium validate test-unit test-nlu test-stories test-integration ## set up and run every test (CI runs this)
 
-LINT_PATHS := knowledge search web eval nlu bot scripts tests
+LINT_PATHS := knowledge search web eval nlu bot scripts tests appdb i18n proxy
 TYPED := knowledge search web eval appdb i18n proxy
 
 lint: .venv-app/.installed-test ## ruff check, ruff format --check, mypy on the typed packages

@@ -137,7 +137,9 @@ def test_oversized_body_is_refused_with_413() -> None:
         assert resp.status_code == 200
         assert any(" lang" in str(m.get("text", "")) for m in resp.json()), resp.json()
         # a message that is not text is a clear 400
-        resp = client.post("/webhooks/rest/webhook", json={"sender": new_session_id(), "message": 7})
+        resp = client.post(
+            "/webhooks/rest/webhook", json={"sender": new_session_id(), "message": 7}
+        )
         assert resp.status_code == 400
     assert_chat_works()
 
