@@ -127,14 +127,7 @@ def build_search_request(
         "exclude_ids": list(exclude_ids),
         "limit": limit,
         "today": today.isoformat(),
-        "profile": {
-            "current_kldb": profile.current_kldb,
-            "target_kldb": profile.target_kldb,
-            "goal": profile.goal,
-            "time_model": profile.time_model,
-            "format": profile.format,
-            "municipality": profile.municipality,
-        },
+        "profile": profile.search_profile(),
     }
 
 
