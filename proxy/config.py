@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bot.channels.entry_settings import EntrySettings, load_entry_settings
+from bot.channels.entry_settings import EntrySettings, load_entry_settings, networks, split_list
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = Path(__file__).with_name("nginx.conf.template")
@@ -42,14 +42,6 @@ _RATE_RE = re.compile(r"^\d+r/[sm]$")
 _SIZE_RE = re.compile(r"^\d+[km]?$")
 _ANCESTOR_RE = re.compile(r"^('self'|'none'|https?://[A-Za-z0-9.*:-]+)$")
 _PLACEHOLDER_RE = re.compile(r"\{\{([A-Z_]+)\}\}")
-
-
-def _split(value: str) -> list[str]:
-    return [item for item in re.split(r"[\s,]+", value.strip()) if item]
-
-
-def _networks(value: str) -> list[str]:
-    return [str(ipaddress.ip_network(item, strict=False)) for item in _split(value)]
 
 
 def _checked(value: str, pattern: re.Pattern[str], name: str) -> str:
@@ -107,7 +99,7 @@ def load_proxy_settings(env: Mapping[str, str] | None = None) -> ProxySettings:
     listen = env.get("PROXY_LISTEN", "").strip() or "127.0.0.1"
     if listen not in ("*", "[::]") and not listen.startswith("["):
         ipaddress.ip_address(listen)  # raises ValueError
-    ancestors = _split(env.get("FRAME_ANCESTORS", "'self'"))
+    ancestors = split_list(env.get("FRAME_ANCESTORS", "'self'"))
     directory = Path(env.get("PROXY_DIR", "").strip() or REPO_ROOT / "build" / "proxy")
     return ProxySettings(
         entry=load_entry_settings(env),
@@ -117,8 +109,8 @@ def load_proxy_settings(env: Mapping[str, str] | None = None) -> ProxySettings:
         web_port=_port(env, "WEB_PORT", DEFAULT_WEB_PORT),
         tls_cert=Path(cert).resolve() if cert else None,
         tls_key=Path(key).resolve() if key else None,
-        trusted_proxies=tuple(_networks(env.get("PROXY_TRUSTED_PROXIES", ""))),
-        unlimited=tuple(_networks(env.get("PROXY_UNLIMITED", ""))),
+        trusted_proxies=tuple(str(n) for n in networks(env.get("PROXY_TRUSTED_PROXIES", ""))),
+        unlimited=tuple(str(n) for n in networks(env.get("PROXY_UNLIMITED", ""))),
         rate=_checked(env.get("PROXY_RATE", "10r/s").strip(), _RATE_RE, "PROXY_RATE"),
         burst=int(env.get("PROXY_BURST", "40")),
         conn_limit=int(env.get("PROXY_CONN_LIMIT", "20")),

@@ -54,8 +54,14 @@ def origin_of(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}".lower()
 
 
-def _split(value: str) -> list[str]:
+def split_list(value: str) -> list[str]:
+    """Items of a setting separated by blanks or commas (the proxy's settings use it too)."""
     return [item for item in re.split(r"[\s,]+", value.strip()) if item]
+
+
+def networks(value: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """Addresses/CIDRs of a setting as networks (a bare address is a /32 or /128)."""
+    return tuple(ipaddress.ip_network(item, strict=False) for item in split_list(value))
 
 
 def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
@@ -116,15 +122,13 @@ def load_entry_settings(env: Mapping[str, str] | None = None) -> EntrySettings:
     port = _int(env, "PROXY_PORT", DEFAULT_PROXY_PORT)
     public_url = env.get("PUBLIC_URL", "").strip() or f"http://127.0.0.1:{port}"
     origins = [origin_of(public_url)]
-    origins += [origin_of(o) for o in _split(env.get("ALLOWED_ORIGINS", ""))]
-    trusted = _split(env.get("CHANNEL_TRUSTED_PROXIES", "127.0.0.1"))
-    unlimited = _split(env.get("CHANNEL_UNLIMITED", "127.0.0.1"))
+    origins += [origin_of(o) for o in split_list(env.get("ALLOWED_ORIGINS", ""))]
     return EntrySettings(
         proxy_port=port,
         public_url=public_url.rstrip("/"),
         allowed_origins=tuple(dict.fromkeys(origins)),
-        channel_trusted_proxies=tuple(ipaddress.ip_network(t, strict=False) for t in trusted),
-        channel_unlimited=tuple(ipaddress.ip_network(u, strict=False) for u in unlimited),
+        channel_trusted_proxies=networks(env.get("CHANNEL_TRUSTED_PROXIES", "127.0.0.1")),
+        channel_unlimited=networks(env.get("CHANNEL_UNLIMITED", "127.0.0.1")),
         socketio_max_packet_bytes=_int(env, "SOCKETIO_MAX_PACKET_BYTES", 8192, minimum=1024),
         max_message_chars=_int(env, "MAX_MESSAGE_CHARS", 1000),
         new_conversations_per_minute=_int(env, "NEW_CONVERSATIONS_PER_MINUTE", 10),
