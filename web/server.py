@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
 from collections.abc import AsyncIterator
 from functools import lru_cache
 from typing import Annotated, Any
@@ -22,6 +21,7 @@ from fastapi.staticfiles import StaticFiles
 
 import i18n
 from appdb.deletion import ConversationDeleter, DeletionResult
+from bot.channels.entry_settings import SESSION_ID_PATTERN
 from web.retention import retention_loop
 from web.settings import WEB_DIR, WebSettings, get_settings
 
@@ -31,17 +31,8 @@ STATIC_DIR = WEB_DIR / "static"
 SOCKET_IO_BUNDLE = WEB_DIR / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"
 RETENTION_PLACEHOLDER = "{{RETENTION_DAYS}}"
 
-# Conversation ids: 128 random bits from the page's crypto.getRandomValues as 32 hex digits.
-SENDER_ID_PATTERN = r"^[0-9a-f]{32}$"  # = bot.channels.entry_settings.SESSION_ID_PATTERN (tested)
-_SENDER_ID_RE = re.compile(SENDER_ID_PATTERN)
-
-
-def is_valid_sender_id(sender_id: str) -> bool:
-    """True for the page's conversation ids: 128 random bits as 32 lowercase hex digits."""
-    return len(sender_id) == 32 and bool(_SENDER_ID_RE.match(sender_id))
-
-
-SenderId = Annotated[str, PathParam(min_length=32, max_length=32, pattern=SENDER_ID_PATTERN)]
+# Conversation ids: the channels' rule (128 random bits as 32 lowercase hex digits), one definition.
+SenderId = Annotated[str, PathParam(min_length=32, max_length=32, pattern=SESSION_ID_PATTERN)]
 
 
 def connect_sources(rasa_url: str) -> str:

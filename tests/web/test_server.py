@@ -19,10 +19,11 @@ from fastapi.testclient import TestClient
 import i18n
 from appdb.deletion import ConversationDeleter
 from appdb.schema import callback_requests
+from bot.channels.entry_settings import is_valid_session_id
 from knowledge.schema import FORMATS, TIME_MODELS
 from tests.prereq import missing
 from web import retention
-from web.server import SENDER_ID_PATTERN, SOCKET_IO_BUNDLE, create_app, is_valid_sender_id
+from web.server import SOCKET_IO_BUNDLE, create_app
 from web.settings import REPO_ROOT, WebSettings, resolve_sqlite_path
 
 pytestmark = pytest.mark.app
@@ -275,18 +276,12 @@ def test_delete_reports_storage_failure_as_503(tmp_path: Path) -> None:
 
 
 def test_is_valid_sender_id() -> None:
-    assert is_valid_sender_id(uuid.uuid4().hex)
-    assert not is_valid_sender_id(str(uuid.uuid4()))
-    assert not is_valid_sender_id(uuid.uuid4().hex.upper())
-    assert not is_valid_sender_id("")
-    assert not is_valid_sender_id("zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz")
-    assert not is_valid_sender_id(uuid.uuid4().hex + "\n")
-
-
-def test_same_id_rule_as_the_channels() -> None:
-    from bot.channels.entry_settings import SESSION_ID_PATTERN  # stdlib module of the bot
-
-    assert SENDER_ID_PATTERN == SESSION_ID_PATTERN
+    assert is_valid_session_id(uuid.uuid4().hex)
+    assert not is_valid_session_id(str(uuid.uuid4()))
+    assert not is_valid_session_id(uuid.uuid4().hex.upper())
+    assert not is_valid_session_id("")
+    assert not is_valid_session_id("zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz")
+    assert not is_valid_session_id(uuid.uuid4().hex + "\n")
 
 
 def deleter(events_db, app_db_url: str) -> ConversationDeleter:
