@@ -38,11 +38,6 @@ FULL_SCAN_UP_TO = 20_000
 CANDIDATES_PER_RESULT = 200
 MODES = ("bm25", "dense", "hybrid", "full")
 DEFAULT_MODE = "full"
-#: relaxation codes (``SearchResponse.relaxed``), applied cumulatively in this order
-RELAX_KLDB_GROUP = vocabulary.RELAX_KLDB_GROUP
-RELAX_WIDER_AREA = vocabulary.RELAX_WIDER_AREA
-WIDER_AREA_FACTOR = vocabulary.WIDER_AREA_FACTOR
-MAX_DISTANCE_KM = vocabulary.MAX_DISTANCE_KM
 
 
 class IndexUnavailableError(RuntimeError):
@@ -257,7 +252,7 @@ def relaxation_steps(params: SearchParams) -> list[tuple[str, SearchParams]]:
     """Stepwise wider parameters for too few results, each with the code of what was relaxed.
 
     Order: (1) the 3-digit occupational group instead of a longer KldB prefix, (2) twice the
-    reach (at most ``MAX_DISTANCE_KM``; also the reach of the distance fit). Time model and
+    reach (at most ``knowledge.vocabulary.MAX_DISTANCE_KM``; also the reach of the distance fit). Time model and
     format are never relaxed; every step is cumulative.
     """
     steps: list[tuple[str, SearchParams]] = []
@@ -265,15 +260,15 @@ def relaxation_steps(params: SearchParams) -> list[tuple[str, SearchParams]]:
     prefix = current.filters.kldb_prefix
     if prefix and len(prefix) > 3:
         current = replace(current, filters=replace(current.filters, kldb_prefix=prefix[:3]))
-        steps.append((RELAX_KLDB_GROUP, current))
+        steps.append((vocabulary.RELAX_KLDB_GROUP, current))
     distance = current.filters.max_distance_km
     if current.filters.origin is not None and distance:
-        wider = min(distance * WIDER_AREA_FACTOR, MAX_DISTANCE_KM)
+        wider = min(distance * vocabulary.WIDER_AREA_FACTOR, vocabulary.MAX_DISTANCE_KM)
         if wider > distance:
             current = replace(
                 current, reach_km=wider, filters=replace(current.filters, max_distance_km=wider)
             )
-            steps.append((RELAX_WIDER_AREA, current))
+            steps.append((vocabulary.RELAX_WIDER_AREA, current))
     return steps
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.actions import constants as c
 from bot.actions.utils.offer_refs import offer_index, parse_offer_number
-from bot.actions.utils.profile import RELAX_KLDB_GROUP, RELAX_WIDER_AREA, WIDER_AREA_FACTOR, Profile
+from bot.actions.utils.profile import Profile
 from bot.actions.utils.style import (
     STYLE_DE,
     STYLE_EN,
@@ -30,6 +30,7 @@ from bot.actions.utils.style import (
 from i18n import plural, text
 from i18n.reasons import rendered_reasons
 from knowledge.schema import FORMATS, ONLINE_MUNICIPALITY, TIME_MODELS
+from knowledge.vocabulary import RELAX_KLDB_GROUP, RELAX_WIDER_AREA, WIDER_AREA_FACTOR
 
 # re-exported for the modules that still import them from here (utils.paths, utils.nearby)
 __all__ = [

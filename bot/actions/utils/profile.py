@@ -24,12 +24,6 @@ TIME_MODEL_QUERY_WORDS = {
     "teilzeit": "Teilzeit",
     "berufsbegleitend": "berufsbegleitend",
 }
-#: relaxation codes the search service reports in ``relaxed`` (``relax: true``), its factor and
-#: the API's distance bound: defined once in knowledge.vocabulary
-RELAX_KLDB_GROUP = v.RELAX_KLDB_GROUP
-RELAX_WIDER_AREA = v.RELAX_WIDER_AREA
-WIDER_AREA_FACTOR = v.WIDER_AREA_FACTOR
-MAX_DISTANCE_KM = v.MAX_DISTANCE_KM
 
 TitleLookup = Callable[[str], "str | None"]
 
@@ -118,7 +112,7 @@ def build_search_request(
     return {
         "query": build_query(profile, title_for_code),
         "municipality": profile.municipality,
-        "max_distance_km": min(reach_km, MAX_DISTANCE_KM) if profile.municipality else None,
+        "max_distance_km": min(reach_km, v.MAX_DISTANCE_KM) if profile.municipality else None,
         "municipalities": None,
         "formats": compatible_formats(profile.format),
         "time_models": compatible_time_models(profile.time_model),
