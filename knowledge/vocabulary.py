@@ -195,7 +195,8 @@ def table(kind: str, allowed: Iterable[str] | None = None) -> dict[str, str]:
     return out
 
 
-def _labels(kind: str) -> dict[str, str]:
+@cache
+def _labels(kind: str) -> Mapping[str, str]:
     labelled = LABELS.get(kind, {})
     out: dict[str, str] = {}
     for value, label in labelled.items():
