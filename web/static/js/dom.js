@@ -27,6 +27,9 @@ export function hidden(text) {
 export function append(node) {
   el.log.appendChild(node);
   el.conversation.scrollTop = el.conversation.scrollHeight;
+  // on short viewports the page itself scrolls (styles.css); elsewhere it has nothing to scroll
+  const page = document.scrollingElement;
+  if (page) page.scrollTop = page.scrollHeight;
 }
 
 export function setStatus(text) {
