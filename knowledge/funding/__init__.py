@@ -63,6 +63,8 @@ from knowledge.funding.load import (
 from knowledge.funding.lookup import find_instruments
 from knowledge.funding.model import (
     COMPARISONS,
+    CONFIRMED,
+    REPORTED,
     FACT_TYPES,
     GERMAN_MONTHS,
     KIND_FUNDING,
@@ -90,6 +92,8 @@ from knowledge.funding.validate import validate_data
 
 __all__ = [
     "COMPARISONS",
+    "CONFIRMED",
+    "REPORTED",
     "DEFAULT_PATH",
     "FACT_TYPES",
     "GERMAN_MONTHS",
