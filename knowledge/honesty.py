@@ -145,12 +145,15 @@ def reported_term_problems(
     wanted = [t for t in terms if t.strip()]
     texts: list[tuple[str, str]] = []
     for path in files:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # an unreadable file is reported by its own check
         texts += [(f"{path.name}: {where}", text) for where, text in strings(data)]
     for offer in offers:
         texts += [(offer.id, offer.title), (offer.id, offer.description)]
     return [
-        f"{where}: „{term}“ ist nur berichtet – gehört als Hinweis mit \"status\": \"berichtet\", "
+        f'{where}: „{term}“ ist nur berichtet – gehört als Hinweis mit "status": "berichtet", '
         "Quelle und Stand in knowledge/data/funding/instruments.json"
         for where, text in texts
         for term in wanted

@@ -53,7 +53,7 @@ LEVELS = ("Bund", "Bayern", "Agenturbezirk München", "Landkreis-Erhebung")
 BA_ANALYSIS, REPORT, PRESS = "BA-Engpassanalyse", "Bericht", "Presse"
 EVIDENCE = (BA_ANALYSIS, REPORT, PRESS)
 #: evidence level: the BA's own analysis > a report or study > a press report
-EVIDENCE_WEIGHT = {BA_ANALYSIS: 1.0, REPORT: 0.6, PRESS: 0.3}
+EVIDENCE_WEIGHT = {BA_ANALYSIS: 1.0, REPORT: 0.4, PRESS: 0.2}
 #: regional fit: evidence for the district counts most, national evidence half
 LEVEL_FIT = {"Landkreis-Erhebung": 1.0, "Agenturbezirk München": 1.0, "Bayern": 0.75, "Bund": 0.5}
 #: evidence loses half its weight for every HALF_LIFE_YEARS it lies behind the newest BA analysis

@@ -153,9 +153,11 @@ def validate(path: Path | str | None = None, today: dt.date | None = None) -> Re
         report.errors.extend(paths.validate_paths(catalogue, today=today))
         report.sections.append(("Lernpfade", paths.summary_lines(catalogue, today=today)))
         fact_files.append(paths.PATHS_FILE)
-    if not report.errors:  # the files parse: look for reported facts outside their marker
+    try:  # facts known only from reports, anywhere outside their marked funding detail
         terms = funding.load_catalogue().reported_terms
-        report.errors.extend(honesty.reported_term_problems(terms, fact_files, catalogue))
+    except (OSError, ValueError):
+        terms = ()  # the funding file's own errors are reported above
+    report.errors.extend(honesty.reported_term_problems(terms, fact_files, catalogue))
     summary = honesty.example_summary(catalogue)
     if summary:
         report.sections.append(("Beispieldaten (example_fields)", summary))

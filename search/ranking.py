@@ -35,7 +35,7 @@ shortage            0.20   a target occupation is a shortage occupation ("Engpas
                            weight of the strongest evidence (``knowledge.shortage``: BA
                            analysis > report > press, regional fit, halved every 3 years behind
                            the newest BA analysis; e.g. BA 2024 national 0.5, a 2018 district
-                           press report 0.075)
+                           press report 0.05)
 ==================  =====  ==================================================================
 
 Tuning: ``python -m eval.tune`` on ``eval/queries_dev.jsonl`` only, never on the test set

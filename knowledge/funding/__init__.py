@@ -64,7 +64,6 @@ from knowledge.funding.lookup import find_instruments
 from knowledge.funding.model import (
     COMPARISONS,
     CONFIRMED,
-    REPORTED,
     FACT_TYPES,
     GERMAN_MONTHS,
     KIND_FUNDING,
@@ -73,6 +72,7 @@ from knowledge.funding.model import (
     LIKELY,
     NOTE,
     POSSIBLE,
+    REPORTED,
     STATUS_ORDER,
     UNLIKELY,
     VERIFY_SUFFIX,

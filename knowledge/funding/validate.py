@@ -282,7 +282,7 @@ def content_errors(raw: Mapping[str, Any], where: str, data: Mapping[str, Any]) 
             if term.casefold() in folded and not is_reported:
                 errors.append(
                     f"{where}, {at}: „{term}“ ist nur berichtet – als Hinweis mit "
-                    f"\"status\": \"{REPORTED}\", Quelle und Stand eintragen"
+                    f'"status": "{REPORTED}", Quelle und Stand eintragen'
                 )
         for entry in scoped:
             term, fact = str(entry.get("term", "")), str(entry.get("fact", ""))
@@ -306,7 +306,8 @@ def terms_errors(data: Mapping[str, Any]) -> list[str]:
     if not isinstance(terms, list) or not all(isinstance(t, str) and t.strip() for t in terms):
         errors.append("'reported_terms' muss eine Liste von Begriffen sein")
     scoped = data.get("scoped_terms", [])
-    facts = data.get("facts") if isinstance(data.get("facts"), Mapping) else {}
+    raw_facts = data.get("facts")
+    facts: Mapping[str, Any] = raw_facts if isinstance(raw_facts, Mapping) else {}
     if not isinstance(scoped, list):
         return errors + ["'scoped_terms' muss eine Liste sein"]
     for n, entry in enumerate(scoped):

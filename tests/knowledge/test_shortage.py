@@ -59,9 +59,7 @@ def test_ba_2024_fields_and_local_surveys_are_recorded() -> None:
 
 def test_lookup_by_prefix_strongest_evidence_first() -> None:
     found = lookup("83113")  # Erzieher/in: BA 2024 (831, Bund) before the 2018 press row (8311)
-    assert [(e.code, e.evidence, e.year) for e in found][:1] == [
-        ("831", "BA-Engpassanalyse", 2024)
-    ]
+    assert [(e.code, e.evidence, e.year) for e in found][:1] == [("831", "BA-Engpassanalyse", 2024)]
     assert {e.code for e in found} == {"8311", "831"}
     assert all("83113".startswith(e.code) for e in found)
     assert [e.weight for e in found] == sorted((e.weight for e in found), reverse=True)
@@ -72,7 +70,7 @@ def test_newer_ba_row_outweighs_older_press_row(tmp_path: Path) -> None:
     entries = load_shortages(_write(tmp_path, PRESS_ROW + GOOD_ROW))
     ba, press = sorted(entries, key=lambda e: e.evidence)  # "BA-…" < "Presse"
     assert ba.weight == 0.5  # BA 2024, national, newest analysis: no age discount
-    assert press.weight < ba.weight / 4  # press 2016, district: 0.3 x 1.0 x 0.5 ** (8 / 3)
+    assert press.weight < ba.weight / 4  # press 2016, district: 0.2 x 1.0 x 0.5 ** (8 / 3)
     assert [e.evidence for e in lookup("82102", entries)] == ["BA-Engpassanalyse", "Presse"]
     # the real table: Altenpflege BA 2024 outweighs the district press report of 2016
     real = lookup("82102")
