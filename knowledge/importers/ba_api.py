@@ -28,6 +28,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from knowledge import geo
 from knowledge.geo import DEFAULT_REACH_KM
 from knowledge.importers.report import ImportIssue, ImportReport, unreadable_file
 from knowledge.importers.values import parse_amount
@@ -199,6 +200,8 @@ def _place(
                 town, lat, lon, street=street, postcode=postcode, reach_km=None, use_geonames=False
             )
         except VenueError:
+            return ONLINE_MUNICIPALITY, None, None, None, ""
+        if geo.coordinates(venue.municipality) is None:  # an office far away: just "online"
             return ONLINE_MUNICIPALITY, None, None, None, ""
         return venue.municipality, venue.address, venue.lat, venue.lon, venue.coords_note
     try:

@@ -28,7 +28,14 @@ from typing import Any
 from knowledge.geo import DEFAULT_REACH_KM
 from knowledge.importers import jsonld_values as jv
 from knowledge.importers.ba_api import FALLBACK_URL
-from knowledge.importers.jsonld_nodes import Document, normalise, parse_text, read_document
+from knowledge.importers.jsonld_nodes import (
+    Document,
+    Location,
+    normalise,
+    parse_text,
+    read_document,
+    read_location,
+)
 from knowledge.importers.jsonld_props import ExportProps, read_props
 from knowledge.importers.report import ImportIssue, ImportReport, unreadable_file
 from knowledge.importers.schema_org import ID_PREFIX
@@ -53,22 +60,6 @@ class _Instance:
     hours: float | None = None
     location: Any = None
     offers: Any = None
-
-
-@dataclass
-class _Venue:
-    kind: str  # "place", "online", "both" or "none"
-    town: str = ""
-    street: str | None = None
-    postcode: str | None = None
-    lat: Any = None
-    lon: Any = None
-    name: str = ""  # the Place's name (another name to look the place up by)
-    locality: str | None = None  # addressLocality, the address's town
-    has_address: bool = False
-
-    def key(self) -> tuple[str, str, str]:
-        return self.kind, self.town, self.street or ""
 
 
 class _Course:
@@ -116,46 +107,6 @@ class _Course:
         inst.end = jv.date_of(node.get("endDate")) or s_end
         inst.offers = self.doc.resolved_list(node.get("offers")) or None
         return inst
-
-
-def _venue(location: Any, doc: Document) -> _Venue:
-    """Kind and address of ``location``: text, Place (PostalAddress, geo), VirtualLocation."""
-    places = [doc.resolve(x) for x in (location if isinstance(location, list) else [location])]
-    found = _Venue("none")
-    online = False
-    for place in places:
-        if isinstance(place, str):
-            if label_key(place) in ("online", "virtuell", "internet"):
-                online = True
-            elif place.strip() and found.kind == "none":
-                found = _Venue("place", town=" ".join(place.split()))
-        elif isinstance(place, dict):
-            kinds = place.get("@type") or []
-            if "VirtualLocation" in kinds:
-                online = True
-            elif found.kind == "none":
-                found = _place_venue(place, doc)
-    if online:
-        return _Venue("both") if found.kind == "place" else _Venue("online")
-    return found
-
-
-def _place_venue(place: dict[str, Any], doc: Document) -> _Venue:
-    address = doc.resolve(jv.value_of(place.get("address")))
-    geo_node = doc.resolve(jv.value_of(place.get("geo"))) or {}
-    geo_node = geo_node if isinstance(geo_node, dict) else {}
-    lat = geo_node.get("latitude", place.get("latitude"))
-    lon = geo_node.get("longitude", place.get("longitude"))
-    name = jv.text_of(place.get("name"))
-    lat, lon = jv.value_of(lat), jv.value_of(lon)
-    if isinstance(address, dict):
-        locality = jv.text_of(address.get("addressLocality")) or None
-        street = jv.text_of(address.get("streetAddress")) or None
-        postcode = jv.text_of(address.get("postalCode")) or None
-        town = locality or name
-        return _Venue("place", town, street, postcode, lat, lon, name, locality, True)
-    text = jv.text_of(address)  # an address written as one text
-    return _Venue("place", text or name, None, None, lat, lon, name, None, bool(text))
 
 
 def _terms(course: _Course, key: str, table: dict[str, str]) -> tuple[str, ...]:
@@ -239,7 +190,7 @@ class _Builder:
         }  # fmt: skip
 
     def offer(
-        self, common: dict[str, Any], group: list[_Instance], venue: _Venue, suffix: str
+        self, common: dict[str, Any], group: list[_Instance], venue: Location, suffix: str
     ) -> Offer | None:
         c, props = self.c, self.props
         defaults = dict(self.defaults)
@@ -291,7 +242,7 @@ class _Builder:
             return Offer(
                 id=offer_id, format=fmt, time_model=time_model, municipality=municipality,
                 address=address, lat=lat, lon=lon,
-                duration_hours=round(hours) if hours and round(hours) > 0 else None,
+                duration_hours=int(hours + 0.5) if hours and hours >= 0.5 else None,
                 duration_months=months, start_dates=tuple(starts), cost_eur=cost,
                 source=source, source_id=source_id, extra=extra, **common,
             )  # fmt: skip
@@ -300,7 +251,7 @@ class _Builder:
             return None
 
     def _place(
-        self, venue: _Venue, fmt: str, where: str
+        self, venue: Location, fmt: str, where: str
     ) -> tuple[str, Any, float | None, float | None, str] | None:
         if fmt == "online" or venue.kind == "online":
             if fmt != "online":
@@ -328,10 +279,10 @@ def _offer_id(provider: str, source_id: str) -> str:
     return f"ld-{slugify(provider, 20)}-{digest}"
 
 
-def _groups(course: _Course) -> list[tuple[_Venue, list[_Instance]]]:
-    groups: dict[tuple[Any, ...], tuple[_Venue, list[_Instance]]] = {}
+def _groups(course: _Course) -> list[tuple[Location, list[_Instance]]]:
+    groups: dict[tuple[Any, ...], tuple[Location, list[_Instance]]] = {}
     for inst in course.instances():
-        venue = _venue(inst.location, course.doc)
+        venue = read_location(inst.location, course.doc)
         key = (*venue.key(), tuple(sorted(inst.formats)), tuple(sorted(inst.times)))
         groups.setdefault(key, (venue, []))[1].append(inst)
     return list(groups.values())

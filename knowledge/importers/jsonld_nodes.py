@@ -7,7 +7,8 @@ as in Google's course list, ``WebPage.mainEntity`` …), and an HTML page whose
 prefix ``schema:`` or ``http(s)://schema.org/``; ``{"@value": …}`` objects stand for their
 value. Node references ``{"@id": "…"}`` are resolved against the nodes of the same document.
 A Course inside another Course (``coursePrerequisites``) is not a course of the file.
-Stdlib only.
+:func:`read_location` reads ``location``: a text, a ``Place`` (``PostalAddress``, ``geo``
+or ``latitude``/``longitude``), a ``VirtualLocation``, or a list of them. Stdlib only.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+
+from knowledge.importers.jsonld_values import text_of, value_of
+from knowledge.importers.values import label_key
 
 SCHEMA_PREFIXES = ("https://schema.org/", "http://schema.org/", "schema:")
 _SCRIPT = re.compile(
@@ -164,3 +168,61 @@ def parse_text(text: str) -> tuple[Any, list[str]]:
     if not scripts:
         errors.append('HTML-Seite ohne <script type="application/ld+json">')
     return blocks, errors
+
+
+@dataclass
+class Location:
+    """Where a CourseInstance takes place, as its ``location`` says."""
+
+    kind: str  # "place", "online", "both" or "none"
+    town: str = ""
+    street: str | None = None
+    postcode: str | None = None
+    lat: Any = None
+    lon: Any = None
+    name: str = ""  # the Place's name (another name to look the place up by)
+    locality: str | None = None  # addressLocality, the address's town
+    has_address: bool = False
+
+    def key(self) -> tuple[str, str, str]:
+        return self.kind, self.town, self.street or ""
+
+
+def read_location(location: Any, doc: Document) -> Location:
+    """Kind and address of ``location``: text, Place (PostalAddress, geo), VirtualLocation."""
+    places = [doc.resolve(x) for x in (location if isinstance(location, list) else [location])]
+    found = Location("none")
+    online = False
+    for place in places:
+        if isinstance(place, str):
+            if label_key(place) in ("online", "virtuell", "internet"):
+                online = True
+            elif place.strip() and found.kind == "none":
+                found = Location("place", town=" ".join(place.split()))
+        elif isinstance(place, dict):
+            kinds = place.get("@type") or []
+            if "VirtualLocation" in kinds:
+                online = True
+            elif found.kind == "none":
+                found = _place(place, doc)
+    if online:
+        return Location("both") if found.kind == "place" else Location("online")
+    return found
+
+
+def _place(place: dict[str, Any], doc: Document) -> Location:
+    address = doc.resolve(value_of(place.get("address")))
+    geo_node = doc.resolve(value_of(place.get("geo"))) or {}
+    geo_node = geo_node if isinstance(geo_node, dict) else {}
+    lat = geo_node.get("latitude", place.get("latitude"))
+    lon = geo_node.get("longitude", place.get("longitude"))
+    name = text_of(place.get("name"))
+    lat, lon = value_of(lat), value_of(lon)
+    if isinstance(address, dict):
+        locality = text_of(address.get("addressLocality")) or None
+        street = text_of(address.get("streetAddress")) or None
+        postcode = text_of(address.get("postalCode")) or None
+        town = locality or name
+        return Location("place", town, street, postcode, lat, lon, name, locality, True)
+    text = text_of(address)  # an address written as one text
+    return Location("place", text or name, None, None, lat, lon, name, None, bool(text))
