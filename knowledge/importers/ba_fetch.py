@@ -26,7 +26,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -234,9 +234,10 @@ def fetch_pages(
         pages = total_pages(data)
         state.total_pages = pages if pages is not None else state.total_pages
         termine = data["_embedded"]["termine"]
-        state.add(
-            parse_ba_data({"_embedded": {"termine": termine}}, options.today, options.reach_km)
-        )
+        page = parse_ba_data({"_embedded": {"termine": termine}}, options.today, options.reach_km)
+        where = f"Seite {state.next_page} "
+        page.errors = [replace(e, location=where + str(e.location)) for e in page.errors]
+        state.add(page)
         state.next_page += 1
         if not termine or state.total_pages is None:
             state.total_pages = state.next_page  # no paging information: this was the last
@@ -291,9 +292,11 @@ def reindex(settings: FetchSettings, say: Callable[[str], None]) -> int:
     done = subprocess.run(
         settings.reindex_command, cwd=REPO_ROOT, capture_output=True, text=True, check=False
     )
-    for line in (done.stdout + done.stderr).strip().splitlines()[-5:]:
+    for line in done.stdout.strip().splitlines()[-3:]:
         say(f"  {line}")
     if done.returncode != 0:
+        for line in done.stderr.strip().splitlines()[-5:]:
+            say(f"  {line}")
         say(f"Katalog geschrieben, Suchindex NICHT neu gebaut (Exit-Code {done.returncode}).")
         return 1
     return 0

@@ -219,7 +219,9 @@ def test_fetch_retries_stops_on_a_broken_page_and_resumes_there(
     assert offers["181061091"]["title"] != "Alter Titel"
     assert offers["900000002"]["municipality"] == "Maisach"  # in reach by its coordinates
     assert offers["900000003"]["format"] == "online"
-    assert "liegt 30 km" in second  # Rosenheim: refused with its distance
+    # Rosenheim: refused with its distance, the page named in the location
+    assert "Seite 0 $._embedded.termine[3].adresse.koordinaten (172297313)" in second
+    assert "Kursort 'Rosenheim' liegt 30 km" in second
     assert not state.exists()
     assert env.read_text() == "5"  # the reindex ran after the catalogue file was written
 
