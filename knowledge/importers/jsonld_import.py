@@ -208,7 +208,8 @@ class _Builder:
         time_model = props.time_model or (sorted(times)[0] if len(times) == 1 else None)
         if time_model is None:
             time_model = DEFAULT_TIME_MODEL
-            defaults["time_model"] = f"nicht angegeben, angenommen: {DEFAULT_TIME_MODEL}"
+            said = f"mehrdeutig ({', '.join(sorted(times))})" if times else "nicht angegeben"
+            defaults["time_model"] = f"{said}, angenommen: {DEFAULT_TIME_MODEL}"
         place = self._place(venue, fmt, where)
         if place is None:
             return None
@@ -288,28 +289,33 @@ def _groups(course: _Course) -> list[tuple[Location, list[_Instance]]]:
     return list(groups.values())
 
 
+def _group_suffix(venue: Location, group: list[_Instance]) -> str:
+    """``#<hash>`` of a group's venue, formats and time models (stable across re-imports)."""
+    key = repr((venue.key(), sorted(group[0].formats), sorted(group[0].times)))
+    return "#" + hashlib.sha1(key.encode()).hexdigest()[:6]
+
+
 def _import_course(
     course: _Course, filename: str, today: dt.date, reach_km: float | None, seen: set[str]
 ) -> None:
     builder = _Builder(course, filename, today, reach_km)
+    base_id = _source_id(course, builder.props)[0]
     common = builder.common()
     if common is None or course.issues:
-        course.report.reject(course.issues)
+        course.report.reject(course.issues, base_id or None)
         return
     groups = _groups(course)
     for venue, group in groups:
-        suffix = "" if len(groups) == 1 else "#" + hashlib.sha1(repr(venue.key()).encode()
-            + repr([sorted(i.formats) + sorted(i.times) for i in group[:1]]).encode()
-        ).hexdigest()[:6]  # fmt: skip
+        suffix = "" if len(groups) == 1 else _group_suffix(venue, group)
         course.issues = []
         offer = builder.offer(common, group, venue, suffix)
         if offer is not None and offer.id in seen:
             course.issue("@id", f"doppelte ID '{offer.id}'", offer.id)
             offer = None
         if offer is None:
-            course.report.reject(
-                course.issues or [ImportIssue(course.path, "@type", "unbrauchbar")]
-            )
+            # a known source id keeps an earlier version of the offer in the catalogue (merge)
+            issues = course.issues or [ImportIssue(course.path, "@type", "nicht verwertbar")]
+            course.report.reject(issues, base_id + suffix if base_id else None)
         else:
             seen.add(offer.id)
             course.report.accept(offer)

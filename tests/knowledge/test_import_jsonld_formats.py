@@ -4,6 +4,7 @@ invented test data, see its README) and the two real VHS files of vhs-vg.de."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -255,3 +256,23 @@ def test_cli_reports_the_real_files(capsys: pytest.CaptureFixture[str]) -> None:
     assert "übernommen: 0, abgelehnt: 1" in capsys.readouterr().out
     assert cli_main(["jsonld", real, "--dry-run", "--no-reach"]) == 0
     assert "übernommen: 1, abgelehnt: 0" in capsys.readouterr().out
+
+
+def test_reimport_updates_and_a_refused_course_keeps_its_old_version(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def course(ident: str, place: str, title: str) -> dict[str, object]:
+        instance = {"@type": "CourseInstance", "courseMode": "onsite", "location": place}
+        return {"@context": "https://schema.org", "@type": "Course", "identifier": ident,
+                "name": title, "hasCourseInstance": instance}  # fmt: skip
+
+    source, out = tmp_path / "kurse.jsonld", tmp_path / "offers.json"
+    source.write_text(json.dumps([course("k-1", "Haar", "Erst"), course("k-2", "Haar", "Zwei")]))
+    assert cli_main(["jsonld", str(source), "--out", str(out), "--today", "2026-11-26"]) == 0
+    assert "Neu: 2" in capsys.readouterr().out
+    # k-1 now names a place nobody knows (refused), k-2 changed its title
+    source.write_text(json.dumps([course("k-1", "Atlantis", "Neu"), course("k-2", "Haar", "2")]))
+    assert cli_main(["jsonld", str(source), "--out", str(out), "--today", "2026-11-26"]) == 0
+    assert "aktualisiert: 1, entfernt: 0, unverändert: 1" in capsys.readouterr().out
+    titles = {o["source_id"]: o["title"] for o in json.loads(out.read_text())["offers"]}
+    assert titles == {"k-1": "Erst", "k-2": "2"}
