@@ -80,7 +80,8 @@ def check_offer(offer: Offer, codes: frozenset[str]) -> list[str]:
         if offer.municipality != ONLINE_MUNICIPALITY and not known:
             problems.append(f"Ort '{offer.municipality}' unbekannt")
     else:
-        if geo.coordinates(offer.municipality) is None:
+        # an imported venue may be a town outside places.json if the offer has coordinates
+        if geo.coordinates(offer.municipality) is None and (offer.lat is None or offer.lon is None):
             problems.append(f"Ort '{offer.municipality}' nicht in places.json")
         if offer.lat is not None and offer.lon is not None:
             dist = geo.haversine_km(*geo.MUNICH_CENTRE, offer.lat, offer.lon)
