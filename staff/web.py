@@ -199,6 +199,7 @@ def safe_next(value: str | None) -> str:
         or parts.netloc
         or not path.startswith(f"{BASE_PATH}/")
         or "//" in path
+        or ".." in path.split("/")
         or "\\" in value
         or path.startswith(f"{BASE_PATH}/auth/")
     ):
