@@ -122,12 +122,16 @@ def run(args: argparse.Namespace, settings: StaffSettings) -> int:
         account = store.add_account(
             engine, email, args.name, args.office, args.role, hashed, utcnow()
         )
-        print(f"Konto angelegt: {account.email} ({account.office.code}, {', '.join(sorted(account.roles))})")
+        print(
+            f"Konto angelegt: {account.email} ({account.office.code}, {', '.join(sorted(account.roles))})"
+        )
     elif args.command == "list":
         _print_accounts(store.list_accounts(engine))
     elif args.command == "set-password":
         email = store.normalise_email(args.email)
-        store.set_password_hash(engine, email, passwords.hash_password(read_password(email, settings)))
+        store.set_password_hash(
+            engine, email, passwords.hash_password(read_password(email, settings))
+        )
         print(f"Passwort geändert: {email}")
     elif args.command in ("disable", "enable"):
         store.set_active(engine, args.email, args.command == "enable")

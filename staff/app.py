@@ -107,9 +107,7 @@ def create_app(settings: StaffSettings | None = None, clock: Clock = utcnow) -> 
         query = {"next": exc.path}
         if exc.expired:
             query["notice"] = "expired"
-        response = RedirectResponse(
-            f"{BASE_PATH}/sign-in?{urlencode(query)}", status_code=303
-        )
+        response = RedirectResponse(f"{BASE_PATH}/sign-in?{urlencode(query)}", status_code=303)
         if exc.expired:
             delete_cookie(response, ctx, SESSION_COOKIE, f"{BASE_PATH}/")
         return response

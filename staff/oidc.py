@@ -91,9 +91,7 @@ class OidcSignIn:
             client_kwargs={
                 "scope": settings.oidc_scopes,
                 "code_challenge_method": "S256",
-                "token_endpoint_auth_method": "client_secret_basic"
-                if secret
-                else "none",
+                "token_endpoint_auth_method": "client_secret_basic" if secret else "none",
                 "timeout": settings.oidc_timeout_seconds,
             },
         )

@@ -15,7 +15,7 @@ import secrets
 
 import httpx2
 from authlib.common.errors import AuthlibBaseError
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from joserfc.errors import JoseError
 
@@ -28,6 +28,7 @@ from staff.web import (
     FLOW_PATH,
     SESSION_COOKIE,
     CsrfFailed,
+    SignedIn,
     client_address,
     context,
     cookie_name,
@@ -36,7 +37,6 @@ from staff.web import (
     render,
     safe_next,
     set_cookie,
-    signed_in,
 )
 
 logger = logging.getLogger(__name__)
@@ -115,7 +115,9 @@ async def sign_in(request: Request) -> Response:
         lockout.record_failure(ctx.engine, email, address, now)
         locked = lockout.is_locked(ctx.engine, email, address, now, ctx.lockout)
         logger.info("staff sign-in failed%s", " (now locked out)" if locked else "")
-        return _sign_in_page(request, 429 if locked else 401, "locked" if locked else "failed", next_path)
+        return _sign_in_page(
+            request, 429 if locked else 401, "locked" if locked else "failed", next_path
+        )
     account = found[0]
     lockout.clear_account(ctx.engine, email)
     if new_hash:
@@ -125,7 +127,7 @@ async def sign_in(request: Request) -> Response:
 
 
 @router.post("/sign-out", include_in_schema=False)
-async def sign_out(request: Request, session: sessions.Session = Depends(signed_in)) -> Response:
+async def sign_out(request: Request, session: SignedIn) -> Response:
     ctx = context(request)
     try:
         await form_with_csrf(request, session.csrf_token)

@@ -16,13 +16,22 @@ GET  /staff/admin/access-log        admin         the access log, newest first
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from staff import access_log, callbacks, store
-from staff.sessions import Session
 from staff.settings import BASE_PATH
-from staff.web import CsrfFailed, context, form_with_csrf, render, role, signed_in
+from staff.web import (
+    Admin,
+    Analyst,
+    Counsellor,
+    CsrfFailed,
+    Editor,
+    SignedIn,
+    context,
+    form_with_csrf,
+    render,
+)
 
 router = APIRouter(prefix=BASE_PATH)
 PAGE_SIZE = 100
@@ -39,7 +48,7 @@ def _prepare_callbacks(request: Request) -> None:
 
 
 @router.get("/", include_in_schema=False)
-def home(request: Request, session: Session = Depends(signed_in)) -> Response:
+def home(request: Request, session: SignedIn) -> Response:
     open_count = None
     if "counsellor" in session.account.roles:
         _prepare_callbacks(request)
@@ -48,7 +57,7 @@ def home(request: Request, session: Session = Depends(signed_in)) -> Response:
 
 
 @router.get("/callbacks", include_in_schema=False)
-def inbox(request: Request, session: Session = Depends(role("counsellor"))) -> Response:
+def inbox(request: Request, session: Counsellor) -> Response:
     _prepare_callbacks(request)
     open_requests, done = callbacks.inbox(context(request).engine, session.account.office.id)
     return render(
@@ -62,9 +71,7 @@ def inbox(request: Request, session: Session = Depends(role("counsellor"))) -> R
 
 
 @router.get("/callbacks/{request_id}", include_in_schema=False)
-def callback_detail(
-    request: Request, request_id: int, session: Session = Depends(role("counsellor"))
-) -> Response:
+def callback_detail(request: Request, request_id: int, session: Counsellor) -> Response:
     ctx = context(request)
     _prepare_callbacks(request)
     found = callbacks.open_request(
@@ -76,9 +83,7 @@ def callback_detail(
 
 
 @router.post("/callbacks/{request_id}/done", include_in_schema=False)
-async def callback_done(
-    request: Request, request_id: int, session: Session = Depends(role("counsellor"))
-) -> Response:
+async def callback_done(request: Request, request_id: int, session: Counsellor) -> Response:
     ctx = context(request)
     try:
         await form_with_csrf(request, session.csrf_token)
@@ -92,17 +97,17 @@ async def callback_done(
 
 
 @router.get("/editor", include_in_schema=False)
-def editor(request: Request, session: Session = Depends(role("editor"))) -> Response:
+def editor(request: Request, session: Editor) -> Response:
     return render(request, "editor.html")
 
 
 @router.get("/analyst", include_in_schema=False)
-def analyst(request: Request, session: Session = Depends(role("analyst"))) -> Response:
+def analyst(request: Request, session: Analyst) -> Response:
     return render(request, "analyst.html")
 
 
 @router.get("/admin", include_in_schema=False)
-def admin(request: Request, session: Session = Depends(role("admin"))) -> Response:
+def admin(request: Request, session: Admin) -> Response:
     ctx = context(request)
     _prepare_callbacks(request)
     return render(
@@ -116,9 +121,7 @@ def admin(request: Request, session: Session = Depends(role("admin"))) -> Respon
 
 
 @router.get("/admin/access-log", include_in_schema=False)
-def admin_access_log(
-    request: Request, page: int = 1, session: Session = Depends(role("admin"))
-) -> Response:
+def admin_access_log(request: Request, session: Admin, page: int = 1) -> Response:
     page = max(1, min(page, 10_000))
     entries, total = access_log.entries(
         context(request).engine, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE

@@ -78,7 +78,7 @@ class StaffSettings(BaseSettings):
     )
     callback_offices: dict[str, str] = Field(
         default_factory=dict,
-        description='Callback recipient (CALLBACK_RECIPIENT of the bot) -> office code, e.g. '
+        description="Callback recipient (CALLBACK_RECIPIENT of the bot) -> office code, e.g. "
         '{"Bildungsberatung Landkreis München": "bildungsberatung"}.',
     )
     oidc_issuer: str | None = Field(

@@ -24,6 +24,12 @@ _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _CODE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
 
 
+def _new_id(result: sa.CursorResult) -> int:
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
 class StoreError(ValueError):
     """A request the store refuses (unknown office, duplicate e-mail, bad value)."""
 
@@ -78,9 +84,11 @@ def add_office(engine: Engine, code: str, name: str, kind: str) -> Office:
         raise StoreError("die Stelle braucht einen Namen")
     try:
         with engine.begin() as conn:
-            new_id = conn.execute(
-                offices.insert().values(code=code, name=" ".join(name.split()), kind=kind)
-            ).inserted_primary_key[0]
+            new_id = _new_id(
+                conn.execute(
+                    offices.insert().values(code=code, name=" ".join(name.split()), kind=kind)
+                )
+            )
     except sa.exc.IntegrityError as exc:
         raise StoreError(f"eine Stelle mit dem Kürzel {code!r} gibt es schon") from exc
     return Office(int(new_id), code, " ".join(name.split()), kind)
@@ -185,16 +193,18 @@ def add_account(
         if office is None:
             raise StoreError(f"keine Stelle mit dem Kürzel {office_code!r}")
         try:
-            new_id = conn.execute(
-                staff_accounts.insert().values(
-                    email=key,
-                    display_name=" ".join(display_name.split()) or key,
-                    office_id=office.id,
-                    password_hash=password_hash,
-                    active=True,
-                    created_at=now,
+            new_id = _new_id(
+                conn.execute(
+                    staff_accounts.insert().values(
+                        email=key,
+                        display_name=" ".join(display_name.split()) or key,
+                        office_id=office.id,
+                        password_hash=password_hash,
+                        active=True,
+                        created_at=now,
+                    )
                 )
-            ).inserted_primary_key[0]
+            )
         except sa.exc.IntegrityError as exc:
             raise StoreError(f"ein Konto mit der E-Mail-Adresse {key} gibt es schon") from exc
         conn.execute(staff_roles.insert(), [{"account_id": new_id, "role": r} for r in wanted])
@@ -299,16 +309,18 @@ def upsert_oidc_account(
         values = {"email": key, "display_name": " ".join(display_name.split()) or key}
         try:
             if row is None:
-                account_id = conn.execute(
-                    staff_accounts.insert().values(
-                        **values,
-                        office_id=office.id,
-                        oidc_issuer=issuer,
-                        oidc_subject=subject,
-                        active=True,
-                        created_at=now,
+                account_id = _new_id(
+                    conn.execute(
+                        staff_accounts.insert().values(
+                            **values,
+                            office_id=office.id,
+                            oidc_issuer=issuer,
+                            oidc_subject=subject,
+                            active=True,
+                            created_at=now,
+                        )
                     )
-                ).inserted_primary_key[0]
+                )
             else:
                 if not row.active:
                     raise StoreError("account disabled")

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -149,15 +149,24 @@ def signed_in(request: Request) -> sessions.Session:
     return session
 
 
+SignedIn = Annotated[sessions.Session, Depends(signed_in)]
+
+
 def role(name: str) -> Callable[..., sessions.Session]:
     """Dependency factory: the session of an account that has the role ``name``."""
 
-    def check(session: sessions.Session = Depends(signed_in)) -> sessions.Session:
+    def check(session: SignedIn) -> sessions.Session:
         if name not in session.account.roles:
             raise Forbidden(name)
         return session
 
     return check
+
+
+Counsellor = Annotated[sessions.Session, Depends(role("counsellor"))]
+Editor = Annotated[sessions.Session, Depends(role("editor"))]
+Analyst = Annotated[sessions.Session, Depends(role("analyst"))]
+Admin = Annotated[sessions.Session, Depends(role("admin"))]
 
 
 def _same_origin(request: Request, ctx: Context) -> bool:

@@ -61,7 +61,9 @@ def test_upgrade_creates_the_schema_and_autogenerate_finds_no_difference(dbs) ->
     assert migrate.current_revision(engine) == migrate.head_revision()
     inspector = sa.inspect(engine)
     indexes = {i["name"] for i in inspector.get_indexes("callback_requests")}
-    foreign = {fk["name"]: fk["referred_table"] for fk in inspector.get_foreign_keys("callback_requests")}
+    foreign = {
+        fk["name"]: fk["referred_table"] for fk in inspector.get_foreign_keys("callback_requests")
+    }
     engine.dispose()
     assert indexes == {
         "ix_callback_requests_sender_id",
@@ -84,10 +86,7 @@ def test_the_staff_revision_keeps_callback_requests_and_goes_back_cleanly(dbs) -
     engine = sa.create_engine(dbs.app_url)
     old = sa.table(
         "callback_requests",
-        *(
-            sa.column(c)
-            for c in ("sender_id", "day", "contact_kind", "contact", "recipient")
-        ),
+        *(sa.column(c) for c in ("sender_id", "day", "contact_kind", "contact", "recipient")),
     )
     with engine.begin() as conn:
         conn.execute(
@@ -214,7 +213,9 @@ def test_import_legacy_copies_rows_from_the_old_tracker_database(tmp_path: Path)
             ],
         )
         conn.execute(
-            old_tables.tables["callback_requests"].insert().values(
+            old_tables.tables["callback_requests"]
+            .insert()
+            .values(
                 sender_id="s1",
                 day=day,
                 contact_kind="email",

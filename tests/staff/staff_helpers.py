@@ -120,7 +120,9 @@ class StaffWorld:
 
     # ------------------------------------------------------------ clients
     def client(self, address: str = "203.0.113.10") -> TestClient:
-        return TestClient(self.app, base_url=BASE_URL, follow_redirects=False, client=(address, 50000))
+        return TestClient(
+            self.app, base_url=BASE_URL, follow_redirects=False, client=(address, 50000)
+        )
 
     def sign_in(
         self,
@@ -142,7 +144,9 @@ class StaffWorld:
         """A client with a session made directly (no password hashing: fast matrix tests)."""
         client = self.client(address)
         token = sessions.create(self.engine, account.id, "local", self.clock())
-        client.cookies.set(self.settings.cookie_name("bl_staff"), token, domain="testserver.local", path="/staff/")
+        client.cookies.set(
+            self.settings.cookie_name("bl_staff"), token, domain="testserver.local", path="/staff/"
+        )
         return client
 
     def page_token(self, client: TestClient, path: str = "/staff/") -> str:

@@ -30,9 +30,7 @@ def test_sign_in_without_the_form_token_or_cookie_is_refused(world: StaffWorld) 
     data = {"email": "anna@example.de", "password": PASSWORD}
     missing = client.post("/staff/sign-in", data=data)
     wrong = client.post("/staff/sign-in", data={**data, "csrf_token": "x" * 43})
-    no_cookie = world.client().post(
-        "/staff/sign-in", data={**data, "csrf_token": csrf_token(form)}
-    )
+    no_cookie = world.client().post("/staff/sign-in", data={**data, "csrf_token": csrf_token(form)})
     for answer in (missing, wrong, no_cookie):
         assert answer.status_code == 403
         assert "Das Anmeldeformular war abgelaufen." in answer.text
@@ -69,8 +67,18 @@ def test_a_cross_site_post_is_refused_even_with_the_token(world: StaffWorld) -> 
     client = world.session_client(account)
     token = world.page_token(client)
     target = f"/staff/callbacks/{request_id}/done"
-    assert client.post(target, data={"csrf_token": token}, headers={"Origin": "https://evil.example"}).status_code == 403
-    assert client.post(target, data={"csrf_token": token}, headers={"Sec-Fetch-Site": "cross-site"}).status_code == 403
+    assert (
+        client.post(
+            target, data={"csrf_token": token}, headers={"Origin": "https://evil.example"}
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            target, data={"csrf_token": token}, headers={"Sec-Fetch-Site": "cross-site"}
+        ).status_code
+        == 403
+    )
     assert world.callback_row(request_id).done_at is None
     same = client.post(target, data={"csrf_token": token}, headers={"Origin": "https://testserver"})
     assert same.status_code == 303

@@ -119,4 +119,7 @@ def test_the_start_page_counts_open_requests_for_counsellors_only(world: StaffWo
     assert "Beratung: Rückrufwünsche" not in page and "/staff/callbacks" not in page
     assert "Redaktion" in page and "Auswertung" in page
     with world.engine.connect() as conn:
-        assert conn.execute(sa.select(sa.func.count()).select_from(callback_requests)).scalar_one() == 2
+        assert (
+            conn.execute(sa.select(sa.func.count()).select_from(callback_requests)).scalar_one()
+            == 2
+        )

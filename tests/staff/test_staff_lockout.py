@@ -26,7 +26,9 @@ def test_five_failures_lock_the_account_even_for_the_right_password(
     assert all(FAILED in a.text for a in answers[:4]) and LOCKED in answers[4].text
     right = world.sign_in(world.client("198.51.100.77"), "anna@example.de")
     assert right.status_code == 429 and LOCKED in right.text
-    assert "set-cookie" not in right.headers or "bl_staff=" not in right.headers["set-cookie"].replace("bl_staff_csrf", "")
+    assert "set-cookie" not in right.headers or "bl_staff=" not in right.headers[
+        "set-cookie"
+    ].replace("bl_staff_csrf", "")
     clock.advance(minutes=14, seconds=59)
     assert world.sign_in(world.client("198.51.100.78"), "anna@example.de").status_code == 429
     clock.advance(minutes=15)  # the window has passed the failures
@@ -47,8 +49,9 @@ def test_an_unknown_account_is_locked_with_the_same_message(world: StaffWorld) -
     locked_unknown = world.sign_in(world.client("198.51.100.50"), "niemand@example.de", WRONG)
     locked_known = world.sign_in(world.client("198.51.100.51"), "anna@example.de", WRONG)
     assert LOCKED in locked_unknown.text and LOCKED in locked_known.text
-    assert locked_unknown.text.split("<main")[1].split("csrf_token")[0] == (
-        locked_known.text.split("<main")[1].split("csrf_token")[0]
+    assert (
+        locked_unknown.text.split("<main")[1].split("csrf_token")[0]
+        == (locked_known.text.split("<main")[1].split("csrf_token")[0])
     )
 
 
@@ -75,12 +78,22 @@ def test_the_address_comes_from_the_proxy_header_only_behind_the_proxy(
     world.add_account("anna@example.de", "counsellor")
     for i in range(5):  # direct client forging five different addresses
         world.sign_in(
-            world.client("203.0.113.80"), f"x{i}@example.de", WRONG, **{"X-Forwarded-For": f"10.0.0.{i}"}
+            world.client("203.0.113.80"),
+            f"x{i}@example.de",
+            WRONG,
+            **{"X-Forwarded-For": f"10.0.0.{i}"},
         )
     assert world.sign_in(world.client("203.0.113.80"), "anna@example.de").status_code == 429
     for i in range(5):  # behind the proxy: five clients, none locked by the others
-        world.sign_in(world.client("127.0.0.1"), f"y{i}@example.de", WRONG, **{"X-Forwarded-For": f"192.0.2.{i}"})
-    proxied = world.sign_in(world.client("127.0.0.1"), "anna@example.de", PASSWORD, **{"X-Forwarded-For": "192.0.2.200"})
+        world.sign_in(
+            world.client("127.0.0.1"),
+            f"y{i}@example.de",
+            WRONG,
+            **{"X-Forwarded-For": f"192.0.2.{i}"},
+        )
+    proxied = world.sign_in(
+        world.client("127.0.0.1"), "anna@example.de", PASSWORD, **{"X-Forwarded-For": "192.0.2.200"}
+    )
     assert proxied.status_code == 303
 
 
@@ -98,7 +111,10 @@ def test_lockout_settings_and_purge(staff_db_url: str, clock: FakeClock) -> None
     world = StaffWorld(staff_db_url, clock, lockout_failures=2, lockout_window_minutes=1)
     world.add_office("bb", "Bildungsberatung (Test)", "bildungsberatung")
     world.add_account("anna@example.de", "counsellor")
-    codes = [world.sign_in(world.client(f"198.51.100.{i}"), "anna@example.de", WRONG).status_code for i in range(2)]
+    codes = [
+        world.sign_in(world.client(f"198.51.100.{i}"), "anna@example.de", WRONG).status_code
+        for i in range(2)
+    ]
     assert codes == [401, 429]
     clock.advance(seconds=61)
     assert housekeeping.run_once(world.engine, world.settings, clock()).failures == 2

@@ -76,13 +76,19 @@ def provider() -> Iterator[Provider]:
         "OIDC_ACCOUNTS": json.dumps(ACCOUNTS),
     }
     proc = subprocess.Popen(
-        [node, "provider.mjs"], cwd=OIDC_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        [node, "provider.mjs"],
+        cwd=OIDC_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 20
         while True:
             try:
-                httpx.get(f"{found.issuer}/.well-known/openid-configuration", timeout=1).raise_for_status()
+                httpx.get(
+                    f"{found.issuer}/.well-known/openid-configuration", timeout=1
+                ).raise_for_status()
                 break
             except httpx.HTTPError:
                 if proc.poll() is not None or time.monotonic() > deadline:
@@ -95,7 +101,9 @@ def provider() -> Iterator[Provider]:
         proc.wait(timeout=10)
 
 
-def oidc_world(db_url: str, clock: FakeClock, provider: Provider, **overrides: object) -> StaffWorld:
+def oidc_world(
+    db_url: str, clock: FakeClock, provider: Provider, **overrides: object
+) -> StaffWorld:
     values: dict[str, object] = {
         "oidc_issuer": provider.issuer,
         "oidc_client_id": provider.client_id,
@@ -150,12 +158,17 @@ def _count(world: StaffWorld, table: sa.Table) -> int:
         return conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
 
 
-def test_authorization_request_uses_pkce_state_and_nonce(idp_world: StaffWorld, provider: Provider) -> None:
+def test_authorization_request_uses_pkce_state_and_nonce(
+    idp_world: StaffWorld, provider: Provider
+) -> None:
     query = parse_qs(urlsplit(start(idp_world.client(), provider)).query)
     assert query["response_type"] == ["code"] and query["code_challenge_method"] == ["S256"]
     assert len(query["code_challenge"][0]) == 43  # base64url SHA-256
     assert len(query["state"][0]) >= 30 and len(query["nonce"][0]) >= 20
-    assert query["redirect_uri"] == [REDIRECT_URI] and set(query["scope"][0].split()) >= {"openid", "email"}
+    assert query["redirect_uri"] == [REDIRECT_URI] and set(query["scope"][0].split()) >= {
+        "openid",
+        "email",
+    }
     assert _count(idp_world, staff_login_flows) == 1
 
 
@@ -168,7 +181,9 @@ def test_a_mapped_user_signs_in_and_gets_roles_and_office_from_the_claims(
     assert answer.status_code == 200, answer.text
     assert '<meta http-equiv="refresh" content="0;url=/staff/callbacks">' in answer.text
     cookies = " ".join(v for k, v in answer.headers.multi_items() if k == "set-cookie")
-    assert "__Secure-bl_staff=" in cookies and "SameSite=strict" in cookies.replace("samesite", "SameSite")
+    assert "__Secure-bl_staff=" in cookies and "SameSite=strict" in cookies.replace(
+        "samesite", "SameSite"
+    )
     page = client.get("/staff/callbacks")
     assert page.status_code == 200 and "Anna Dienstkonto" in page.text
     (account,) = store.list_accounts(idp_world.engine)
@@ -186,7 +201,10 @@ def test_a_mapped_user_signs_in_and_gets_roles_and_office_from_the_claims(
 
     # the provider's groups are the truth at every sign-in: a new mapping gives a new role
     wider = oidc_world(
-        staff_db_url, clock, provider, oidc_role_map={"bl-beratung": "counsellor", "intranet": "editor"}
+        staff_db_url,
+        clock,
+        provider,
+        oidc_role_map={"bl-beratung": "counsellor", "intranet": "editor"},
     )
     again = wider.client()
     assert again.get(at_provider(start(again, provider), "anna")).status_code == 200

@@ -103,7 +103,13 @@ def test_each_sign_in_starts_a_new_session(world: StaffWorld) -> None:
 
 def test_the_return_path_stays_inside_the_staff_pages(world: StaffWorld, fast_hashing) -> None:
     world.add_account("anna@example.de", "counsellor")
-    for target in ("https://evil.example/", "//evil.example/staff/", "/staff/../x", "/other", "/staff/auth/oidc/start"):
+    for target in (
+        "https://evil.example/",
+        "//evil.example/staff/",
+        "/staff/../x",
+        "/other",
+        "/staff/auth/oidc/start",
+    ):
         answer = world.sign_in(world.client(), "anna@example.de", next_path=target)
         assert answer.headers["location"] == "/staff/", target
     anonymous = world.client().get("/staff/admin")
