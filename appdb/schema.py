@@ -52,7 +52,9 @@ callback_requests = sa.Table(
     sa.Column(
         "done_by",
         sa.Integer,
-        sa.ForeignKey("staff_accounts.id", name="fk_callback_requests_done_by", ondelete="SET NULL"),
+        sa.ForeignKey(
+            "staff_accounts.id", name="fk_callback_requests_done_by", ondelete="SET NULL"
+        ),
     ),
 )
 

@@ -170,11 +170,15 @@ Admin = Annotated[sessions.Session, Depends(role("admin"))]
 
 
 def _same_origin(request: Request, ctx: Context) -> bool:
-    origin = request.headers.get("origin")
-    if request.headers.get("sec-fetch-site") == "cross-site":
+    """Fetch metadata and Origin, where the browser sends them, must say "this site". With
+    ``Referrer-Policy: no-referrer`` browsers send ``Origin: null`` for form posts, so the
+    token (checked by the caller) carries the decision then."""
+    fetch_site = request.headers.get("sec-fetch-site")
+    if fetch_site is not None and fetch_site != "same-origin":
         return False
-    if not origin:
-        return True  # not sent by every browser for same-origin posts; the token decides
+    origin = request.headers.get("origin")
+    if not origin or origin == "null":
+        return True
     own = {origin_of(ctx.settings.public_url)}
     host = request.headers.get("host")
     if host:
