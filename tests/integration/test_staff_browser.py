@@ -65,7 +65,9 @@ def engine() -> Iterator[sa.Engine]:
     try:
         httpx.get(f"{STAFF}/sign-in", timeout=5).raise_for_status()
     except httpx.HTTPError as exc:
-        missing(f"staff pages not reachable through the proxy ({exc})", "run via scripts/with_stack.py")
+        missing(
+            f"staff pages not reachable through the proxy ({exc})", "run via scripts/with_stack.py"
+        )
     found = sa.create_engine(with_installed_driver(app_db_url()))
     yield found
     found.dispose()
@@ -75,26 +77,40 @@ def engine() -> Iterator[sa.Engine]:
 def data(engine: sa.Engine) -> Iterator[BrowserData]:
     started = utcnow() - dt.timedelta(seconds=5)
     tag = uuid.uuid4().hex[:8]
-    office = store.add_office(engine, f"pwtest-{tag}", f"Teststelle Browser {tag}", "bildungsberatung")
+    office = store.add_office(
+        engine, f"pwtest-{tag}", f"Teststelle Browser {tag}", "bildungsberatung"
+    )
     password = f"Browser-Test-{secrets.token_urlsafe(12)}"
     email = f"pw-{tag}@example.invalid"
     account = store.add_account(
-        engine, email, "Petra Test", office.code, ["counsellor", "admin"], passwords.hash_password(password), utcnow()
+        engine,
+        email,
+        "Petra Test",
+        office.code,
+        ["counsellor", "admin"],
+        passwords.hash_password(password),
+        utcnow(),
     )
     contact = "+49 89 5550100"  # invented
+    rows = [
+        {"contact_kind": "phone", "contact": contact},
+        {"contact_kind": "email", "contact": "b.buerger@example.invalid"},  # stays open
+    ]
     with engine.begin() as conn:
-        request_id = conn.execute(
-            callback_requests.insert().values(
-                sender_id=uuid.uuid4().hex,
-                day=dt.date.today(),
-                contact_kind="phone",
-                contact=contact,
-                preferred_time="nachmittags",
-                situation="arbeitslos",
-                recipient=f"Teststelle Browser {tag}",
-                office_id=office.id,
-            )
-        ).inserted_primary_key[0]
+        request_id, _ = (
+            conn.execute(
+                callback_requests.insert().values(
+                    sender_id=uuid.uuid4().hex,
+                    day=dt.date.today(),
+                    preferred_time="nachmittags",
+                    situation="arbeitslos",
+                    recipient=f"Teststelle Browser {tag}",
+                    office_id=office.id,
+                    **row,
+                )
+            ).inserted_primary_key[0]
+            for row in rows
+        )
     yield BrowserData(email, password, office.id, account.id, int(request_id), contact)
     with engine.begin() as conn:
         conn.execute(staff_access_log.delete().where(staff_access_log.c.account_id == account.id))
@@ -154,9 +170,7 @@ def tab_to(page: Any, selector: str, limit: int = 30) -> None:
     for _ in range(limit):
         page.keyboard.press("Tab")
         if page.evaluate("s => document.activeElement.matches(s)", selector):
-            outline = page.evaluate(
-                "() => getComputedStyle(document.activeElement).outlineStyle"
-            )
+            outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
             assert outline not in ("none", ""), f"no visible focus on {selector}"
             return
     raise AssertionError(f"{selector} not reached with {limit} Tab presses")
@@ -175,7 +189,9 @@ def sign_in_by_keyboard(page: Any, email: str, password: str) -> None:
         page.keyboard.press("Enter")
 
 
-def test_sign_in_inbox_and_admin_keyboard_only(page: Any, data: BrowserData, engine: sa.Engine) -> None:
+def test_sign_in_inbox_and_admin_keyboard_only(
+    page: Any, data: BrowserData, engine: sa.Engine
+) -> None:
     answer = page.goto(f"{STAFF}/")
     assert page.url.startswith(f"{STAFF}/sign-in")
     assert "frame-ancestors 'none'" in answer.all_headers()["content-security-policy"]
@@ -206,11 +222,15 @@ def test_sign_in_inbox_and_admin_keyboard_only(page: Any, data: BrowserData, eng
     assert "als erledigt markiert" in page.inner_text("main")
 
     with engine.connect() as conn:
-        actions = conn.execute(
-            sa.select(staff_access_log.c.action)
-            .where(staff_access_log.c.account_id == data.account_id)
-            .order_by(staff_access_log.c.id)
-        ).scalars().all()
+        actions = (
+            conn.execute(
+                sa.select(staff_access_log.c.action)
+                .where(staff_access_log.c.account_id == data.account_id)
+                .order_by(staff_access_log.c.id)
+            )
+            .scalars()
+            .all()
+        )
     assert actions == ["view", "done"]
 
     page.goto(f"{STAFF}/admin/access-log")
@@ -252,6 +272,8 @@ def test_wrong_password_and_lockout_messages(page: Any, data: BrowserData) -> No
     page.fill("#password", data.password)  # right password, still locked
     with page.expect_navigation():
         page.click("main button[type=submit]")
-    assert page.url.startswith(f"{STAFF}/sign-in") and LOCKED in page.get_by_role("alert").inner_text()
+    assert (
+        page.url.startswith(f"{STAFF}/sign-in") and LOCKED in page.get_by_role("alert").inner_text()
+    )
     page.set_viewport_size({"width": 320, "height": 640})
     assert fits_320(page) and axe_findings(page) == []
