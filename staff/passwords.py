@@ -5,11 +5,13 @@ at most 128, any characters (spaces and Unicode count; no composition rules), no
 address. Hashes are argon2id with argon2-cffi's defaults (RFC 9106 low-memory profile);
 :func:`verify` re-hashes when the parameters changed, :func:`burn_time` spends the time of one
 verification for sign-ins of unknown accounts, so the answer time does not tell whether an
-account exists.
+account exists. At most :data:`PARALLEL` hashes are computed at once (each takes 64 MiB and
+about 0.1-0.2 s of a core), so a burst of sign-ins cannot exhaust the memory.
 """
 
 from __future__ import annotations
 
+import threading
 import unicodedata
 from functools import lru_cache
 
@@ -17,6 +19,8 @@ from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
 MAX_LENGTH = 128
+PARALLEL = 2
+_SLOTS = threading.BoundedSemaphore(PARALLEL)
 
 
 @lru_cache(maxsize=1)
@@ -50,7 +54,8 @@ def problems(password: str, email: str, min_length: int) -> list[str]:
 
 
 def hash_password(password: str) -> str:
-    return _hasher().hash(normalise(password))
+    with _SLOTS:
+        return _hasher().hash(normalise(password))
 
 
 def verify(password: str, stored_hash: str) -> tuple[bool, str | None]:
@@ -58,9 +63,12 @@ def verify(password: str, stored_hash: str) -> tuple[bool, str | None]:
     if len(password) > MAX_LENGTH:
         burn_time()
         return False, None
-    return _hasher().verify_and_update(normalise(password), stored_hash)
+    with _SLOTS:
+        return _hasher().verify_and_update(normalise(password), stored_hash)
 
 
 def burn_time() -> None:
     """Verify against a fixed hash: the cost of a real check, for unknown accounts."""
-    _hasher().verify("not the password", _dummy_hash())
+    dummy = _dummy_hash()
+    with _SLOTS:
+        _hasher().verify("not the password", dummy)

@@ -10,6 +10,7 @@ e-mail address is ever logged.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 
@@ -27,6 +28,7 @@ from staff.web import (
     FLOW_COOKIE,
     FLOW_PATH,
     SESSION_COOKIE,
+    Context,
     CsrfFailed,
     SignedIn,
     client_address,
@@ -100,14 +102,25 @@ async def sign_in(request: Request) -> Response:
     password = str(form.get("password") or "")[: passwords.MAX_LENGTH + 1]
     next_path = str(form.get("next") or "")
     address = client_address(request, ctx)
+    # argon2 and the database are blocking work: off the event loop
+    outcome, account_id = await asyncio.to_thread(_check, ctx, email, password, address)
+    if outcome != "ok":
+        return _sign_in_page(request, 401 if outcome == "failed" else 429, outcome, next_path)
+    logger.info("staff sign-in: account %d (local)", account_id)
+    return _start_session(request, account_id, "local", next_path)
+
+
+def _check(ctx: Context, email: str, password: str, address: str) -> tuple[str, int]:
+    """("ok", account id), ("failed", 0) or ("locked", 0) for a local sign-in attempt."""
     now = ctx.clock()
     if lockout.is_locked(ctx.engine, email, address, now, ctx.lockout):
-        passwords.burn_time()
+        # no hash here: the message already says "locked", and a locked-out client must not
+        # keep the server busy with argon2
         logger.warning("staff sign-in refused: locked out")
-        return _sign_in_page(request, 429, "locked", next_path)
+        return "locked", 0
     found = store.local_account(ctx.engine, email) if email and password else None
     if found is None:
-        passwords.burn_time()
+        passwords.burn_time()  # the time of a real check: existence does not show
         ok, new_hash = False, None
     else:
         ok, new_hash = passwords.verify(password, found[1])
@@ -115,15 +128,11 @@ async def sign_in(request: Request) -> Response:
         lockout.record_failure(ctx.engine, email, address, now)
         locked = lockout.is_locked(ctx.engine, email, address, now, ctx.lockout)
         logger.info("staff sign-in failed%s", " (now locked out)" if locked else "")
-        return _sign_in_page(
-            request, 429 if locked else 401, "locked" if locked else "failed", next_path
-        )
-    account = found[0]
+        return ("locked" if locked else "failed"), 0
     lockout.clear_account(ctx.engine, email)
     if new_hash:
-        store.rehash(ctx.engine, account.id, new_hash)
-    logger.info("staff sign-in: account %d (local)", account.id)
-    return _start_session(request, account.id, "local", next_path)
+        store.rehash(ctx.engine, found[0].id, new_hash)
+    return "ok", found[0].id
 
 
 @router.post("/sign-out", include_in_schema=False)
