@@ -27,7 +27,8 @@ from knowledge import funding
 PROMISES = re.compile(
     r"(haben|steht)\s+(Ihnen\s+)?(einen\s+)?Anspruch auf (bezahlten\s+)?Bildungsurlaub", re.I
 )
-SOURCE_AND_STAND = re.compile(r"Quellen?: https://\S+.*\(Stand: November 2026\)")
+#: the brief was researched 2026-11; its corrections (domain-brief section 7) were checked 2026-12
+SOURCE_AND_STAND = re.compile(r"Quellen?: https://\S+.*\(Stand: (November|Dezember) 2026\)")
 
 
 async def answer(action, tracker, dispatcher, domain) -> str:
@@ -301,7 +302,7 @@ async def test_every_instrument_message_names_office_source_and_stand(
 def test_every_topic_and_contact_is_complete():
     for key in kfacts.TOPICS:
         topic = facts.load_topic(key)
-        assert topic.office and topic.stand_label == "November 2026"
+        assert topic.office and topic.stand_label in ("November 2026", "Dezember 2026")
         assert all(url.startswith("https://") for url in topic.sources)
     assert all(c.name and c.what for c in facts.load_contacts())
 
@@ -343,8 +344,8 @@ async def test_recognition_for_pflege_names_lfp(search_server, tracker_from, dis
     )
     text = await answer(ActionRecognitionInfo(), tracker, dispatcher, domain)
     assert (
-        "Für Ihren Pflegeberuf ist in Bayern seit 1.7.2023 das Bayerische Landesamt für Pflege "
-        "(LfP) zuständig." in text
+        "Für Ihren Pflegeberuf (Pflegefachfrau/-mann, Alten- und Kinderkrankenpflege) ist in "
+        "Bayern seit 1.7.2023 das Bayerische Landesamt für Pflege (LfP) zuständig." in text
     )
     # Anpassungsqualifizierungen for nurses from the real catalogue (knowledge/data/offers)
     from knowledge.catalogue import load_catalogue
@@ -356,9 +357,9 @@ async def test_recognition_for_pflege_names_lfp(search_server, tracker_from, dis
         if o.course_type == "anpassungsqualifizierung" and f"„{o.title}“" in text
     ]
     assert shown and all(any(k.startswith("813") for k in o.kldb_targets) for o in shown)
-    assert "MigraNet" in text and "Wer entscheidet:" in text and "Stand: November 2026" in text
+    assert "MigraNet" in text and "Wer entscheidet:" in text and "Stand: Dezember 2026" in text
     # the subsidy comes from the funding instrument (one place for amounts)
-    assert "Anerkennungszuschuss des Bundes (BMBF): Bis 600 €" in text
+    assert "Anerkennungszuschuss des Bundes (BMBF): Bis zu 600 €" in text
     assert (
         "https://ihk-muenchen.de/de/berufsbildung-berufszugang/anerkennung/anerkennungszuschuss"
         in text
