@@ -707,9 +707,12 @@ def test_full_conversation_against_running_stack(browser: Any) -> None:
         assert run_axe(page) == []
 
         # the funding checklist, then the whole conversation on small screens (SC 1.4.10)
-        say("Ich bin 50, arbeitslos, ohne Berufsabschluss – wer zahlt eine Umschulung?")
+        choices = page.locator(".choices").count()
+        send(page, "Ich bin 50, arbeitslos, ohne Berufsabschluss – wer zahlt eine Umschulung?")
+        page.wait_for_function(  # the follow-up buttons end the checklist turn
+            "n => document.querySelectorAll('.choices').length > n", arg=choices, timeout=30000
+        )
         checklist = page.locator(".message--bot", has_text="Bildungsgutschein")
-        checklist.first.wait_for(timeout=30000)
         assert checklist.count() >= 2, page.inner_text("#log")  # overview and the instrument
         required = {".card": 3, ".path": 1, ".message--bot": 4}
         for viewport in (PHONE, SMALL):
