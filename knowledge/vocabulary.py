@@ -53,6 +53,9 @@ COURSE_TYPES: dict[str, str] = {
     "sprachkurs": "Sprachkurs",
     "grundbildung": "Grundbildung / digitale Grundkompetenzen",
 }
+#: course types meant for people with a vocational qualification from abroad (recognition);
+#: offered only to them (search profile ``foreign_qualification``)
+FOREIGN_QUALIFICATION_COURSE_TYPES: tuple[str, ...] = ("anpassungsqualifizierung",)
 FUNDING: dict[str, str] = {
     "bildungsgutschein": "Bildungsgutschein (AZAV, §§ 81 ff. SGB III)",
     "aufstiegs_bafoeg": "Aufstiegs-BAföG (AFBG)",
