@@ -3,8 +3,9 @@
 Used by the action server (``bot/actions/situation.py``) to see what a first message like
 "Ich bin Krankenschwester aus den Philippinen, wohne in Unterhaching, Deutsch B1" implies:
 recognition (Anerkennung) and a job-related language course come first, and einfache Sprache is
-offered. The cues are data (``knowledge/data/situation_cues.csv``); country names are Babel's
-CLDR territory names in German and English (Babel is in both environments).
+offered. The cues are data (``knowledge/data/situation_cues.csv``); the caller passes the
+country names (the action server: Babel's CLDR territory names in German and English,
+``i18n.country_names``), so this module stays stdlib only.
 
 Rules (documented contract, tested in ``tests/knowledge/test_situation.py``):
 
@@ -19,7 +20,7 @@ Rules (documented contract, tested in ``tests/knowledge/test_situation.py``):
   class C1 is no language level). ``limited_german`` phrases ("wenig Deutsch") give
   :data:`LITTLE`. Limited German = :data:`LITTLE` or a level up to B1.
 
-Pure functions, stdlib + Babel; no message text is stored or logged.
+Pure functions, stdlib only; no message text is stored or logged.
 """
 
 from __future__ import annotations
@@ -90,16 +91,11 @@ def _phrase_key(text: str) -> str:
 
 
 @cache
-def countries() -> frozenset[str]:
-    """Phrase keys of foreign country and region names (German and English, plus aliases)."""
-    from babel import Locale
-
-    names: set[str] = set()
-    for locale in ("de", "en"):
-        for name in Locale.parse(locale).territories.values():
-            names.update({_phrase_key(name), _phrase_key(name.split(" (")[0])})
-    names |= cues()["country_alias"]
-    return frozenset(n for n in names if n) - cues()["not_foreign"]
+def countries(names: frozenset[str] = frozenset()) -> frozenset[str]:
+    """Phrase keys of foreign country and region names: ``names`` plus the aliases of the cue
+    file, without the ``not_foreign`` ones (Deutschland, Welt, …)."""
+    keys = {_phrase_key(name) for name in names} | cues()["country_alias"]
+    return frozenset(k for k in keys if k) - cues()["not_foreign"]
 
 
 def _windows(words: list[str], size: int) -> Iterator[tuple[int, str]]:
@@ -116,8 +112,8 @@ def _has_phrase(words: list[str], phrases: Iterable[str]) -> bool:
     )
 
 
-def _foreign_country_after_place_word(words: list[str]) -> bool:
-    places, names = cues()["place_word"], countries()
+def _foreign_country_after_place_word(words: list[str], names: frozenset[str]) -> bool:
+    places = cues()["place_word"]
     for i, word in enumerate(words):
         if word not in places:
             continue
@@ -143,13 +139,17 @@ def german_level(text: str | None) -> str | None:
     return None
 
 
-def read(text: str | None, names_occupation: bool = False) -> Situation:
+def read(
+    text: str | None, names_occupation: bool = False, country_names: Iterable[str] = ()
+) -> Situation:
     """The situation one message shows; ``names_occupation``: the NLU found an occupation
-    (or qualification) entity in it."""
+    (or qualification) entity in it; ``country_names``: names of countries and regions (e.g.
+    ``i18n.country_names()``; without them only the aliases of the cue file count)."""
     words = _words(text or "")
     cue = cues()
     qualified = names_occupation or _has_phrase(words, cue["qualification"])
-    abroad = _has_phrase(words, cue["abroad"]) or _foreign_country_after_place_word(words)
+    names = countries(frozenset(country_names))
+    abroad = _has_phrase(words, cue["abroad"]) or _foreign_country_after_place_word(words, names)
     return Situation(foreign_qualification=qualified and abroad, german_level=german_level(text))
 
 

@@ -30,6 +30,7 @@ from rasa_sdk.types import DomainDict
 
 from bot.actions import constants as c
 from bot.actions.utils.style import STYLE_EN, style_of_slots
+from i18n import country_names
 from knowledge import situation
 
 logger = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ def situation_events(
 ) -> list[EventType]:
     """Slot events for one message (pure; see the module docstring)."""
     names = any(e.get("entity") in QUALIFICATION_ENTITIES for e in entities)
-    found = situation.read(text, names)
+    found = situation.read(text, names, country_names())
     before = slots.get(c.SLOT_FOREIGN_QUALIFICATION) is True
     level_before = slots.get(c.SLOT_GERMAN_LEVEL)
     events: list[EventType] = []

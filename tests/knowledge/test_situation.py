@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from i18n import country_names
 from knowledge import situation
 
 MIGRANT_MESSAGES = [
@@ -36,7 +37,7 @@ MIGRANT_MESSAGES = [
 
 @pytest.mark.parametrize(("text", "occupation", "foreign", "level"), MIGRANT_MESSAGES)
 def test_read(text, occupation, foreign, level):
-    found = situation.read(text, occupation)
+    found = situation.read(text, occupation, country_names())
     assert (found.foreign_qualification, found.german_level) == (foreign, level)
 
 
@@ -51,9 +52,12 @@ def test_limited_german_is_b1_or_lower_or_little():
 
 
 def test_countries_come_from_cldr_without_germany():
-    names = situation.countries()
+    names = situation.countries(country_names())
     assert {"philippinen", "tuerkei", "syrien", "ukraine", "nigeria", "usa"} <= names
     assert "deutschland" not in names and "germany" not in names
+    # without names only the aliases of the cue file count
+    assert situation.read("Pflegerin aus Kenia", True).foreign_qualification is False
+    assert situation.read("Pflegerin aus den USA", True).foreign_qualification is True
 
 
 def test_cue_file_is_consistent():
