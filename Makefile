@@ -47,7 +47,12 @@ help: ## show this help
 	$(BOT)/pip install -q -r requirements/bot-test.txt -c requirements/bot.lock
 	touch $@
 
-test-venvs: venvs .venv-app/.installed-test .venv-bot/.installed-test
+test-venvs: venvs .venv-app/.installed-test .venv-bot/.installed-test tests/staff/oidc/node_modules/.installed
+
+# a real OpenID Connect provider (npm oidc-provider) for the staff sign-in tests
+tests/staff/oidc/node_modules/.installed: tests/staff/oidc/package.json tests/staff/oidc/package-lock.json
+	npm ci --prefix tests/staff/oidc --no-audit --no-fund --loglevel=error
+	touch $@
 
 web/node_modules/.installed: web/package.json web/package-lock.json
 	npm ci --prefix web --no-audit --no-fund --loglevel=error
@@ -108,7 +113,7 @@ validate: .venv-bot/.installed build/spacy-de/.built ## check the knowledge base
 	$(BOT)/rasa data validate --config config.yml --domain bot/domain --data bot/data --fail-on-warnings --max-history 5
 
 test-unit: test-venvs build/spacy-de/.built build/index/.built ## unit tests in both environments
-	$(APP)/python -m pytest -q -m "not integration" tests/knowledge tests/i18n tests/appdb tests/search tests/web tests/eval tests/security tests/test_structure.py
+	$(APP)/python -m pytest -q -m "not integration" tests/knowledge tests/i18n tests/appdb tests/search tests/web tests/eval tests/security tests/staff tests/test_structure.py
 	$(BOT)/python -m pytest -q -m "not integration" tests/knowledge tests/i18n tests/nlu tests/bot
 
 test-nlu: test-venvs $(MODEL) ## NLU quality on the held-out set (rasa test nlu on tests/nlu_heldout); fails below the floors
@@ -126,8 +131,8 @@ test-integration: setup test-venvs chromium ## start the real stack and run API,
 
 test: setup test-venvs chromium validate test-unit test-nlu test-stories test-integration ## set up and run every test (CI runs this)
 
-LINT_PATHS := knowledge search web eval nlu bot scripts tests appdb i18n proxy
-TYPED := knowledge search web eval appdb i18n proxy
+LINT_PATHS := knowledge search web eval nlu bot scripts tests appdb i18n proxy staff
+TYPED := knowledge search web eval appdb i18n proxy staff
 
 lint: .venv-app/.installed-test ## ruff check, ruff format --check, mypy on the typed packages
 	$(APP)/ruff check $(LINT_PATHS)

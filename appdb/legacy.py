@@ -41,7 +41,9 @@ def import_legacy(source: sa.engine.Engine, target: sa.engine.Engine) -> ImportR
         if not source_tables.has_table(table.name):
             copied[table.name] = 0
             continue
-        columns = [c for c in table.columns if c.name != "id"]
+        # the old tables lack the columns added later (office, done mark): copy the shared ones
+        present = {c["name"] for c in source_tables.get_columns(table.name)}
+        columns = [c for c in table.columns if c.name != "id" and c.name in present]
         with target.begin() as out:
             if out.execute(sa.select(sa.func.count()).select_from(table)).scalar_one():
                 skipped.append(table.name)

@@ -40,8 +40,137 @@ callback_requests = sa.Table(
     sa.Column("preferred_time", sa.String(20)),
     sa.Column("situation", sa.String(100)),
     sa.Column("recipient", sa.String(200), nullable=False),
+    # the office whose counsellors see the request (staff app: STAFF_CALLBACK_OFFICES maps the
+    # recipient to an office); NULL until assigned, then visible to that office only
+    sa.Column(
+        "office_id",
+        sa.Integer,
+        sa.ForeignKey("offices.id", name="fk_callback_requests_office_id", ondelete="SET NULL"),
+        index=True,
+    ),
+    sa.Column("done_at", sa.DateTime),  # UTC; marked done in the staff app's inbox
+    sa.Column(
+        "done_by",
+        sa.Integer,
+        sa.ForeignKey(
+            "staff_accounts.id", name="fk_callback_requests_done_by", ondelete="SET NULL"
+        ),
+    ),
 )
 
 #: Tables whose rows belong to one conversation (column ``sender_id``): deleting a conversation
 #: deletes its rows here (:mod:`appdb.deletion`). A new per-conversation table is added here.
 CONVERSATION_TABLES: tuple[sa.Table, ...] = (callback_requests,)
+
+# ---------------------------------------------------------------- staff app (staff/, issue 13)
+# Times are naive UTC (``DateTime`` without zone), the same on SQLite and PostgreSQL.
+
+#: Office kinds (an office is a counselling place whose staff use the staff app).
+OFFICE_KINDS = ("bildungsberatung", "agentur", "jobcenter", "vhs", "sonstige")
+#: Staff roles; an account has one or more.
+STAFF_ROLES = ("counsellor", "editor", "analyst", "admin")
+
+offices = sa.Table(
+    "offices",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("code", sa.String(40), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.UniqueConstraint("code", name="uq_offices_code"),
+)
+
+#: Staff accounts: local ones have a password hash (argon2), accounts of the district's identity
+#: provider an issuer and subject instead. Accounts are disabled, never deleted (the access log
+#: refers to them).
+staff_accounts = sa.Table(
+    "staff_accounts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("email", sa.String(254), nullable=False),  # lower case
+    sa.Column("display_name", sa.String(200), nullable=False),
+    sa.Column(
+        "office_id",
+        sa.Integer,
+        sa.ForeignKey("offices.id", name="fk_staff_accounts_office_id"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("password_hash", sa.String(255)),
+    sa.Column("oidc_issuer", sa.String(255)),
+    sa.Column("oidc_subject", sa.String(255)),
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("last_sign_in_at", sa.DateTime),
+    sa.UniqueConstraint("email", name="uq_staff_accounts_email"),
+    sa.UniqueConstraint("oidc_issuer", "oidc_subject", name="uq_staff_accounts_oidc"),
+)
+
+staff_roles = sa.Table(
+    "staff_roles",
+    metadata,
+    sa.Column(
+        "account_id",
+        sa.Integer,
+        sa.ForeignKey("staff_accounts.id", name="fk_staff_roles_account_id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("role", sa.String(20), primary_key=True),
+)
+
+#: Signed-in sessions (server side). The cookie holds a random token; only its SHA-256 is stored.
+staff_sessions = sa.Table(
+    "staff_sessions",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column(
+        "account_id",
+        sa.Integer,
+        sa.ForeignKey("staff_accounts.id", name="fk_staff_sessions_account_id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("csrf_token", sa.String(64), nullable=False),
+    sa.Column("auth_method", sa.String(10), nullable=False),  # local | oidc
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("last_seen_at", sa.DateTime, nullable=False),
+)
+
+#: Failed sign-ins for the lockout (per account and per address); kept for the lockout window.
+#: ``account_key`` is the SHA-256 of the lower-cased e-mail typed, existing account or not.
+staff_signin_failures = sa.Table(
+    "staff_signin_failures",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime, nullable=False, index=True),
+    sa.Column("account_key", sa.String(64), nullable=False, index=True),
+    sa.Column("address", sa.String(64), nullable=False, index=True),
+)
+
+#: Identity-provider sign-ins in progress (state, nonce, PKCE verifier), single use, 10 minutes.
+staff_login_flows = sa.Table(
+    "staff_login_flows",
+    metadata,
+    sa.Column("id_hash", sa.String(64), primary_key=True),
+    sa.Column("data", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False, index=True),
+)
+
+#: Which account opened which record when; no content. Visible to admins, kept
+#: ``STAFF_ACCESS_LOG_RETENTION_DAYS`` (default 365).
+staff_access_log = sa.Table(
+    "staff_access_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime, nullable=False, index=True),
+    sa.Column(
+        "account_id",
+        sa.Integer,
+        sa.ForeignKey("staff_accounts.id", name="fk_staff_access_log_account_id"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("record_kind", sa.String(30), nullable=False),  # e.g. callback_request
+    sa.Column("record_id", sa.Integer, nullable=False),
+    sa.Column("action", sa.String(20), nullable=False),  # view | done
+)

@@ -126,3 +126,22 @@ def is_in_landkreis(name: str) -> bool:
     if official is None:
         official = next((m for m in _landkreis() if _key(m) == _key(name or "")), None)
     return official in _landkreis()
+
+
+def nearest_landkreis_municipality(lat: float, lon: float) -> tuple[str, float]:
+    """(official name, km) of the Landkreis municipality nearest to a point.
+
+    The distance of a course venue "to the Landkreis" is this distance: the importers accept a
+    venue when it is within their reach of at least one of the 29 municipalities.
+    """
+    best: tuple[str, float] | None = None
+    for name in _landkreis():
+        coords = coordinates(name)
+        if coords is None:
+            continue
+        km = haversine_km(coords[0], coords[1], lat, lon)
+        if best is None or km < best[1]:
+            best = (name, km)
+    if best is None:  # places.json lacks every municipality: a broken installation
+        raise LookupError("keine Koordinaten der Landkreis-Gemeinden in places.json")
+    return best

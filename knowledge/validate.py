@@ -2,8 +2,10 @@
 
 Checks the offer catalogue (schema, duplicate ids, KldB codes exist in the KldB CSV,
 municipalities known in ``places.json``, coordinates within 60 km of Munich's centre, URLs
-well-formed, source and date present, ``example_fields`` name real fields, no
-near-duplicate descriptions), the shortage CSV, and that every Landkreis municipality has at
+well-formed, source and date present, ``example_fields`` name real fields and every invented
+field of a demonstration record, funding tags backed by the exam they depend on, no
+near-duplicate descriptions; see :mod:`knowledge.honesty`), the shortage CSV, facts known only
+from reports never shown as established anywhere, and that every Landkreis municipality has at
 least one current place-bound offer within :data:`knowledge.geo.DEFAULT_REACH_KM` in each
 shortage field present in the catalogue, the funding rules (:mod:`knowledge.funding`), the
 recognition/language/contact facts (:mod:`knowledge.facts`), the situation cues
@@ -23,7 +25,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from knowledge import facts, funding, geo, paths, situation
+from knowledge import facts, funding, geo, honesty, paths, situation
 from knowledge.catalogue import DEFAULT_DIR, Catalogue, load_catalogue, near_duplicates
 from knowledge.checks import kldb_codes, url_ok
 from knowledge.schema import FIELDS, ONLINE_MUNICIPALITY, Offer
@@ -79,7 +81,8 @@ def check_offer(offer: Offer, codes: frozenset[str]) -> list[str]:
         if offer.municipality != ONLINE_MUNICIPALITY and not known:
             problems.append(f"Ort '{offer.municipality}' unbekannt")
     else:
-        if geo.coordinates(offer.municipality) is None:
+        # an imported venue may be a town outside places.json if the offer has coordinates
+        if geo.coordinates(offer.municipality) is None and (offer.lat is None or offer.lon is None):
             problems.append(f"Ort '{offer.municipality}' nicht in places.json")
         if offer.lat is not None and offer.lon is not None:
             dist = geo.haversine_km(*geo.MUNICH_CENTRE, offer.lat, offer.lon)
@@ -92,7 +95,7 @@ def check_offer(offer: Offer, codes: frozenset[str]) -> list[str]:
     unknown = set(offer.example_fields) - OFFER_FIELD_NAMES
     if unknown:
         problems.append(f"example_fields nennt unbekannte Felder: {', '.join(sorted(unknown))}")
-    return [f"{offer.id}: {p}" for p in problems]
+    return [f"{offer.id}: {p}" for p in problems] + honesty.offer_problems(offer)
 
 
 def coverage(catalogue: Catalogue, field_name: str, today: dt.date) -> dict[str, int]:
@@ -146,10 +149,21 @@ def validate(path: Path | str | None = None, today: dt.date | None = None) -> Re
                     f"Feld '{f}': kein aktuelles Präsenz-/Hybridangebot im Umkreis von "
                     f"{geo.DEFAULT_REACH_KM:g} km um {municipality}"
                 )
+    fact_files = [facts.DATA_DIR / f"{key}.json" for key in facts.TOPICS]
+    fact_files.append(facts.DATA_DIR / facts.CONTACTS_FILE)
     if path is None or Path(path).resolve() == DEFAULT_DIR.resolve():
         # learning paths link to the shipped catalogue; a partial folder would miss their offers
         report.errors.extend(paths.validate_paths(catalogue, today=today))
         report.sections.append(("Lernpfade", paths.summary_lines(catalogue, today=today)))
+        fact_files.append(paths.PATHS_FILE)
+    try:  # facts known only from reports, anywhere outside their marked funding detail
+        terms = funding.load_catalogue().reported_terms
+    except (OSError, ValueError):
+        terms = ()  # the funding file's own errors are reported above
+    report.errors.extend(honesty.reported_term_problems(terms, fact_files, catalogue))
+    summary = honesty.example_summary(catalogue)
+    if summary:
+        report.sections.append(("Beispieldaten (example_fields)", summary))
     return report
 
 

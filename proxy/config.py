@@ -18,8 +18,11 @@ PROXY_CONN_LIMIT         20                  open connections per client
 PROXY_DELETE_RATE        6r/m                conversation deletions per client
 PROXY_BODY_LIMIT         16k                 largest request body (413 above)
 FRAME_ANCESTORS          'self'              CSP frame-ancestors: sites that may embed the page
+STAFF_ALLOW              (anywhere)          addresses/CIDRs that may reach the staff pages /staff/
+                                             (e.g. 10.0.0.0/8); others get 403
 PROXY_DIR                build/proxy         generated config, pid, temp files, access log
 RASA_PORT / WEB_PORT     5005 / 8081         upstreams on 127.0.0.1
+STAFF_PORT               8082                the staff app's upstream on 127.0.0.1
 =======================  ==================  ==========================================================
 """
 
@@ -38,6 +41,7 @@ from bot.channels.entry_settings import EntrySettings, load_entry_settings, netw
 REPO_ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = Path(__file__).with_name("nginx.conf.template")
 DEFAULT_WEB_PORT = 8081
+DEFAULT_STAFF_PORT = 8082
 _RATE_RE = re.compile(r"^\d+r/[sm]$")
 _SIZE_RE = re.compile(r"^\d+[km]?$")
 _ANCESTOR_RE = re.compile(r"^('self'|'none'|https?://[A-Za-z0-9.*:-]+)$")
@@ -66,6 +70,7 @@ class ProxySettings:
     port: int
     rasa_port: int
     web_port: int
+    staff_port: int
     tls_cert: Path | None
     tls_key: Path | None
     trusted_proxies: tuple[str, ...]
@@ -76,6 +81,7 @@ class ProxySettings:
     delete_rate: str
     body_limit: str
     frame_ancestors: tuple[str, ...]
+    staff_allow: tuple[str, ...]
     directory: Path
 
     @property
@@ -107,6 +113,7 @@ def load_proxy_settings(env: Mapping[str, str] | None = None) -> ProxySettings:
         port=_port(env, "PROXY_PORT", 8080),
         rasa_port=_port(env, "RASA_PORT", 5005),
         web_port=_port(env, "WEB_PORT", DEFAULT_WEB_PORT),
+        staff_port=_port(env, "STAFF_PORT", DEFAULT_STAFF_PORT),
         tls_cert=Path(cert).resolve() if cert else None,
         tls_key=Path(key).resolve() if key else None,
         trusted_proxies=tuple(str(n) for n in networks(env.get("PROXY_TRUSTED_PROXIES", ""))),
@@ -121,6 +128,7 @@ def load_proxy_settings(env: Mapping[str, str] | None = None) -> ProxySettings:
             env.get("PROXY_BODY_LIMIT", "16k").strip(), _SIZE_RE, "PROXY_BODY_LIMIT"
         ),
         frame_ancestors=tuple(_checked(a, _ANCESTOR_RE, "FRAME_ANCESTORS") for a in ancestors),
+        staff_allow=tuple(str(n) for n in networks(env.get("STAFF_ALLOW", ""))),
         directory=directory.resolve(),
     )
 
@@ -134,6 +142,15 @@ def content_security_policy(cfg: ProxySettings) -> str:
         f"connect-src 'self' {public.scheme}://{public.netloc} {ws}://{public.netloc}; "
         "base-uri 'none'; form-action 'self'; object-src 'none'; "
         f"frame-ancestors {' '.join(cfg.frame_ancestors)}"
+    )
+
+
+def staff_content_security_policy() -> str:
+    """CSP of the staff pages: like the page's, but no framing by anyone and no other origin."""
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; base-uri 'none'; form-action 'self'; object-src 'none'; "
+        "frame-ancestors 'none'"
     )
 
 
@@ -162,6 +179,10 @@ def render(cfg: ProxySettings) -> str:
     real_ip = "".join(f"    set_real_ip_from {net};\n" for net in cfg.trusted_proxies)
     if real_ip:
         real_ip += "    real_ip_header X-Forwarded-For;\n    real_ip_recursive on;\n"
+    staff_access = ""
+    if cfg.staff_allow:
+        staff_access = "".join(f"            allow {net};\n" for net in cfg.staff_allow)
+        staff_access += "            deny all;\n"
     values = {
         "DIR": d,
         "LISTEN": listen,
@@ -180,6 +201,9 @@ def render(cfg: ProxySettings) -> str:
         "CSP": _nginx_string(content_security_policy(cfg))[1:-1],
         "RASA_PORT": str(cfg.rasa_port),
         "WEB_PORT": str(cfg.web_port),
+        "STAFF_PORT": str(cfg.staff_port),
+        "STAFF_ACCESS": staff_access,
+        "STAFF_CSP": _nginx_string(staff_content_security_policy())[1:-1],
     }
 
     def substitute(match: re.Match[str]) -> str:

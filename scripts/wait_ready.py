@@ -19,7 +19,7 @@ import urllib.request
 
 
 def endpoints() -> dict[str, str]:
-    """Health URLs of the five processes (ports from the same env vars the Procfile uses).
+    """Health URLs of the six processes (ports from the same env vars the Procfile uses).
 
     Rasa's ``/`` answers with and without the HTTP API (``/status`` needs a token when the API is on)
     and only after the model is loaded; the proxy's ``/`` is the chat page through the public entry.
@@ -28,11 +28,13 @@ def endpoints() -> dict[str, str]:
     actions = os.environ.get("ACTION_PORT", "5055")
     search = os.environ.get("SEARCH_PORT", "8000")
     web = os.environ.get("WEB_PORT", "8081")
+    staff = os.environ.get("STAFF_PORT", "8082")
     return {
         "rasa": f"http://127.0.0.1:{rasa}/",
         "actions": f"http://127.0.0.1:{actions}/health",
         "search": f"http://127.0.0.1:{search}/health",
         "web": f"http://127.0.0.1:{web}/health",
+        "staff": f"http://127.0.0.1:{staff}/health",
         "proxy": f"{proxy_url()}/",
     }
 

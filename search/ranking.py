@@ -31,9 +31,11 @@ goal                0.20   course type fits the goal (Umschulung -> Umschulung/A
                            Aufstieg -> Aufstiegsfortbildung ...), see ``GOAL_COURSE_TYPES``
 funding             0.20   the user needs funding and the offer is AZAV-certified
                            (Bildungsgutschein) or eligible for Aufstiegs-BAföG
-shortage            0.20   a target occupation is a shortage occupation ("Engpass"): 1 for
-                           evidence from the Landkreis or the Munich employment agency
-                           district, 0.75 Bavaria, 0.5 national
+shortage            0.20   a target occupation is a shortage occupation ("Engpass"): the
+                           weight of the strongest evidence (``knowledge.shortage``: BA
+                           analysis > report > press, regional fit, halved every 3 years behind
+                           the newest BA analysis; e.g. BA 2024 national 0.5, a 2018 district
+                           press report 0.05)
 ==================  =====  ==================================================================
 
 Tuning: ``python -m eval.tune`` on ``eval/queries_dev.jsonl`` only, never on the test set
@@ -108,12 +110,6 @@ GOAL_COURSE_TYPES: dict[str, dict[str, float]] = {
         "anpassungsqualifizierung": 0.5,
     },
     "wiedereinstieg": {"weiterbildung": 1.0, "anpassungsqualifizierung": 0.5, "grundbildung": 0.5},
-}
-SHORTAGE_LEVEL_FIT = {
-    "Landkreis-Erhebung": 1.0,
-    "Agenturbezirk München": 1.0,
-    "Bayern": 0.75,
-    "Bund": 0.5,
 }
 
 KldbTitle = Callable[[str], "str | None"]
@@ -258,10 +254,10 @@ def goal_fit(offer: Offer, goal: str | None) -> float:
 def shortage_match(
     offer: Offer, shortages: Shortages, target_kldb: str | None = None
 ) -> tuple[float, str, ShortageEntry] | None:
-    """(fit, code, entry) of the most regional "Engpass" entry covering an offer target.
+    """(fit, code, entry) of the strongest "Engpass" evidence covering an offer target.
 
     Targets matching the profile's target code are preferred; then the entry with the highest
-    regional fit (``SHORTAGE_LEVEL_FIT``), then the first one found.
+    evidence weight (:attr:`knowledge.shortage.ShortageEntry.weight`), then the first found.
     """
     best: tuple[float, int, str, ShortageEntry] | None = None
     for code in offer.kldb_targets:
@@ -269,7 +265,7 @@ def shortage_match(
         for entry in shortages(code):
             if entry.status != "Engpass":
                 continue
-            fit = SHORTAGE_LEVEL_FIT.get(entry.level, 0.5)
+            fit = entry.weight
             if best is None or (preferred, fit) > (best[1], best[0]):
                 best = (fit, preferred, code, entry)
     return (best[0], best[2], best[3]) if best else None

@@ -14,7 +14,13 @@ profile facts, and ``applies_if`` (the condition only exists when that predicate
 e.g. "Abschluss vor mindestens 2 Jahren" only for people with an Abschluss; while it is
 unknown whether a condition applies, a false ``when`` makes it "to confirm", not failed). A
 condition without ``when`` is checked by the office and always ends up "to confirm". Amounts
-and notes may carry a ``when`` predicate too: they are shown unless it is false.
+and notes may carry a ``when`` predicate too: they are shown unless it is false. An amount or
+note known only from reports has ``"status": "berichtet"`` with its own ``source`` and ``stand``;
+the engine returns it in ``ChecklistItem.reported`` (never among the plain notes) and every
+renderer shows it as "nach Berichten, Stand …". ``legal_basis`` lists the paragraphs a rule
+covers; the validation rejects a text that names another one (:mod:`.paragraphs`), a
+``reported_terms`` term outside a reported detail, and a ``scoped_terms`` term whose detail
+does not test the fact that limits it.
 
 Predicates (JSON)::
 
@@ -36,7 +42,7 @@ whole range. Status of an instrument:
 - entries of kind ``hinweis`` (the Bildungsurlaub statement) -> :data:`NOTE`, always included.
 
 Modules: :mod:`.model` (labels, dataclasses, dates), :mod:`.validate` (data-file checks),
-:mod:`.load` (parse + cache), :mod:`.engine` (three-valued evaluation), :mod:`.lookup`
+:mod:`.paragraphs` (paragraph references), :mod:`.load` (parse + cache), :mod:`.engine` (three-valued evaluation), :mod:`.lookup`
 (instruments named in a question), :mod:`.cli` (``python -m knowledge.funding``). This package
 re-exports the public names, so callers write ``from knowledge import funding``.
 
@@ -63,6 +69,7 @@ from knowledge.funding.load import (
 from knowledge.funding.lookup import find_instruments
 from knowledge.funding.model import (
     COMPARISONS,
+    CONFIRMED,
     FACT_TYPES,
     GERMAN_MONTHS,
     KIND_FUNDING,
@@ -71,6 +78,7 @@ from knowledge.funding.model import (
     LIKELY,
     NOTE,
     POSSIBLE,
+    REPORTED,
     STATUS_ORDER,
     UNLIKELY,
     VERIFY_SUFFIX,
@@ -90,6 +98,8 @@ from knowledge.funding.validate import validate_data
 
 __all__ = [
     "COMPARISONS",
+    "CONFIRMED",
+    "REPORTED",
     "DEFAULT_PATH",
     "FACT_TYPES",
     "GERMAN_MONTHS",

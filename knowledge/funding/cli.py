@@ -50,6 +50,9 @@ def _print_item(item: ChecklistItem) -> None:
     ):
         for text in texts:
             print(f"  {label}: {text}")
+    for detail in item.reported:
+        stand = format_stand(detail.stand or "")
+        print(f"  nach Berichten (Stand {stand}, Quelle {detail.source}): {detail.text}")
     print(f"  Wer entscheidet: {item.office}")
     print(f"  Quellen: {' ; '.join(item.sources)} (Stand: {format_stand(item.stand)})")
 

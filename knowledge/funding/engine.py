@@ -128,18 +128,22 @@ def evaluate_predicate(pred: Predicate, profile: Mapping[str, Any]) -> _Result:
 
 def _shown(
     details: Iterable[Detail], profile: Mapping[str, Any]
-) -> tuple[tuple[str, ...], set[str]]:
+) -> tuple[tuple[str, ...], tuple[Detail, ...], set[str]]:
+    """(texts of the confirmed details shown, reported details shown, facts left open)."""
     texts: list[str] = []
+    reported: list[Detail] = []
     open_facts: set[str] = set()
     for detail in details:
-        if detail.when is None:
-            texts.append(detail.display)
-            continue
-        result, facts = evaluate_predicate(detail.when, profile)
-        if result is not False:
-            texts.append(detail.display)
+        if detail.when is not None:
+            result, facts = evaluate_predicate(detail.when, profile)
+            if result is False:
+                continue
             open_facts |= facts
-    return tuple(texts), open_facts
+        if detail.reported:
+            reported.append(detail)
+        else:
+            texts.append(detail.display)
+    return tuple(texts), tuple(reported), open_facts
 
 
 def evaluate_instrument(instrument: Instrument, profile: Mapping[str, Any]) -> ChecklistItem:
@@ -171,8 +175,8 @@ def evaluate_instrument(instrument: Instrument, profile: Mapping[str, Any]) -> C
         else:
             to_confirm_facts.append(cond.text)
             open_facts |= facts
-    amounts, amount_facts = _shown(instrument.amounts, profile)
-    notes, _ = _shown(instrument.notes, profile)
+    amounts, reported_amounts, amount_facts = _shown(instrument.amounts, profile)
+    notes, reported_notes, _ = _shown(instrument.notes, profile)
     if instrument.kind == KIND_NOTE:
         status = NOTE
     elif failed:
@@ -196,6 +200,7 @@ def evaluate_instrument(instrument: Instrument, profile: Mapping[str, Any]) -> C
         sources=instrument.sources,
         stand=instrument.stand,
         discretionary=instrument.discretionary,
+        reported=reported_amounts + reported_notes,
     )
 
 

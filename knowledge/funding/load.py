@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from knowledge.funding.model import (
+    CONFIRMED,
     Condition,
     Detail,
     FundingCatalogue,
@@ -27,11 +28,22 @@ def parse_catalogue(data: Mapping[str, Any]) -> FundingCatalogue:
         raise FundingDataError(errors)
     facts = parse_facts(data["facts"], [])
     instruments = tuple(_instrument(raw) for raw in data["instruments"])
-    return FundingCatalogue(facts=facts, instruments=instruments)
+    return FundingCatalogue(
+        facts=facts,
+        instruments=instruments,
+        reported_terms=tuple(data.get("reported_terms", [])),
+    )
 
 
 def _detail(raw: Mapping[str, Any]) -> Detail:
-    return Detail(text=raw["text"], when=raw.get("when"), verify=bool(raw.get("verify", False)))
+    return Detail(
+        text=raw["text"],
+        when=raw.get("when"),
+        verify=bool(raw.get("verify", False)),
+        status=raw.get("status", CONFIRMED),
+        source=raw.get("source"),
+        stand=raw.get("stand"),
+    )
 
 
 def _instrument(raw: Mapping[str, Any]) -> Instrument:
@@ -55,6 +67,7 @@ def _instrument(raw: Mapping[str, Any]) -> Instrument:
         stand=raw["stand"],
         decision=raw.get("decision"),
         legal_version=raw.get("legal_version"),
+        legal_basis=tuple(raw.get("legal_basis", [])),
     )
 
 

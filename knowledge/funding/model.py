@@ -23,6 +23,11 @@ KINDS = (KIND_FUNDING, KIND_NOTE)
 FACT_TYPES = ("enum", "bool", "number")
 COMPARISONS = (">=", ">", "<=", "<")
 VERIFY_SUFFIX = " (Betrag bitte vor dem Antrag prüfen.)"
+#: status of an amount or note: backed by the instrument's sources (default) or only *reported*
+#: (no primary text available: shown as "nach Berichten, Stand …" and to be confirmed by staff)
+CONFIRMED = "belegt"
+REPORTED = "berichtet"
+DETAIL_STATUSES = (CONFIRMED, REPORTED)
 GERMAN_MONTHS = (
     "Januar",
     "Februar",
@@ -91,15 +96,27 @@ class Condition:
 
 @dataclass(frozen=True)
 class Detail:
-    """An amount or note, shown unless its ``when`` predicate is false."""
+    """An amount or note, shown unless its ``when`` predicate is false.
+
+    ``status`` :data:`REPORTED` marks a fact known only from reports: it carries its own
+    ``source`` (https) and ``stand`` (the report's date), and every renderer must show it as
+    reported ("nach Berichten, Stand …"), never as an established fact.
+    """
 
     text: str
     when: Predicate | None = None
     verify: bool = False
+    status: str = CONFIRMED
+    source: str | None = None
+    stand: str | None = None
 
     @property
     def display(self) -> str:
         return self.text + (VERIFY_SUFFIX if self.verify else "")
+
+    @property
+    def reported(self) -> bool:
+        return self.status == REPORTED
 
 
 @dataclass(frozen=True)
@@ -120,6 +137,9 @@ class Instrument:
     stand: str
     decision: str | None = None
     legal_version: str | None = None
+    #: paragraphs the rule covers (its own basis and the funding it presupposes); every
+    #: paragraph its texts name must be one of them (checked by :mod:`.validate`)
+    legal_basis: tuple[str, ...] = ()
 
     @property
     def stand_label(self) -> str:
@@ -143,6 +163,9 @@ class ChecklistItem:
     sources: tuple[str, ...]
     stand: str
     discretionary: bool
+    #: amounts and notes that apply but are only *reported* (render with their source and
+    #: Stand as "nach Berichten"); they are not in ``amounts``/``notes``
+    reported: tuple[Detail, ...] = ()
 
     @property
     def id(self) -> str:
@@ -159,6 +182,9 @@ class FundingCatalogue:
 
     facts: Mapping[str, FactSpec]
     instruments: tuple[Instrument, ...]
+    #: terms of facts known only from reports ("Neue Grundsicherung"): anywhere in the
+    #: knowledge base they may appear only in a detail marked as reported
+    reported_terms: tuple[str, ...] = ()
 
     def get(self, instrument_id: str) -> Instrument:
         for instrument in self.instruments:

@@ -8,15 +8,18 @@ from typing import Any
 from knowledge.checks import https_url
 from knowledge.funding.model import (
     COMPARISONS,
+    DETAIL_STATUSES,
     FACT_TYPES,
     ID_RE,
     KIND_FUNDING,
     KIND_NOTE,
     KINDS,
+    REPORTED,
     FactSpec,
     format_stand,
     is_number,
 )
+from knowledge.funding.paragraphs import Ref, references, uncovered
 
 
 def _check_predicate(
@@ -102,13 +105,33 @@ def _check_details(raw: Any, facts: Mapping[str, FactSpec], where: str, errors: 
             errors.append(f"{at}: muss ein Objekt mit 'text' sein")
             continue
         _check_text(item, "text", at, errors)
-        extra = set(item) - {"text", "when", "verify"}
+        extra = set(item) - {"text", "when", "verify", "status", "source", "stand"}
         if extra:
             errors.append(f"{at}: unbekannte Felder {sorted(extra)}")
         if "when" in item:
             _check_predicate(item["when"], facts, f"{at}.when", errors)
         if "verify" in item and not isinstance(item["verify"], bool):
             errors.append(f"{at}: 'verify' ist true oder false")
+        _check_status(item, at, errors)
+
+
+def _check_status(item: Mapping[str, Any], at: str, errors: list[str]) -> None:
+    """A *reported* detail needs its own https source and Stand; others take the instrument's."""
+    status = item.get("status", DETAIL_STATUSES[0])
+    if status not in DETAIL_STATUSES:
+        errors.append(f"{at}: 'status' muss eines von {DETAIL_STATUSES} sein")
+        return
+    if status != REPORTED:
+        if "source" in item or "stand" in item:
+            errors.append(f"{at}: 'source'/'stand' nur bei \"status\": \"{REPORTED}\"")
+        return
+    if not https_url(item.get("source")):
+        errors.append(f"{at}: berichtete Angabe braucht eine Quelle ('source', https)")
+    stand = item.get("stand")
+    try:
+        format_stand(stand if isinstance(stand, str) else "")
+    except ValueError:
+        errors.append(f"{at}: berichtete Angabe braucht 'stand' (JJJJ-MM oder JJJJ-MM-TT)")
 
 
 def validate_data(data: Any) -> list[str]:
@@ -117,6 +140,7 @@ def validate_data(data: Any) -> list[str]:
     if not isinstance(data, Mapping):
         return ["Die Datei muss ein JSON-Objekt enthalten"]
     facts = parse_facts(data.get("facts"), errors)
+    errors += terms_errors(data)
     raw_instruments = data.get("instruments")
     if not isinstance(raw_instruments, list) or not raw_instruments:
         errors.append("'instruments' muss eine nicht leere Liste sein")
@@ -124,6 +148,7 @@ def validate_data(data: Any) -> list[str]:
     seen: set[str] = set()
     for n, raw in enumerate(raw_instruments):
         where = f"instruments[{n}]"
+        before = len(errors)
         if not isinstance(raw, Mapping):
             errors.append(f"{where}: muss ein Objekt sein")
             continue
@@ -189,6 +214,107 @@ def validate_data(data: Any) -> list[str]:
             errors.append(f"{where}: eine Förderung braucht mindestens einen Betrag ('amounts')")
         if kind == KIND_NOTE and isinstance(conditions, list) and conditions:
             errors.append(f"{where}: ein Hinweis hat keine Bedingungen")
+        if len(errors) == before:  # texts are read only from a structurally valid entry
+            errors += content_errors(raw, where, data)
+    return errors
+
+
+def _texts(raw: Mapping[str, Any]) -> list[tuple[str, str, Mapping[str, Any] | None]]:
+    """(where, text, the record carrying it) for every text of an instrument."""
+    out: list[tuple[str, str, Mapping[str, Any] | None]] = [
+        (key, raw[key], None)
+        for key in ("title", "summary", "decision", "office", "legal_version")
+        if isinstance(raw.get(key), str)
+    ]
+    for cond in raw.get("conditions", []):
+        out.append((f"Bedingung '{cond['id']}'", cond["text"], cond))
+    for key in ("amounts", "notes"):
+        for i, item in enumerate(raw.get(key, [])):
+            out.append((f"{key}[{i}]", item["text"], item))
+    return out
+
+
+def _declared(raw: Mapping[str, Any]) -> list[Ref]:
+    """The paragraphs an instrument covers: ``legal_basis``, else those of title and version."""
+    basis = raw.get("legal_basis")
+    if isinstance(basis, list) and basis:
+        return [ref for entry in basis for ref in references(str(entry))]
+    return references(f"{raw.get('title', '')}. {raw.get('legal_version') or ''}")
+
+
+def _mentions(predicate: Any, fact: str) -> bool:
+    """True if ``predicate`` tests ``fact`` (anywhere in all/any/not)."""
+    if not isinstance(predicate, Mapping):
+        return False
+    if predicate.get("fact") == fact:
+        return True
+    parts = predicate.get("all") or predicate.get("any") or []
+    return _mentions(predicate.get("not"), fact) or any(_mentions(p, fact) for p in parts)
+
+
+def content_errors(raw: Mapping[str, Any], where: str, data: Mapping[str, Any]) -> list[str]:
+    """Checks of what the texts say (run on an otherwise valid instrument):
+
+    - every paragraph a text names is covered by the instrument's ``legal_basis``;
+    - a term of ``reported_terms`` (facts known only from reports) appears only in a detail with
+      ``"status": "berichtet"``;
+    - a term of ``scoped_terms`` appears only in a detail or condition whose ``when`` or
+      ``applies_if`` tests the fact that limits it (e.g. the Mehrbedarf only in Reha).
+    """
+    errors: list[str] = []
+    basis = raw.get("legal_basis", [])
+    if not isinstance(basis, list) or not all(isinstance(b, str) and references(b) for b in basis):
+        return [f"{where}: 'legal_basis' muss Paragraphen nennen (z. B. \"§ 81 SGB III\")"]
+    declared = _declared(raw)
+    reported_terms = [str(t) for t in data.get("reported_terms", [])]
+    scoped = [t for t in data.get("scoped_terms", []) if isinstance(t, Mapping)]
+    for at, text, record in _texts(raw):
+        missing = uncovered(text, declared)
+        if missing:
+            cover = ", ".join(dict.fromkeys(r.label() for r in declared)) or "keine"
+            errors.append(
+                f"{where}, {at}: nennt {', '.join(r.label() for r in missing)}, "
+                f"das die Regel nicht abdeckt (legal_basis: {cover})"
+            )
+        folded = text.casefold()
+        is_reported = record is not None and record.get("status") == REPORTED
+        for term in reported_terms:
+            if term.casefold() in folded and not is_reported:
+                errors.append(
+                    f"{where}, {at}: „{term}“ ist nur berichtet – als Hinweis mit "
+                    f'"status": "{REPORTED}", Quelle und Stand eintragen'
+                )
+        for entry in scoped:
+            term, fact = str(entry.get("term", "")), str(entry.get("fact", ""))
+            if not term or term.casefold() not in folded:
+                continue
+            tested = record is not None and any(
+                _mentions(record.get(k), fact) for k in ("when", "applies_if")
+            )
+            if not tested:
+                errors.append(
+                    f"{where}, {at}: „{term}“ gilt nur, wenn '{fact}' zutrifft – "
+                    f"ein 'when' mit dieser Angabe fehlt"
+                )
+    return errors
+
+
+def terms_errors(data: Mapping[str, Any]) -> list[str]:
+    """Problems of the top-level ``reported_terms`` and ``scoped_terms`` lists."""
+    errors: list[str] = []
+    terms = data.get("reported_terms", [])
+    if not isinstance(terms, list) or not all(isinstance(t, str) and t.strip() for t in terms):
+        errors.append("'reported_terms' muss eine Liste von Begriffen sein")
+    scoped = data.get("scoped_terms", [])
+    raw_facts = data.get("facts")
+    facts: Mapping[str, Any] = raw_facts if isinstance(raw_facts, Mapping) else {}
+    if not isinstance(scoped, list):
+        return errors + ["'scoped_terms' muss eine Liste sein"]
+    for n, entry in enumerate(scoped):
+        if not isinstance(entry, Mapping) or not str(entry.get("term", "")).strip():
+            errors.append(f"scoped_terms[{n}]: braucht 'term' und 'fact'")
+        elif entry.get("fact") not in facts:
+            errors.append(f"scoped_terms[{n}]: unbekannte Angabe '{entry.get('fact')}'")
     return errors
 
 

@@ -7,6 +7,7 @@ Documentation for data staff: ``docs/importers.md``. Stdlib only (imported by bo
 """
 
 from knowledge.importers.ba_api import parse_ba_data, parse_ba_json, read_ba_json
+from knowledge.importers.jsonld_import import parse_jsonld, parse_jsonld_data, read_jsonld
 from knowledge.importers.provider_csv import parse_provider_csv, read_provider_csv
 from knowledge.importers.report import (
     ImportCounts,
@@ -15,13 +16,7 @@ from knowledge.importers.report import (
     MergeSummary,
     merge,
 )
-from knowledge.importers.schema_org import (
-    export_offers,
-    offer_to_jsonld,
-    parse_jsonld,
-    parse_jsonld_data,
-    read_jsonld,
-)
+from knowledge.importers.schema_org import export_offers, offer_to_jsonld
 
 __all__ = [
     "ImportCounts",

@@ -11,7 +11,11 @@ koordinaten {lat, lon}}``, ``beginn``, ``ende``, ``individuellerEinstieg``,
 ``berufsbegleitend``, ``kostenWert``, ``kostenWaehrung``, ``foerderung`` (Bildungsgutschein
 zugelassen) and ``aktualisierungsdatum`` (epoch milliseconds). One Termin becomes one Offer
 (``id = "ba-<Termin-id>"``, ``source_id`` = Termin-id). Unknown codes reject the record
-with its JSON path. Mapping table: ``docs/importers.md``. Stdlib only.
+with its JSON path. Venues: :mod:`knowledge.importers.venue` (the record's coordinates, the
+district's reach; a distant venue is refused with its distance). Contact persons
+(``ansprechpartner``: names, phone numbers, e-mail addresses) and the provider's phone and
+e-mail are never read, so they are never imported, stored or reported. Mapping table:
+``docs/importers.md``. Stdlib only.
 """
 
 from __future__ import annotations
@@ -24,8 +28,11 @@ import re
 from pathlib import Path
 from typing import Any
 
+from knowledge import geo
+from knowledge.geo import DEFAULT_REACH_KM
 from knowledge.importers.report import ImportIssue, ImportReport, unreadable_file
-from knowledge.importers.values import parse_amount, resolve_place
+from knowledge.importers.values import parse_amount
+from knowledge.importers.venue import VenueError, resolve_venue, valid_coordinates
 from knowledge.schema import ONLINE_MUNICIPALITY, Address, Offer, SchemaError
 
 SOURCE = "BA Weiterbildungssuche"
@@ -178,38 +185,37 @@ def _cost(rec: _Record) -> float | None:
     return value
 
 
-def _place(rec: _Record, fmt: str) -> tuple[str, Address | None, float | None, float | None]:
+def _place(
+    rec: _Record, fmt: str, reach_km: float | None
+) -> tuple[str, Address | None, float | None, float | None, str]:
+    """(municipality, address, lat, lon, coordinate note) of the Termin's venue."""
     town = rec.text("adresse.ortStrasse.name")
-    if not town:
-        if fmt != "online":
-            rec.issue("adresse.ortStrasse.name", "Kursort fehlt bei Präsenz-/Hybridangebot")
-        return ONLINE_MUNICIPALITY, None, None, None
-    try:
-        official, lat, lon = resolve_place(town)
-    except ValueError as exc:
-        if fmt == "online":
-            return ONLINE_MUNICIPALITY, None, None, None
-        rec.issue("adresse.ortStrasse.name", str(exc))
-        return ONLINE_MUNICIPALITY, None, None, None
-    given_lat = rec.get("adresse.koordinaten.lat", (int, float))
-    given_lon = rec.get("adresse.koordinaten.lon", (int, float))
-    if (
-        isinstance(given_lat, (int, float))
-        and isinstance(given_lon, (int, float))
-        and not isinstance(given_lat, bool)
-        and not isinstance(given_lon, bool)
-        and math.isfinite(given_lat)
-        and math.isfinite(given_lon)
-        and -90 <= given_lat <= 90
-        and -180 <= given_lon <= 180
-    ):
-        lat, lon = float(given_lat), float(given_lon)
+    coords = rec.get("adresse.koordinaten", dict) or {}
     street = rec.text("adresse.strasse") or None
     postcode = rec.text("adresse.ortStrasse.plz") or None
-    return official, Address(street, postcode, town), lat, lon
+    lat, lon = coords.get("lat"), coords.get("lon")
+    if fmt == "online":  # the address is the provider's office, not a venue
+        try:
+            venue = resolve_venue(
+                town, lat, lon, street=street, postcode=postcode, reach_km=None, use_geonames=False
+            )
+        except VenueError:
+            return ONLINE_MUNICIPALITY, None, None, None, ""
+        if geo.coordinates(venue.municipality) is None:  # an office far away: just "online"
+            return ONLINE_MUNICIPALITY, None, None, None, ""
+        return venue.municipality, venue.address, venue.lat, venue.lon, venue.coords_note
+    try:
+        venue = resolve_venue(town, lat, lon, street=street, postcode=postcode, reach_km=reach_km)
+    except VenueError as exc:
+        given = valid_coordinates(lat, lon) is not None
+        rec.issue("adresse.koordinaten" if given else "adresse.ortStrasse.name", exc.reason)
+        return ONLINE_MUNICIPALITY, None, None, None, ""
+    return venue.municipality, venue.address, venue.lat, venue.lon, venue.coords_note
 
 
-def termin_to_offer(rec: _Record, today: dt.date) -> Offer | None:
+def termin_to_offer(
+    rec: _Record, today: dt.date, reach_km: float | None = DEFAULT_REACH_KM
+) -> Offer | None:
     """Offer of one Termin; ``None`` if ``rec.issues`` is not empty afterwards."""
     if not rec.source_id:
         rec.issue("id", "Pflichtangabe fehlt (Termin-ID)")
@@ -224,7 +230,7 @@ def termin_to_offer(rec: _Record, today: dt.date) -> Offer | None:
     time_model = rec.code("unterrichtszeit.id", UNTERRICHTSZEIT, "Unterrichtszeit")
     if rec.flag("berufsbegleitend"):
         time_model = "berufsbegleitend"
-    municipality, address, lat, lon = _place(rec, fmt)
+    municipality, address, lat, lon, coords_note = _place(rec, fmt, reach_km)
     begin, end = _date_at(rec, "beginn"), _date_at(rec, "ende")
     rolling = rec.flag("individuellerEinstieg")
     months = None
@@ -246,6 +252,7 @@ def termin_to_offer(rec: _Record, today: dt.date) -> Offer | None:
         "ba_angebot_id": rec.text("angebot.id"),
         "ba_unterrichtsform": rec.text("unterrichtsform.bezeichnung"),
         "ba_dauer": rec.text("dauer.bezeichnung"),
+        "coords": coords_note,
     }
     try:
         return Offer(
@@ -294,8 +301,13 @@ def _termine(data: Any, report: ImportReport) -> tuple[list[Any], str]:
     return [], "$"
 
 
-def parse_ba_data(data: Any, today: dt.date | None = None) -> ImportReport:
-    """Import already parsed JSON (response object or list of Termine). Never raises."""
+def parse_ba_data(
+    data: Any, today: dt.date | None = None, reach_km: float | None = DEFAULT_REACH_KM
+) -> ImportReport:
+    """Import already parsed JSON (response object or list of Termine). Never raises.
+
+    Place-bound Termine are accepted within ``reach_km`` of the Landkreis (module
+    :mod:`knowledge.importers.venue`); ``None`` switches the reach rule off."""
     today = today or dt.date.today()
     report = ImportReport(source=SOURCE)
     termine, base = _termine(data, report)
@@ -306,7 +318,7 @@ def parse_ba_data(data: Any, today: dt.date | None = None) -> ImportReport:
             report.reject([ImportIssue(path, "termin", "Eintrag ist kein Objekt")])
             continue
         rec = _Record(item, path)
-        offer = termin_to_offer(rec, today)
+        offer = termin_to_offer(rec, today, reach_km)
         if offer is not None and rec.source_id in seen:
             rec.issue("id", f"doppelte Termin-ID (schon in {seen[rec.source_id]})")
             offer = None
@@ -318,7 +330,9 @@ def parse_ba_data(data: Any, today: dt.date | None = None) -> ImportReport:
     return report
 
 
-def parse_ba_json(data: bytes | str, today: dt.date | None = None) -> ImportReport:
+def parse_ba_json(
+    data: bytes | str, today: dt.date | None = None, reach_km: float | None = DEFAULT_REACH_KM
+) -> ImportReport:
     """Import a JSON document (bytes or text). Never raises for bad input."""
     try:
         parsed = json.loads(data)
@@ -326,13 +340,15 @@ def parse_ba_json(data: bytes | str, today: dt.date | None = None) -> ImportRepo
         report = ImportReport(source=SOURCE)
         report.file_error(ImportIssue("$", "json", f"kein gültiges JSON ({exc})"))
         return report
-    return parse_ba_data(parsed, today)
+    return parse_ba_data(parsed, today, reach_km)
 
 
-def read_ba_json(path: Path | str, today: dt.date | None = None) -> ImportReport:
+def read_ba_json(
+    path: Path | str, today: dt.date | None = None, reach_km: float | None = DEFAULT_REACH_KM
+) -> ImportReport:
     """Import a saved API response from disk."""
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
         return unreadable_file(SOURCE, "$", exc)
-    return parse_ba_json(data, today)
+    return parse_ba_json(data, today, reach_km)

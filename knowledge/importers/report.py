@@ -115,7 +115,7 @@ class MergeSummary:
 
 
 def merge(
-    existing: list[Offer], imported: ImportReport, source: str
+    existing: list[Offer], imported: ImportReport, source: str, remove_missing: bool = True
 ) -> tuple[list[Offer], MergeSummary]:
     """Merge an import of ``source`` into ``existing`` (pure; inputs are not modified).
 
@@ -125,6 +125,8 @@ def merge(
     record was *rejected* is kept as it was (counted as ``unchanged``), so a typo in one
     row does not delete an offer. Offers of other sources are never touched. New offers are
     appended in import order. Raises ValueError if an imported offer has another source.
+    ``remove_missing=False`` keeps offers the import does not contain (a partial delivery,
+    e.g. a fetch that stopped at its page limit).
     """
     new_by_sid: dict[str, Offer] = {}
     for offer in imported.offers:
@@ -144,7 +146,7 @@ def merge(
             continue
         new = new_by_sid.get(old.source_id)
         if new is None:
-            if old.source_id in imported.rejected_source_ids:
+            if old.source_id in imported.rejected_source_ids or not remove_missing:
                 result.append(old)
                 unchanged.append(old.id)
             else:

@@ -38,21 +38,84 @@ def _tables(url: str) -> set[str]:
     return names
 
 
+STAFF_TABLES = {
+    "offices",
+    "staff_accounts",
+    "staff_roles",
+    "staff_sessions",
+    "staff_signin_failures",
+    "staff_login_flows",
+    "staff_access_log",
+}
+
+
 def test_upgrade_creates_the_schema_and_autogenerate_finds_no_difference(dbs) -> None:
-    assert _tables(dbs.app_url) == {"alembic_version", "demand_records", "callback_requests"}
+    assert _tables(dbs.app_url) == {
+        "alembic_version",
+        "demand_records",
+        "callback_requests",
+        *STAFF_TABLES,
+    }
     assert _differences(dbs.app_url) == []
     engine = sa.create_engine(dbs.app_url)
     assert migrate.current_revision(engine) == migrate.head_revision()
-    indexes = {i["name"] for i in sa.inspect(engine).get_indexes("callback_requests")}
+    inspector = sa.inspect(engine)
+    indexes = {i["name"] for i in inspector.get_indexes("callback_requests")}
+    foreign = {
+        fk["name"]: fk["referred_table"] for fk in inspector.get_foreign_keys("callback_requests")
+    }
     engine.dispose()
-    assert indexes == {"ix_callback_requests_sender_id", "ix_callback_requests_day"}
+    assert indexes == {
+        "ix_callback_requests_sender_id",
+        "ix_callback_requests_day",
+        "ix_callback_requests_office_id",
+    }
+    assert foreign == {
+        "fk_callback_requests_office_id": "offices",
+        "fk_callback_requests_done_by": "staff_accounts",
+    }
+
+
+def test_the_staff_revision_keeps_callback_requests_and_goes_back_cleanly(dbs) -> None:
+    """0001 -> 0002 on a filled table keeps the rows (SQLite copies the table in batch mode);
+    back to 0001 removes exactly the staff tables and columns."""
+    import datetime as dt
+
+    migrate.downgrade(dbs.app_url, "0001")
+    assert _tables(dbs.app_url) == {"alembic_version", "demand_records", "callback_requests"}
+    engine = sa.create_engine(dbs.app_url)
+    old = sa.table(
+        "callback_requests",
+        *(sa.column(c) for c in ("sender_id", "day", "contact_kind", "contact", "recipient")),
+    )
+    with engine.begin() as conn:
+        conn.execute(
+            old.insert().values(
+                sender_id="s1",
+                day=dt.date(2026, 12, 1),
+                contact_kind="email",
+                contact="a@example.de",
+                recipient="Bildungsberatung",
+            )
+        )
+    migrate.upgrade(dbs.app_url)
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(callback_requests)).mappings().one()
+    engine.dispose()
+    assert (row["sender_id"], row["contact"], row["office_id"], row["done_at"]) == (
+        "s1",
+        "a@example.de",
+        None,
+        None,
+    )
+    assert _differences(dbs.app_url) == []
 
 
 def test_an_unmigrated_database_differs_from_the_schema(tmp_path: Path) -> None:
     """The comparison is not vacuous: an empty database lacks both tables."""
     diffs = _differences(f"sqlite:///{tmp_path / 'empty.db'}")
     added = {d[1].name for d in diffs if d[0] == "add_table"}
-    assert added == {"demand_records", "callback_requests"}
+    assert added == {"demand_records", "callback_requests", *STAFF_TABLES}
 
 
 def test_upgrade_is_idempotent_and_downgrade_to_base_drops_the_tables(dbs) -> None:
@@ -109,7 +172,19 @@ def test_import_legacy_copies_rows_from_the_old_tracker_database(tmp_path: Path)
     old_url = f"sqlite:///{tmp_path / 'rasa.db'}"
     new_url = f"sqlite:///{tmp_path / 'app.db'}"
     old = sa.create_engine(old_url)
-    metadata.create_all(old)  # the tables the action server used to create there
+    # the two tables as the action server used to create them there (before the staff columns)
+    old_tables = sa.MetaData()
+    for table in (demand_records, callback_requests):
+        sa.Table(
+            table.name,
+            old_tables,
+            *(
+                sa.Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable)
+                for c in table.columns
+                if c.name not in ("office_id", "done_at", "done_by")
+            ),
+        )
+    old_tables.create_all(old)
     import datetime as dt
 
     day = dt.date(2026, 11, 2)
@@ -138,7 +213,9 @@ def test_import_legacy_copies_rows_from_the_old_tracker_database(tmp_path: Path)
             ],
         )
         conn.execute(
-            callback_requests.insert().values(
+            old_tables.tables["callback_requests"]
+            .insert()
+            .values(
                 sender_id="s1",
                 day=day,
                 contact_kind="email",

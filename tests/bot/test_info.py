@@ -26,7 +26,8 @@ from knowledge import funding
 PROMISES = re.compile(
     r"(haben|steht)\s+(Ihnen\s+)?(einen\s+)?Anspruch auf (bezahlten\s+)?Bildungsurlaub", re.I
 )
-SOURCE_AND_STAND = re.compile(r"Quellen?: https://\S+.*\(Stand: November 2026\)")
+#: the brief was researched 2026-11; its corrections (domain-brief section 7) were checked 2026-12
+SOURCE_AND_STAND = re.compile(r"Quellen?: https://\S+.*\(Stand: (November|Dezember) 2026\)")
 
 
 async def answer(action, tracker, dispatcher, domain) -> str:
@@ -300,7 +301,7 @@ async def test_every_instrument_message_names_office_source_and_stand(
 def test_every_topic_and_contact_is_complete():
     for key in kfacts.TOPICS:
         topic = facts.load_topic(key)
-        assert topic.office and topic.stand_label == "November 2026"
+        assert topic.office and topic.stand_label in ("November 2026", "Dezember 2026")
         assert all(url.startswith("https://") for url in topic.sources)
     assert all(c.name and c.what for c in facts.load_contacts())
 

@@ -25,6 +25,7 @@ from bot.actions.situation import (
     ActionReadSituation,
     situation_events,
 )
+from knowledge import facts as kfacts
 from knowledge.catalogue import load_catalogue
 
 NURSE = {"entity": "occupation", "value": "Krankenschwester", "role": "current", "kldb": "81302"}
@@ -34,6 +35,9 @@ FIRST_MESSAGE = (
 )
 #: the old answer was about 2,600 characters in one message
 SHORT_ANSWER_MAX_CHARS = 900
+TOPIC = kfacts.load_topic("recognition")
+STAND = TOPIC.stand_label  # "Dezember 2026": the facts' Stand, from the data
+NURSE_BODY = TOPIC.body_for("81302")
 
 
 def nurse_state(**slots: Any) -> dict[str, Any]:
@@ -72,7 +76,8 @@ async def test_short_answer_leads_with_office_and_next_step_then_language_course
     )
     assert "Bayerische Landesamt für Pflege (LfP) zuständig" in lines[1]
     assert lines[2].startswith("Nächster Schritt: Lassen Sie sich beraten – IQ Netzwerk Bayern")
-    assert re.fullmatch(r"Quellen: https://\S+ ; .*\(Stand: November 2026\)", lines[3])
+    assert lines[1] == NURSE_BODY.note
+    assert re.fullmatch(rf"Quellen: https://\S+ ; .*\(Stand: {STAND}\)", lines[3])
     assert len(lines) == 4 and len(first["text"]) <= SHORT_ANSWER_MAX_CHARS
     # Berufssprachkurse at once, the nurses' course first (prefer_kldb), then the offer
     courses = titles(second["text"], "berufssprachkurs")
@@ -130,9 +135,9 @@ async def test_details_for_pflege_keep_every_fact_with_source(
     state.update(intent="affirm", latest_message={"text": "ja", "entities": [NURSE]})
     await ActionRecognitionDetails().run(dispatcher, tracker_from(state), domain)
     text = "\n".join(m["text"] for m in dispatcher.messages)
-    assert "Für Ihren Pflegeberuf ist in Bayern seit 1.7.2023 das Bayerische Landesamt" in text
-    assert "MigraNet" in text and "Wer entscheidet:" in text and "Stand: November 2026" in text
-    assert "Anerkennungszuschuss des Bundes (BMBF): Bis 600 €" in text
+    assert NURSE_BODY.note in text and "Bayerische Landesamt für Pflege" in text
+    assert "MigraNet" in text and "Wer entscheidet:" in text and f"Stand: {STAND}" in text
+    assert "Anerkennungszuschuss des Bundes (BMBF): Bis" in text
     assert "https://ihk-muenchen.de/de/berufsbildung-berufszugang/anerkennung/" in text
     assert titles(text, "anpassungsqualifizierung")
 
@@ -154,7 +159,7 @@ async def test_short_answer_in_english_and_plain(tracker_from, dispatcher, domai
     first = dispatcher.messages[0]["text"]
     assert first.startswith("You can have a vocational qualification from abroad recognised")
     assert "Next step: get advice – IQ Netzwerk Bayern" in first
-    assert "(as of / Stand: November 2026)" in first
+    assert f"(as of / Stand: {STAND})" in first
     dispatcher.messages.clear()
     slots = {"current_kldb": "43412", "plain_language": True, "german_level": "a2"}
     await ActionRecognitionInfo().run(

@@ -144,6 +144,18 @@ def test_german_default_is_unchanged():
     assert "Nächster Start: 15.01.2027. Warum: Zeitmodell wie gewünscht: Teilzeit." in text
 
 
+@pytest.mark.parametrize("style", formatting.STYLES)
+def test_an_invented_course_is_called_an_example_not_only_its_dates(style):
+    invented = {**HIT, "example_fields": ["title", "description", "start_dates"]}
+    dates_only = {**HIT, "example_fields": ["start_dates"]}
+    course_note = catalogue(style).templates("offers.example_course")[0]
+    data_note = catalogue(style).templates("offers.example_data")[0]
+    text = formatting.recommendations_text([dates_only, invented], PROFILE, 25, style=style)
+    assert course_note in text and data_note not in text
+    text = formatting.recommendations_text([dates_only], PROFILE, 25, style=style)
+    assert data_note in text and course_note not in text
+
+
 def test_english_users_get_english_reasons():
     text = formatting.recommendations_text([HIT], PROFILE, 25, style=formatting.STYLE_EN)
     assert "Next start: 2027-01-15. Why: time model as requested: part-time." in text
@@ -400,7 +412,7 @@ async def test_recognition_details_in_english(tracker_from, dispatcher, domain):
     assert lines[1] == "Checklist (in German):"
     assert "IHK FOSA" in text and "(source: https://" in text
     assert any(line.startswith("Who decides (German office name): ") for line in lines)
-    assert re.search(r"Sources?: https://\S+.*\(as of / Stand: November 2026\)", text)
+    assert re.search(r"Sources?: https://\S+.*\(as of / Stand: Dezember 2026\)", text)
     assert lines[-1] == "This is guidance, not a promise – the office named decides."
     assert not GERMAN_FRAME.search(text)
 

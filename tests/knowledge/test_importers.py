@@ -309,16 +309,25 @@ def test_jsonld_one_instance_per_start_date(sample_csv_report: ImportReport) -> 
 
 def test_jsonld_bad_nodes_rejected_with_path(sample_csv_report: ImportReport) -> None:
     node = export_offers(sample_csv_report.offers[:1])[0]
-    broken = json.loads(json.dumps(node))
-    broken["identifier"] = "x-2"
-    broken["hasCourseInstance"][0]["courseMode"] = "unterwasser"
-    report = parse_jsonld_data({"@graph": [node, broken, {"@type": "Person"}]}, "g.jsonld", TODAY)
+    unknown_mode = json.loads(json.dumps(node))
+    unknown_mode["identifier"] = "x-2"
+    unknown_mode["@id"] = "urn:bildungslotse:offer:x-2"
+    unknown_mode["additionalProperty"] = [
+        p for p in unknown_mode["additionalProperty"] if p["name"] not in ("source_id",)
+    ]
+    unknown_mode["hasCourseInstance"][0]["courseMode"] = "unterwasser"
+    nameless = {**json.loads(json.dumps(node)), "@id": "urn:bildungslotse:offer:x-3"}
+    del nameless["name"]
+    graph = {"@graph": [node, unknown_mode, nameless, {"@type": "Person"}]}
+    report = parse_jsonld_data(graph, "g.jsonld", TODAY)
     _check_counts(report)
-    assert report.counts == (3, 1, 2)
-    assert {e.location for e in report.errors} == {
-        "$.@graph[1].hasCourseInstance[0].courseMode",
-        "$.@graph[2]",
-    }
+    assert report.counts == (3, 2, 1)  # the Person is no record: skipped with a note
+    assert [(e.location, e.field) for e in report.errors] == [("$.@graph[2].name", "name")]
+    assert any("'unterwasser' nicht zugeordnet" in n for n in report.notes)
+    assert any("Person (1)" in n for n in report.notes)
+    # the unknown mode is ignored; the Place makes the course a Präsenz offer, marked as derived
+    derived = next(o for o in report.offers if o.id == "x-2")
+    assert derived.format == "praesenz" and "format" in derived.extra["defaults"]
 
 
 # --- merge --------------------------------------------------------------------------------

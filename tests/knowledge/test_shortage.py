@@ -7,12 +7,17 @@ from pathlib import Path
 import pytest
 
 from knowledge import shortage
-from knowledge.shortage import ShortageEntry, is_shortage, load_shortages, lookup
+from knowledge.shortage import ShortageEntry, evidence_weight, is_shortage, load_shortages, lookup
 from knowledge.validate import kldb_codes
 
-HEADER = "kldb_code;title;status;level;year;indicators;source_url;stand;statement_de\n"
+HEADER = "kldb_code;title;status;level;evidence;year;indicators;source_url;stand;statement_de\n"
 GOOD_ROW = (
-    "821;Altenpflege;Engpass;Bund;2024;Test;https://example.org/a;2026-11-26;bundesweit Engpass\n"
+    "821;Altenpflege;Engpass;Bund;BA-Engpassanalyse;2024;BA-Engpassanalyse 2024: Test;"
+    "https://example.org/a;2026-11-26;bundesweit Engpass\n"
+)
+PRESS_ROW = (
+    "821;Altenpflege;Engpass;Landkreis-Erhebung;Presse;2016;Angabe des Landratsamts;"
+    "https://example.org/b;2026-11-26;im Landkreis Engpass\n"
 )
 
 
@@ -29,7 +34,12 @@ def test_real_file_loads_and_is_consistent() -> None:
     for e in entries:
         assert e.code in codes, e.code
         assert e.status in shortage.STATUSES and e.level in shortage.LEVELS
+        assert e.evidence in shortage.EVIDENCE and 0 < e.weight <= 1
         assert e.source_url.startswith("http")
+        if e.evidence == shortage.BA_ANALYSIS:  # each BA row is dated by its analysis
+            assert f"BA-Engpassanalyse {e.year}" in e.indicators
+        # "Beobachtung" is the BA's score band, never a projection or a report
+        assert e.status != "Beobachtung" or e.evidence == shortage.BA_ANALYSIS
     # the statement names its level, so the bot never presents a national figure as local
     for e in entries:
         markers = {"Bund": "bundesweit", "Bayern": "Bayern", "Landkreis-Erhebung": "Landkreis"}
@@ -47,12 +57,38 @@ def test_ba_2024_fields_and_local_surveys_are_recorded() -> None:
     assert "180" in survey.statement
 
 
-def test_lookup_by_prefix_most_specific_first() -> None:
-    found = lookup("83113")  # Erzieher/in
-    assert [e.code for e in found][:1] == ["8311"]
+def test_lookup_by_prefix_strongest_evidence_first() -> None:
+    found = lookup("83113")  # Erzieher/in: BA 2024 (831, Bund) before the 2018 press row (8311)
+    assert [(e.code, e.evidence, e.year) for e in found][:1] == [("831", "BA-Engpassanalyse", 2024)]
     assert {e.code for e in found} == {"8311", "831"}
     assert all("83113".startswith(e.code) for e in found)
+    assert [e.weight for e in found] == sorted((e.weight for e in found), reverse=True)
     assert is_shortage("83113") and is_shortage("82102") and is_shortage("81302")
+
+
+def test_newer_ba_row_outweighs_older_press_row(tmp_path: Path) -> None:
+    entries = load_shortages(_write(tmp_path, PRESS_ROW + GOOD_ROW))
+    ba, press = sorted(entries, key=lambda e: e.evidence)  # "BA-…" < "Presse"
+    assert ba.weight == 0.5  # BA 2024, national, newest analysis: no age discount
+    assert press.weight < ba.weight / 4  # press 2016, district: 0.2 x 1.0 x 0.5 ** (8 / 3)
+    assert [e.evidence for e in lookup("82102", entries)] == ["BA-Engpassanalyse", "Presse"]
+    # the real table: Altenpflege BA 2024 outweighs the district press report of 2016
+    real = lookup("82102")
+    assert (real[0].evidence, real[0].year) == ("BA-Engpassanalyse", 2024)
+    assert any(e.evidence == "Presse" and e.year == 2016 for e in real[1:])
+
+
+def test_evidence_weight_rule() -> None:
+    # evidence level dominates region: a current national BA row beats a current local report
+    assert evidence_weight("BA-Engpassanalyse", "Bund", 2024, 2024) > evidence_weight(
+        "Bericht", "Landkreis-Erhebung", 2024, 2024
+    )
+    assert evidence_weight("Bericht", "Bayern", 2024, 2024) > evidence_weight(
+        "Presse", "Bayern", 2024, 2024
+    )
+    # age halves the weight every three years behind the newest BA analysis
+    assert evidence_weight("BA-Engpassanalyse", "Bund", 2021, 2024) == pytest.approx(0.25)
+    assert evidence_weight("BA-Engpassanalyse", "Bund", 2026, 2024) == 0.5  # no bonus for later
 
 
 def test_helper_codes_get_no_national_statement() -> None:
@@ -76,11 +112,18 @@ def test_lookup_unknown_and_invalid() -> None:
     assert not is_shortage("43102")  # Informatik (431) has no entry: only 434 does
 
 
-def test_is_shortage_ignores_beobachtung(tmp_path: Path) -> None:
+def test_is_shortage_ignores_beobachtung_and_projections(tmp_path: Path) -> None:
     body = GOOD_ROW.replace("Engpass;Bund", "Beobachtung;Bayern").replace("bundesweit", "Bayern")
-    entries = load_shortages(_write(tmp_path, body))
-    assert lookup("82102", entries)
+    projection = PRESS_ROW.replace("Engpass;Landkreis-Erhebung;Presse", "Projektion;Bayern;Bericht")
+    entries = load_shortages(_write(tmp_path, body + projection))
+    assert len(lookup("82102", entries)) == 2
     assert not is_shortage("82102", entries)
+
+
+def test_beobachtung_is_only_the_ba_score_band(tmp_path: Path) -> None:
+    row = PRESS_ROW.replace("Engpass;Landkreis-Erhebung;Presse", "Beobachtung;Bayern;Bericht")
+    with pytest.raises(ValueError, match="Punktband der BA-Engpassanalyse"):
+        load_shortages(_write(tmp_path, row))
 
 
 def test_entry_is_frozen() -> None:
@@ -97,11 +140,13 @@ def test_entry_is_frozen() -> None:
         (GOOD_ROW.replace("821;", "8210x;", 1), "kldb_code"),
         (GOOD_ROW.replace("Engpass;", "Mangel;"), "status"),
         (GOOD_ROW.replace(";Bund;", ";Europa;"), "level"),
+        (GOOD_ROW.replace(";BA-Engpassanalyse;", ";Blog;"), "evidence"),
         (GOOD_ROW.replace(";2024;", ";zwanzig;"), "year"),
+        (GOOD_ROW.replace(";2024;", ";2023;"), "indicators"),
         (GOOD_ROW.replace("https://example.org/a", "example org"), "source_url"),
         (GOOD_ROW.replace("2026-11-26", "26.11.2026"), "stand"),
         (GOOD_ROW.replace("bundesweit Engpass", ""), "statement_de"),
-        (GOOD_ROW.replace("Test;", "Test; mit Semikolon;"), "statement_de"),
+        (GOOD_ROW.replace(": Test;", ": Test; mit Semikolon;"), "statement_de"),
     ],
 )
 def test_bad_row_names_line_and_field(tmp_path: Path, row: str, field: str) -> None:

@@ -120,10 +120,10 @@ def test_similarity_dominates_profile_terms(offers):
     assert ids(run(offers, Filters(today=TODAY), profile, sims))[0] == "s-1"
 
 
-E = dataclasses.make_dataclass("E", ["status", "level"])
+E = dataclasses.make_dataclass("E", ["status", "weight"])
 
 
-def test_shortage_component_uses_injected_lookup_and_prefers_regional_evidence():
+def test_shortage_component_is_the_weight_of_the_strongest_engpass_evidence():
     offer = make_offer(kldb_targets=("82102",))
 
     def comp(*entries) -> float:
@@ -131,15 +131,28 @@ def test_shortage_component_uses_injected_lookup_and_prefers_regional_evidence()
             "shortage"
         ]
 
-    assert comp(E("Engpass", "Landkreis-Erhebung")) == 1.0
-    assert comp(E("Engpass", "Bund")) == 0.5
-    assert comp(E("Engpass", "Bund"), E("Engpass", "Bayern")) == 0.75
-    assert comp(E("Beobachtung", "Landkreis-Erhebung")) == 0
+    assert comp(E("Engpass", 0.5)) == 0.5
+    assert comp(E("Engpass", 0.075), E("Engpass", 0.5)) == 0.5
+    assert comp(E("Beobachtung", 1.0)) == 0
+    assert comp(E("Projektion", 1.0)) == 0
+
+
+def test_newer_ba_row_outweighs_older_district_press_row_in_the_ranking():
+    from knowledge.shortage import load_shortages, lookup
+
+    entries = load_shortages()
+    offer = make_offer(kldb_targets=("82102",))  # Altenpflege: BA 2024 (Bund) and press 2016
+    found = ranking.shortage_match(offer, lambda c: lookup(c, entries))
+    assert found is not None
+    fit, _code, entry = found
+    assert (entry.evidence, entry.year, entry.level) == ("BA-Engpassanalyse", 2024, "Bund")
+    press = next(e for e in entries if e.code == "821" and e.evidence == "Presse")
+    assert press.year == 2016 and fit > press.weight
 
 
 def test_shortage_match_prefers_targets_of_the_profile():
     offer = make_offer(kldb_targets=("43412", "82102"))
-    entries = {"43412": [E("Engpass", "Landkreis-Erhebung")], "82102": [E("Engpass", "Bund")]}
+    entries = {"43412": [E("Engpass", 1.0)], "82102": [E("Engpass", 0.5)]}
     found = ranking.shortage_match(offer, lambda c: entries[c], target_kldb="821")
     assert found is not None and found[1] == "82102"
     assert ranking.shortage_match(offer, lambda c: entries[c])[1] == "43412"

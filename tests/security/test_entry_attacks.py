@@ -324,3 +324,25 @@ def test_security_headers_on_page_and_errors() -> None:
             assert "strict-transport-security" not in resp.headers  # plain HTTP: no HSTS
         page = client.get("/").text
         assert "<script>" not in page and "<style" not in page and " style=" not in page
+
+
+def test_staff_pages_are_routed_with_their_own_headers_and_methods() -> None:
+    """/staff/ reaches the staff app (anonymous: to the sign-in page) with a CSP that forbids
+    framing; other methods and the staff app's internal /health are refused at the proxy."""
+    with client_from("127.0.0.15") as client:
+        start = client.get("/staff/")
+        assert start.status_code == 303 and start.headers["location"].startswith("/staff/sign-in")
+        for path in ("/staff/sign-in", "/staff/static/staff.css", "/staff/nothing-here"):
+            resp = client.get(path)
+            assert resp.status_code in (200, 404), path
+            csp = resp.headers.get("content-security-policy", "")
+            assert "frame-ancestors 'none'" in csp and "'unsafe-inline'" not in csp, path
+            assert resp.headers.get("x-content-type-options") == "nosniff"
+            assert resp.headers.get("server") == "nginx"
+        assert client.get("/staff").status_code == 308
+        for method in ("PUT", "DELETE", "PATCH"):
+            assert client.request(method, "/staff/sign-in").status_code == 403, method
+        forged = client.post("/staff/sign-in", data={"email": "a@example.de", "password": "x" * 12})
+        assert forged.status_code == 403  # no form token: refused before any password check
+        assert client.get("/staff/../health").status_code in (400, 404)
+    assert_chat_works()

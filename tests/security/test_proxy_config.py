@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import http.server
 import shutil
 import socket
 import ssl
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from bot.channels.entry_settings import is_valid_session_id, load_entry_settings
@@ -182,3 +185,80 @@ def test_entry_settings_and_session_ids() -> None:
         1,
     ):
         assert not is_valid_session_id(bad)
+
+
+def test_staff_pages_are_routed_with_their_own_headers(tmp_path: Path) -> None:
+    text = render(load_proxy_settings({"PROXY_DIR": str(tmp_path), "STAFF_PORT": "45082"}))
+    assert "server 127.0.0.1:45082;" in text
+    staff = text.split("location ^~ /staff/ {", 1)[1].split("}\n", 2)
+    block = staff[0] + staff[1]
+    assert "proxy_pass http://bl_staff;" in block and "limit_except GET POST" in block
+    assert "frame-ancestors 'none'" in block and "X-Content-Type-Options" in block
+    assert "allow " not in block and "deny all;\n            " not in block.split("limit_except")[0]
+    assert "Strict-Transport-Security" not in block  # plain HTTP: no HSTS
+
+
+def test_staff_allow_list_renders_allow_and_deny(tmp_path: Path) -> None:
+    cfg = load_proxy_settings({"PROXY_DIR": str(tmp_path), "STAFF_ALLOW": "10.0.0.0/8, 192.0.2.7"})
+    assert cfg.staff_allow == ("10.0.0.0/8", "192.0.2.7/32")
+    block = render(cfg).split("location ^~ /staff/ {", 1)[1].split("limit_except", 1)[0]
+    assert block.split() == ["allow", "10.0.0.0/8;", "allow", "192.0.2.7/32;", "deny", "all;"]
+    with pytest.raises(ValueError):
+        load_proxy_settings({"PROXY_DIR": str(tmp_path), "STAFF_ALLOW": "10.0.0.0/8; allow all"})
+
+
+class _Upstream(http.server.BaseHTTPRequestHandler):
+    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        body = b"staff upstream"
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_staff_allow_list_is_enforced_by_nginx(tmp_path: Path) -> None:
+    """A real nginx with STAFF_ALLOW=127.0.0.5: that address reaches the staff upstream, another
+    loopback address gets 403; the chat page's routes are not limited."""
+    nginx = _nginx()
+    upstream = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Upstream)
+    threading.Thread(target=upstream.serve_forever, daemon=True).start()
+    port = _free_port()
+    env = {
+        "PROXY_DIR": str(tmp_path / "proxy"),
+        "PROXY_PORT": str(port),
+        "STAFF_PORT": str(upstream.server_address[1]),
+        "WEB_PORT": str(upstream.server_address[1]),
+        "STAFF_ALLOW": "127.0.0.5",
+    }
+    cfg = load_proxy_settings(env)
+    conf = write_config(cfg)
+    proc = subprocess.Popen([nginx, "-e", "stderr", "-p", str(cfg.directory), "-c", str(conf)])
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+
+        def get(source: str, path: str) -> tuple[int, str]:
+            transport = httpx.HTTPTransport(local_address=source)
+            with httpx.Client(transport=transport, base_url=f"http://127.0.0.1:{port}") as c:
+                answer = c.get(path)
+            return answer.status_code, answer.text
+
+        assert get("127.0.0.5", "/staff/sign-in") == (200, "staff upstream")
+        status, body = get("127.0.0.6", "/staff/sign-in")
+        assert status == 403 and "staff upstream" not in body
+        assert get("127.0.0.6", "/staff")[0] == 403
+        assert get("127.0.0.6", "/") == (200, "staff upstream")  # the chat page: not limited
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        upstream.shutdown()

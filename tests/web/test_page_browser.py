@@ -25,6 +25,7 @@ from typing import Any
 import pytest
 
 from tests.prereq import missing, require_module
+from tests.web.reflow_support import PHONE, SMALL, at_viewport, reflow_problems
 
 pytestmark = [pytest.mark.integration, pytest.mark.app]
 
@@ -397,7 +398,7 @@ def test_layout_at_360px(page_factory: Callable[..., Any]) -> None:
     page, _ = page_factory(lambda text: [{"custom": RECOMMENDATIONS}], width=360, height=740)
     send(page, "Teilzeit")
     page.wait_for_selector(".card")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert reflow_problems(page, {".card": 3}) == []  # not only the document: the conversation
     for selector in ("#message", "button[type=submit]", "#delete-button"):
         box = page.locator(selector).bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 360, selector
@@ -704,6 +705,19 @@ def test_full_conversation_against_running_stack(browser: Any) -> None:
         for raw in ('"type"', "offer_id", '"items"', "{'", '{"'):
             assert raw not in body, f"raw payload text on the page: {raw}"
         assert run_axe(page) == []
+
+        # the funding checklist, then the whole conversation on small screens (SC 1.4.10)
+        choices = page.locator(".choices").count()
+        send(page, "Ich bin 50, arbeitslos, ohne Berufsabschluss – wer zahlt eine Umschulung?")
+        page.wait_for_function(  # the follow-up buttons end the checklist turn
+            "n => document.querySelectorAll('.choices').length > n", arg=choices, timeout=30000
+        )
+        checklist = page.locator(".message--bot", has_text="Bildungsgutschein")
+        assert checklist.count() >= 2, page.inner_text("#log")  # overview and the instrument
+        required = {".card": 3, ".path": 1, ".message--bot": 4}
+        for viewport in (PHONE, SMALL):
+            at_viewport(page, viewport)
+            assert reflow_problems(page, required) == [], viewport
     finally:
         save_screenshot(page, "conversation.png")
         context.close()

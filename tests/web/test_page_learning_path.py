@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from tests.prereq import missing
+from tests.web.reflow_support import reflow_problems
 from tests.web.test_page_browser import (  # noqa: F401 - fixtures are used by name
     BOT_PYTHON,
     XSS,
@@ -129,7 +130,7 @@ def test_path_passes_axe_and_fits_360px(
     page, _ = page_factory(reply_with(payload["real"]), width=360, height=740)
     send(page, "Teilzeit")
     page.wait_for_selector(".path")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert reflow_problems(page, {".path": 1, ".path__step": 2}) == []
     box = page.locator(".path").bounding_box()
     assert box is not None and box["x"] + box["width"] <= 360
     save_screenshot(page, "learning-path-360px.png")

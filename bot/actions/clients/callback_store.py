@@ -18,7 +18,8 @@ daily; the staff CLI purges expired rows before it reads, so it never shows an e
     python -m bot.actions.clients.callback_store export [--format csv|json]
     python -m bot.actions.clients.callback_store purge [--tracker-db-url sqlite:///rasa.db]
 
-No web endpoint. Contact data is never logged.
+Counsellors read the requests of their office in the staff app's inbox (``staff/callbacks.py``);
+this CLI stays for the server. Contact data is never logged.
 """
 
 from __future__ import annotations

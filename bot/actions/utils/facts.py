@@ -85,11 +85,23 @@ def render_item(
         lines.append(text("amounts", style))
         lines += [f"• {amount}" for amount in item.amounts]
     lines += [text("note", style, text=note) for note in item.notes]
+    lines += [reported_line(detail, style) for detail in item.reported]
     lines += list(extra)
     lines.append(text("who_decides", style, office=item.office))
     lines.append(decision_line(instrument, style))
     lines.append(source_line(item.sources, item.stand, style))
     return "\n".join(lines)
+
+
+def reported_line(detail: funding.Detail, style: str = STYLE_DE) -> str:
+    """A fact known only from reports: "nach Berichten, Stand …", its source, staff to confirm."""
+    return text(
+        "reported",
+        style,
+        text=detail.display,
+        stand=funding.format_stand(detail.stand or ""),
+        source=detail.source or "",
+    )
 
 
 def render_note_short(item: funding.ChecklistItem, style: str = STYLE_DE) -> str:
@@ -120,7 +132,10 @@ def render_unlikely_overview(items: Sequence[funding.ChecklistItem], style: str 
 
 def render_funding_line(instrument: funding.Instrument, style: str = STYLE_DE) -> str:
     """A funding instrument inside a topic answer: amounts and the office checks."""
-    amounts = " ".join(detail.display for detail in instrument.amounts)
+    amounts = " ".join(
+        reported_line(detail, style) if detail.reported else detail.display
+        for detail in instrument.amounts
+    )
     checks = " ".join(c.text for c in instrument.conditions if c.checked_by_office)
     line = f"{instrument.title}: {amounts}"
     return f"{line} {text('conditions', style)} {checks}" if checks else line

@@ -234,7 +234,9 @@ def recommendations_text(
     note = relaxation_note(relaxed, reach_km, style)
     if note:
         lines.append(note)
-    if any(hit.get("example_fields") for hit in hits):
+    if any("title" in (hit.get("example_fields") or ()) for hit in hits):
+        lines.append(text("offers.example_course", style))  # the course itself is invented
+    elif any(hit.get("example_fields") for hit in hits):
         lines.append(text("offers.example_data", style))
     lines.append(text("offers.follow_up", style))
     return "\n".join(lines)

@@ -1,10 +1,12 @@
 /* The recommendations payload as offer cards. */
-import { append, appendLinkified, create, factList, formatDate, hidden, safeUrl } from "./dom.js";
+import {
+  append, appendLinkified, create, createBreakable, factList, formatDate, hidden, safeUrl,
+} from "./dom.js";
 import { label, t } from "./text.js";
 
 export function renderCard(item) {
   const card = create("article", "card");
-  card.appendChild(create("h3", null, item.title || t("offers")));
+  card.appendChild(createBreakable("h3", null, item.title || t("offers")));
   if (item.shortage_occupation === true) card.appendChild(create("p", "card__badge", t("shortage")));
 
   const place = item.municipality === "online" ? t("online") : item.municipality;

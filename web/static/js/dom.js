@@ -20,6 +20,28 @@ export function create(tag, className, text) {
   return node;
 }
 
+/**
+ * Text with a line-break opportunity (<wbr>) after every slash, so that narrow screens break
+ * "Pflegefachfrau/Pflegefachmann" or a URL at the slash rather than inside a word.
+ */
+export function breakable(text) {
+  const fragment = document.createDocumentFragment();
+  const parts = String(text).split("/");
+  parts.forEach((part, index) => {
+    const last = index === parts.length - 1;
+    fragment.appendChild(document.createTextNode(last ? part : `${part}/`));
+    if (!last && parts[index + 1]) fragment.appendChild(document.createElement("wbr")); // not inside "//"
+  });
+  return fragment;
+}
+
+/** An element whose text may break after slashes (see breakable). */
+export function createBreakable(tag, className, text) {
+  const node = create(tag, className);
+  node.appendChild(breakable(text));
+  return node;
+}
+
 export function hidden(text) {
   return create("span", "visually-hidden", text);
 }
@@ -27,6 +49,9 @@ export function hidden(text) {
 export function append(node) {
   el.log.appendChild(node);
   el.conversation.scrollTop = el.conversation.scrollHeight;
+  // on short viewports the page itself scrolls (styles.css); elsewhere it has nothing to scroll
+  const page = document.scrollingElement;
+  if (page) page.scrollTop = page.scrollHeight;
 }
 
 export function setStatus(text) {
@@ -53,7 +78,7 @@ export function appendLinkified(node, text) {
   let last = 0;
   for (const match of text.matchAll(pattern)) {
     node.appendChild(document.createTextNode(text.slice(last, match.index)));
-    const link = create("a", null, match[0]);
+    const link = createBreakable("a", null, match[0]);
     link.href = match[0];
     link.target = "_blank";
     link.rel = "noopener noreferrer";
@@ -69,7 +94,7 @@ export function appendLink(parent, href, text, hiddenSuffix) {
     parent.appendChild(document.createTextNode(text));
     return;
   }
-  const link = create("a", null, text);
+  const link = createBreakable("a", null, text);
   link.href = safe;
   link.target = "_blank";
   link.rel = "noopener noreferrer";

@@ -1,5 +1,5 @@
 /* The learning_path payload as an ordered list of steps, who decides and sources. */
-import { append, appendLink, create, factList, formatDate } from "./dom.js";
+import { append, appendLink, create, createBreakable, factList, formatDate } from "./dom.js";
 import { t } from "./text.js";
 
 function renderPathOffer(offer) {
@@ -14,7 +14,7 @@ function renderPathOffer(offer) {
 
 function renderPathStep(step) {
   const entry = create("li", "path__step");
-  const heading = create("h4", null, `${t("step")} ${step.number}: ${step.title || ""}`);
+  const heading = createBreakable("h4", null, `${t("step")} ${step.number}: ${step.title || ""}`);
   if (step.optional === true) heading.appendChild(document.createTextNode(` ${t("optional")}`));
   entry.appendChild(heading);
 
@@ -84,7 +84,7 @@ export function renderLearningPath(path) {
   const section = create("section", "path");
   const title = path.title || t("path");
   section.setAttribute("aria-label", `${t("path")}: ${title}`);
-  section.appendChild(create("h3", null, `${t("path")}: ${title}`));
+  section.appendChild(createBreakable("h3", null, `${t("path")}: ${title}`));
   if (path.summary) section.appendChild(create("p", null, path.summary));
   section.appendChild(factList("path__facts path__meta", [
     [t("path_start"), path.start], [t("path_target"), path.target], [t("path_total"), path.total],

@@ -1,0 +1,63 @@
+"""Housekeeping of the staff data: expired sessions and identity-provider sign-ins in progress,
+sign-in failures older than the lockout window, access-log entries older than
+``STAFF_ACCESS_LOG_RETENTION_DAYS``, and expired callback requests (``CALLBACK_RETENTION_DAYS``,
+the same purge as the web server's retention job).
+
+Runs in the staff process every ``STAFF_HOUSEKEEPING_INTERVAL_MINUTES`` (first at start-up) and
+as ``python -m staff housekeeping``. Logs counts only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+
+from appdb.deletion import purge_callback_requests
+from staff import access_log, lockout, sessions
+from staff.db import Clock
+from staff.settings import StaffSettings
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Result:
+    sessions: int
+    failures: int
+    access_log: int
+    callback_requests: int
+
+
+def run_once(engine: Engine, settings: StaffSettings, now: dt.datetime) -> Result:
+    result = Result(
+        sessions=sessions.purge(engine, now, settings.timeouts),
+        failures=lockout.purge(engine, now, settings.lockout),
+        access_log=access_log.purge(engine, now, settings.access_log_retention_days),
+        callback_requests=purge_callback_requests(
+            engine, settings.callback_retention_days, now.date()
+        ),
+    )
+    logger.info(
+        "staff housekeeping: %d sessions/sign-ins, %d sign-in failures, %d access-log entries, "
+        "%d callback requests deleted",
+        result.sessions,
+        result.failures,
+        result.access_log,
+        result.callback_requests,
+    )
+    return result
+
+
+async def loop(engine: Engine, settings: StaffSettings, clock: Clock) -> None:
+    """Run :func:`run_once` now and then every interval until cancelled; errors are logged and
+    the loop goes on."""
+    while True:
+        try:
+            await asyncio.to_thread(run_once, engine, settings, clock())
+        except Exception as exc:  # noqa: BLE001 - keep the periodic job alive
+            logger.error("staff housekeeping failed: %s", type(exc).__name__)
+        await asyncio.sleep(settings.housekeeping_interval_minutes * 60)
