@@ -17,6 +17,7 @@ from i18n.catalogue import (
     text,
 )
 from i18n.render import format_date, format_date_de, label, quoted
+from i18n.territories import country_names
 
 __all__ = [
     "DEFAULT_STYLE",
@@ -25,6 +26,7 @@ __all__ = [
     "STYLE_PLAIN",
     "STYLES",
     "catalogue",
+    "country_names",
     "format_date",
     "format_date_de",
     "label",

@@ -50,6 +50,10 @@ class Profile:
     dqr_level: int | None = None
     #: the user can only take part with funding (Bildungsgutschein, Aufstiegs-BAföG)
     needs_funding: bool | None = None
+    #: the person has a vocational qualification from abroad (True), has none / said nothing
+    #: of one (False), or the caller does not know (None); course types meant for foreign
+    #: qualifications (``vocabulary.FOREIGN_QUALIFICATION_COURSE_TYPES``) go only to True
+    foreign_qualification: bool | None = None
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> Profile:
@@ -68,6 +72,8 @@ class Profile:
             dqr_level=level if isinstance(level, int) and 1 <= level <= 8 else None,
             needs_funding=data.get("needs_funding") if isinstance(data.get("needs_funding"), bool)
             else None,
+            foreign_qualification=data.get("foreign_qualification")
+            if isinstance(data.get("foreign_qualification"), bool) else None,
         )  # fmt: skip
 
     def as_dict(self) -> dict[str, Any]:
@@ -76,11 +82,12 @@ class Profile:
     def search_profile(self) -> dict[str, Any]:
         """The ``profile`` object of a ``POST /search`` request (free-text fields left out)."""
         free_text = {"current_occupation", "target_occupation"}
+        optional = {"dqr_level", "needs_funding", "foreign_qualification"}
         return {
             f.name: getattr(self, f.name)
             for f in fields(self)
             if f.name not in free_text
-            and (getattr(self, f.name) is not None or f.name not in ("dqr_level", "needs_funding"))
+            and (getattr(self, f.name) is not None or f.name not in optional)
         }
 
     def qualification_level(self) -> int | None:

@@ -8,7 +8,8 @@ near-duplicate descriptions; see :mod:`knowledge.honesty`), the shortage CSV, fa
 from reports never shown as established anywhere, and that every Landkreis municipality has at
 least one current place-bound offer within :data:`knowledge.geo.DEFAULT_REACH_KM` in each
 shortage field present in the catalogue, the funding rules (:mod:`knowledge.funding`), the
-recognition/language/contact facts (:mod:`knowledge.facts`) and (for the shipped catalogue) the
+recognition/language/contact facts (:mod:`knowledge.facts`), the situation cues
+(:mod:`knowledge.situation`) and (for the shipped catalogue) the
 learning paths of ``knowledge/data/learning_paths.json`` (see :mod:`knowledge.paths`). Prints counts and exits
 with 1 on any error.
 Works with whatever offer files exist.
@@ -24,7 +25,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from knowledge import facts, funding, geo, honesty, paths
+from knowledge import facts, funding, geo, honesty, paths, situation
 from knowledge.catalogue import DEFAULT_DIR, Catalogue, load_catalogue, near_duplicates
 from knowledge.checks import kldb_codes, url_ok
 from knowledge.schema import FIELDS, ONLINE_MUNICIPALITY, Offer
@@ -120,6 +121,7 @@ def validate(path: Path | str | None = None, today: dt.date | None = None) -> Re
         report.errors.append(f"shortage_occupations.csv: {exc}")
     report.errors.extend(f"Förderregeln: {e}" for e in funding.validate_file())
     report.errors.extend(f"Fakten: {e}" for e in facts.validate())
+    report.errors.extend(f"Situations-Hinweise: {e}" for e in situation.problems())
     catalogue = load_catalogue(path, strict=False)
     report.errors.extend(str(e) for e in catalogue.errors)
     codes = kldb_codes()

@@ -53,6 +53,9 @@ COURSE_TYPES: dict[str, str] = {
     "sprachkurs": "Sprachkurs",
     "grundbildung": "Grundbildung / digitale Grundkompetenzen",
 }
+#: course types meant for people with a vocational qualification from abroad (recognition);
+#: offered only to them (search profile ``foreign_qualification``)
+FOREIGN_QUALIFICATION_COURSE_TYPES: tuple[str, ...] = ("anpassungsqualifizierung",)
 FUNDING: dict[str, str] = {
     "bildungsgutschein": "Bildungsgutschein (AZAV, §§ 81 ff. SGB III)",
     "aufstiegs_bafoeg": "Aufstiegs-BAföG (AFBG)",
@@ -72,6 +75,21 @@ FIELDS: dict[str, str] = {
     "digital": "Digitale Grundkompetenzen",
     "kaufmaennisch": "Kaufmännisch",
 }
+#: upgrade qualifications a person names as a wish ("als Elektriker den Meister machen"): the
+#: Aufstiegsfortbildung of the person's own field whose title names the qualification
+UPGRADES: dict[str, str] = {
+    "meister": "Meister/in",
+    "techniker": "staatlich geprüfte/r Techniker/in",
+    "fachwirt": "Fachwirt/in",
+}
+#: words of an offer title that name the upgrade qualification (casefolded substrings)
+UPGRADE_TITLE_WORDS: dict[str, tuple[str, ...]] = {
+    "meister": ("meister",),
+    "techniker": ("techniker",),
+    "fachwirt": ("fachwirt", "fachkaufmann", "fachkauffrau", "fachkaufleute"),
+}
+#: the course type of every upgrade qualification
+UPGRADE_COURSE_TYPE = "aufstiegsfortbildung"
 #: reply languages of the bot (slot ``reply_language``)
 REPLY_LANGUAGES: tuple[str, ...] = ("de", "en")
 
@@ -129,6 +147,7 @@ KINDS: dict[str, tuple[str, ...]] = {
     "course_type": tuple(COURSE_TYPES),
     "funding": tuple(FUNDING),
     "field": tuple(FIELDS),
+    "upgrade": tuple(UPGRADES),
 }
 
 
@@ -141,6 +160,7 @@ LABELS: dict[str, dict[str, str]] = {
     "course_type": COURSE_TYPES,
     "funding": FUNDING,
     "field": FIELDS,
+    "upgrade": UPGRADES,
 }
 
 

@@ -66,6 +66,7 @@ def to_params(req: SearchRequest, default_reach_km: float) -> SearchParams:
         title_keywords=_fold(req.title_keywords),
         title_exclude_keywords=_fold(req.title_exclude_keywords),
         include_outside_reach=req.include_outside_reach,
+        foreign_qualification=req.profile.foreign_qualification,
     )
     p = req.profile
     profile = ranking.Profile(
@@ -77,6 +78,7 @@ def to_params(req: SearchRequest, default_reach_km: float) -> SearchParams:
         municipality=origin_name,
         dqr_level=p.dqr_level,
         needs_funding=p.needs_funding,
+        foreign_qualification=p.foreign_qualification,
     )
     return SearchParams(
         query=req.query or "",

@@ -75,6 +75,7 @@ from knowledge.geo import haversine_km
 from knowledge.profile import Profile  # the one profile model (search.ranking.Profile)
 from knowledge.schema import Offer
 from knowledge.shortage import ShortageEntry
+from knowledge.vocabulary import FOREIGN_QUALIFICATION_COURSE_TYPES
 from search.diversity import DIVERSITY_PENALTY, diversify
 
 WEIGHTS: dict[str, float] = {
@@ -139,6 +140,9 @@ class Filters:
     #: keep place-bound offers beyond ``max_distance_km`` (``max_distance_km`` then only
     #: decides what counts as "within reach")
     include_outside_reach: bool = False
+    #: the person's foreign qualification (search profile): ``False`` leaves out the course
+    #: types meant for foreign qualifications, ``None`` (unknown) and ``True`` keep them
+    foreign_qualification: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -194,6 +198,8 @@ def passes_filters(offer: Offer, f: Filters, distance: float | None) -> bool:
         return False
     if f.course_types is not None and offer.course_type not in f.course_types:
         return False
+    if f.foreign_qualification is False and offer.course_type in FOREIGN_QUALIFICATION_COURSE_TYPES:
+        return False  # meant for qualifications from abroad
     if f.kldb_prefixes is not None and not any(
         c.startswith(p) for c in offer.kldb_targets for p in f.kldb_prefixes
     ):

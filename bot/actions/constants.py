@@ -21,6 +21,9 @@ SLOT_LAST_SEARCH = "last_search"
 SLOT_OUTSIDE_AREA = "outside_area"
 SLOT_REPLY_LANGUAGE = "reply_language"  # "de" | "en", set from the input guard's entity
 SLOT_PLAIN_LANGUAGE = "plain_language"  # einfache Sprache requested (bool)
+SLOT_FOREIGN_QUALIFICATION = "foreign_qualification"  # a qualification from abroad (bool)
+SLOT_GERMAN_LEVEL = "german_level"  # stated German level: a1..c2 or "wenig"
+SLOT_SITUATION_NEWS = "situation_news"  # what the latest message newly showed (rules)
 REQUESTED_SLOT = "requested_slot"
 
 PROFILE_SLOTS = (
@@ -103,6 +106,9 @@ CUSTOM_ACTIONS = (
     "action_ask_callback_consent",
     "validate_callback_form",
     "action_submit_callback",
+    "action_read_situation",
+    "action_recognition_details",
+    "action_accept_plain_language",
 )
 
 # Custom payload types (bot -> channel)

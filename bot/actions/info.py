@@ -1,4 +1,6 @@
-"""Information actions: funding, recognition, language courses, shortage occupations, contacts.
+"""Information actions: funding, language courses, shortage occupations, contacts.
+
+Recognition of foreign qualifications: :mod:`bot.actions.recognition`.
 
 Answers are short checklists built from the knowledge base (``knowledge.funding``: the
 funding rules and their engine; ``knowledge.facts``: topics and contacts; ``knowledge.shortage``);
@@ -174,40 +176,6 @@ class ActionFundingInfo(Action):
         ]
 
 
-class ActionRecognitionInfo(Action):
-    """Recognition of foreign qualifications: laws, deciding offices, subsidy, free advice."""
-
-    def name(self) -> str:
-        return "action_recognition_info"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        topic = facts.load_topic("recognition")
-        code = _occupation_code(tracker)
-        settings = load_settings()
-        style = _style(tracker)
-        body = topic.body_for(code)
-        extra = (
-            [info_text("body_note", style, note=body.note, sources=" ; ".join(body.sources))]
-            if body
-            else []
-        )
-        links = await nearby.nearby_offers(
-            get_search_client(settings),
-            ("anpassungsqualifizierung",),
-            today=settings.today(),
-            municipality=profile_from_slots(tracker.current_slot_values()).municipality,
-            reach_km=settings.reach_km,
-            kldb_prefix=code[:3] if code else None,
-        )
-        extra += nearby.offer_lines(info_text("recognition_offers", style), links, style)
-        logger.info("recognition info: body=%s offers=%d", bool(body), len(links))
-        answer = facts.render_topic(topic, extra, style)
-        dispatcher.utter_message(text=f"{answer}\n{facts.disclaimer(style)}")
-        return []
-
-
 class ActionLanguageCourses(Action):
     """Integrationskurs and Berufssprachkurs facts plus the local VHS."""
 
@@ -269,11 +237,14 @@ class ActionShortageOccupations(Action):
 
 def situation_tags(tracker: Tracker) -> set[str]:
     """The user's situation as far as the conversation shows it: the employment status slot
-    and "anerkennung" if recognition was asked about (intent only, no message text)."""
+    and "anerkennung" if recognition was asked about (intent only, no message text) or a
+    qualification from abroad was seen (slot ``foreign_qualification``)."""
     tags = set()
     status = tracker.get_slot(fp.SLOT_EMPLOYMENT)
     if status:
         tags.add(str(status))
+    if tracker.get_slot(c.SLOT_FOREIGN_QUALIFICATION) is True:
+        tags.add("anerkennung")
     asked = (
         (e.get("parse_data") or {}).get("intent", {}).get("name")
         for e in tracker.events

@@ -12,6 +12,13 @@ The action server holds no offer catalogue: the recommendations are one search r
 ``relax: true`` (the service widens the occupation and the area itself and reports what it
 relaxed), and each course step of the path is one ``sort: "nearby"`` request, all sent
 concurrently. Without the search service the path is shown without offers.
+
+A stated target is never replaced by unrelated offers (:mod:`bot.actions.utils.targets`): the
+request keeps to the target's code (a target named without a known code drops the current
+field's prefix instead of standing in for it), an upgrade wish ("den Meister machen") searches
+the Aufstiegsfortbildungen of the person's field, and when nothing leads to the target within
+reach the answer says so and offers the widenings that find something
+(:mod:`bot.actions.utils.widening`); ``action_more_results`` shows them, labelled.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -31,9 +39,10 @@ from bot.actions.clients import demand_store
 from bot.actions.clients.demand_store import DemandRecord
 from bot.actions.clients.search_client import SearchClient, SearchError, get_search_client
 from bot.actions.settings import Settings, load_settings
-from bot.actions.utils import formatting, occupations
+from bot.actions.utils import formatting, occupations, targets, widening
 from bot.actions.utils import paths as path_render
 from bot.actions.utils.channel import SOCKETIO, custom_payload
+from bot.actions.utils.path_search import learning_path_for
 from bot.actions.utils.profile import (
     Profile,
     build_search_request,
@@ -41,8 +50,7 @@ from bot.actions.utils.profile import (
     pick_occupation,
     profile_from_slots,
 )
-from knowledge import paths
-from knowledge.paths import LearningPath, ResolvedPath
+from knowledge.paths import ResolvedPath
 
 logger = logging.getLogger(__name__)
 #: fixed texts of the follow-ups (domain responses with English and einfache-Sprache variants)
@@ -89,14 +97,22 @@ def _last_search_value(
     hits: Sequence[Mapping[str, Any]],
     relaxed: Sequence[str],
     start: int,
+    options: Mapping[str, Mapping[str, Any]] | None = None,
+    scope: str | None = None,
 ) -> dict[str, Any]:
-    """Compact record for follow-ups: the strict request and what was shown (with reasons)."""
-    return {
+    """Compact record for follow-ups: the strict request and what was shown (with reasons);
+    ``options`` = the widened requests offered as buttons, ``scope`` = the widening shown."""
+    value = {
         "request": dict(request),
         "relaxed": list(relaxed),
         "start_number": start,
         "items": [formatting.stored_item(h) for h in hits],
     }
+    if options:
+        value["options"] = {k: dict(r) for k, r in options.items()}
+    if scope:
+        value["scope"] = scope
+    return value
 
 
 def _send_recommendations(
@@ -109,79 +125,25 @@ def _send_recommendations(
     start_number: int = 1,
     input_channel: str | None = None,
     style: str = formatting.STYLE_DE,
+    notes: Sequence[str] = (),
+    lead_text: str | None = None,
 ) -> None:
     items = [formatting.recommendation_item(h, style) for h in hits]
     cards = input_channel == SOCKETIO  # the web page renders the payload as cards
     text = formatting.recommendations_text(
-        hits, profile, reach_km, relaxed, more, start_number, with_list=not cards, style=style
+        hits,
+        profile,
+        reach_km,
+        relaxed,
+        more,
+        start_number,
+        with_list=not cards,
+        style=style,
+        notes=notes,
+        lead_text=lead_text,
     )
     payload = {"type": c.PAYLOAD_RECOMMENDATIONS, "items": items}
     dispatcher.utter_message(text=text, json_message=custom_payload(payload, input_channel))
-
-
-def matching_path(profile: Profile) -> LearningPath | None:
-    """The curated learning path for the profile, or None.
-
-    Needs a target occupation and a starting point (current occupation/qualification or the
-    goal "umschulung", i.e. a career change without a stated qualification). A broken path
-    file never blocks the recommendations: it is logged and skipped.
-    """
-    if not (profile.target_kldb or profile.target_occupation):
-        return None
-    if not (profile.current_kldb or profile.current_occupation or profile.goal == "umschulung"):
-        return None
-    try:
-        return paths.find_path(
-            current_kldb=profile.current_kldb,
-            current_text=profile.current_occupation,
-            target_kldb=profile.target_kldb,
-            target_text=profile.target_occupation,
-        )
-    except (paths.PathDataError, OSError, ValueError) as exc:
-        logger.warning("learning path unavailable: %s", type(exc).__name__)
-        return None
-
-
-async def _step_offers(
-    client: SearchClient, request: dict[str, Any] | None
-) -> tuple[tuple[paths.LinkedOffer, ...], int]:
-    """Offers of one step from the search service; none for procedures or when it fails."""
-    if request is None:
-        return (), 0
-    try:
-        return paths.linked_offers(await client.search(request))
-    except SearchError as exc:
-        logger.warning("learning path step offers unavailable: %s", exc)
-        return (), 0
-
-
-async def learning_path_for(
-    profile: Profile, settings: Settings, client: SearchClient | None = None
-) -> ResolvedPath | None:
-    """The curated learning path for the profile with the offers of each step (one search
-    request per step, concurrently), or None. A failing search leaves the steps without
-    offers; the path is still shown."""
-    path = matching_path(profile)
-    if path is None:
-        return None
-    client = client or get_search_client(settings)
-    prefer = [code for code in (profile.target_kldb, profile.current_kldb) if code]
-    requests = [
-        paths.step_request(
-            step,
-            today=settings.today(),
-            municipality=profile.municipality,
-            reach_km=settings.reach_km,
-            prefer_kldb=prefer,
-        )
-        for step in path.steps
-    ]
-    found = await asyncio.gather(*(_step_offers(client, r) for r in requests))
-    try:
-        return paths.resolve_path(path, list(found), municipality=profile.municipality)
-    except (paths.PathDataError, OSError, ValueError) as exc:
-        logger.warning("learning path unavailable: %s", type(exc).__name__)
-        return None
 
 
 def _send_learning_path(
@@ -224,8 +186,20 @@ async def _record_demand(
     await asyncio.to_thread(demand_store.write, settings.app_db_url, record)
 
 
+def _upgrade(profile: Profile, tracker: Tracker) -> str | None:
+    """The upgrade wish of the conversation, unless a target occupation with a code decides."""
+    if profile.target_kldb:
+        return None
+    return targets.upgrade_wish(tracker.events, profile.goal, profile.target_occupation)
+
+
 class ActionRecommendOffers(Action):
-    """Searches 3–5 offers for the profile and sends text plus the recommendations payload."""
+    """Searches 3–5 offers for the profile and sends text plus the recommendations payload.
+
+    A stated target (occupation or upgrade wish, :mod:`bot.actions.utils.targets`) is never
+    replaced by unrelated offers: when nothing leads to it within reach, the answer says so and
+    offers the widenings that find something, as buttons.
+    """
 
     def name(self) -> str:
         return "action_recommend_offers"
@@ -236,17 +210,34 @@ class ActionRecommendOffers(Action):
         settings = load_settings()
         updates = occupation_updates(tracker)
         slots = {**tracker.current_slot_values(), **updates}
+        target = slots.get(c.SLOT_TARGET_OCCUPATION)
+        if target and not slots.get(c.SLOT_TARGET_KLDB):  # a target the NLU gave no code
+            code = occupations.code_for_title(str(target))
+            if code:
+                slots[c.SLOT_TARGET_KLDB] = updates[c.SLOT_TARGET_KLDB] = code
         profile = profile_from_slots(slots)
+        style = formatting.style_of_slots(slots)
         request = build_search_request(
             profile,
             reach_km=settings.reach_km,
             today=settings.today(),
             title_for_code=occupations.field_title,
         )
+        upgrade = _upgrade(profile, tracker)
+        notes = []
+        path_profile = profile
+        if upgrade:
+            field = occupations.title_for_code(targets.upgrade_field(profile))
+            request = targets.upgrade_request(request, profile, upgrade, field)
+            notes.append(targets.upgrade_note(upgrade, field, style))
+            if not profile.target_occupation:  # the path matches the wish by its keywords
+                path_profile = replace(profile, target_occupation=upgrade.capitalize())
+        elif profile.target_occupation and not profile.target_kldb:
+            notes.append(targets.unresolved_note(profile.target_occupation, style))
         events: list[EventType] = [SlotSet(k, v) for k, v in updates.items()]
         client = get_search_client(settings)
         resolved, outcome = await asyncio.gather(
-            learning_path_for(profile, settings, client),
+            learning_path_for(path_profile, settings, client),
             search_with_relaxation(client, request),
             return_exceptions=True,
         )
@@ -254,12 +245,7 @@ class ActionRecommendOffers(Action):
             raise resolved
         if resolved is not None:
             logger.info("recommend: learning path %s", resolved.path.id)
-            _send_learning_path(
-                dispatcher,
-                resolved,
-                tracker.get_latest_input_channel(),
-                formatting.style_of_slots(slots),
-            )
+            _send_learning_path(dispatcher, resolved, tracker.get_latest_input_channel(), style)
         if isinstance(outcome, SearchError):
             logger.warning("search failed: %s", outcome)
             dispatcher.utter_message(response=c.UTTER_SEARCH_UNAVAILABLE)
@@ -267,13 +253,19 @@ class ActionRecommendOffers(Action):
         if isinstance(outcome, BaseException):
             raise outcome
         hits, relaxed = outcome
-        logger.info("recommend: %d hits, relaxed=%s", len(hits), relaxed)
+        logger.info("recommend: %d hits, relaxed=%s, upgrade=%s", len(hits), relaxed, upgrade)
         await _record_demand(settings, profile, len(hits), tracker)
         if not hits:
-            dispatcher.utter_message(response=c.UTTER_NO_RESULTS)
+            options: dict[str, dict[str, Any]] = {}
+            if targets.stated_target(profile, upgrade):
+                options = await widening.nothing_towards_target(
+                    dispatcher, client, request, profile, upgrade, style
+                )
+            else:
+                dispatcher.utter_message(response=c.UTTER_NO_RESULTS)
             return events + [
                 SlotSet(c.SLOT_SHOWN_OFFER_IDS, []),
-                SlotSet(c.SLOT_LAST_SEARCH, _last_search_value(request, [], [], 1)),
+                SlotSet(c.SLOT_LAST_SEARCH, _last_search_value(request, [], [], 1, options)),
             ]
         _send_recommendations(
             dispatcher,
@@ -282,7 +274,8 @@ class ActionRecommendOffers(Action):
             settings.reach_km,
             relaxed,
             input_channel=tracker.get_latest_input_channel(),
-            style=formatting.style_of_slots(slots),
+            style=style,
+            notes=notes,
         )
         return events + [
             SlotSet(c.SLOT_SHOWN_OFFER_IDS, [_offer_id(h) for h in hits]),
@@ -291,7 +284,8 @@ class ActionRecommendOffers(Action):
 
 
 class ActionMoreResults(Action):
-    """Repeats the last search, excluding offers already shown."""
+    """Repeats the last search, excluding offers already shown; with a ``search_scope`` entity
+    (the buttons of a "nothing found" answer) the search widened that way, labelled."""
 
     def name(self) -> str:
         return "action_more_results"
@@ -303,8 +297,30 @@ class ActionMoreResults(Action):
         if not isinstance(last, Mapping) or not isinstance(last.get("request"), Mapping):
             return await ActionRecommendOffers().run(dispatcher, tracker, domain)
         settings = load_settings()
+        slots = tracker.current_slot_values()
+        style = formatting.style_of_slots(slots)
+        profile = profile_from_slots(slots)
         shown = [str(x) for x in tracker.get_slot(c.SLOT_SHOWN_OFFER_IDS) or []]
-        request = {**last["request"], "exclude_ids": shown}
+        base: Mapping[str, Any] = last["request"]
+        scope = targets.scope_of(tracker.latest_message.get("entities") or [])
+        lead = None
+        if scope:
+            upgrade = _upgrade(profile, tracker)
+            alternatives = targets.alternatives_prefixes(profile, upgrade)
+            base = (last.get("options") or {}).get(scope) or targets.scope_request(
+                base, scope, alternatives
+            )
+            if base is None:
+                dispatcher.utter_message(response=UTTER_NO_MORE_RESULTS)
+                return []
+            target = None
+            if targets.stated_target(profile, upgrade):
+                title = occupations.title_for_code(profile.target_kldb)
+                target = targets.target_label(profile, upgrade, style, title)
+            lead = targets.scope_lead(scope, base, target, style)
+        else:
+            scope = last.get("scope")
+        request = {**base, "exclude_ids": shown}
         try:
             hits, relaxed = await search_with_relaxation(get_search_client(settings), request)
         except SearchError as exc:
@@ -312,13 +328,11 @@ class ActionMoreResults(Action):
             dispatcher.utter_message(response=c.UTTER_SEARCH_UNAVAILABLE)
             return []
         hits = [h for h in hits if _offer_id(h) not in shown]
-        logger.info("more results: %d hits", len(hits))
-        style = formatting.style_of_slots(tracker.current_slot_values())
+        logger.info("more results: %d hits, scope=%s", len(hits), scope)
         if not hits:
             dispatcher.utter_message(response=UTTER_NO_MORE_RESULTS)
             dispatcher.utter_message(response=c.UTTER_NO_RESULTS)
             return []
-        profile = profile_from_slots(tracker.current_slot_values())
         start = len(shown) + 1
         _send_recommendations(
             dispatcher,
@@ -330,10 +344,12 @@ class ActionMoreResults(Action):
             start,
             input_channel=tracker.get_latest_input_channel(),
             style=style,
+            lead_text=lead,
         )
+        value = _last_search_value(base, hits, relaxed, start, last.get("options"), scope)
         return [
             SlotSet(c.SLOT_SHOWN_OFFER_IDS, shown + [_offer_id(h) for h in hits]),
-            SlotSet(c.SLOT_LAST_SEARCH, _last_search_value(last["request"], hits, relaxed, start)),
+            SlotSet(c.SLOT_LAST_SEARCH, value),
         ]
 
 

@@ -41,6 +41,15 @@ class ProfileIn(BaseModel):
     dqr_level: int | None = Field(default=None, ge=1, le=8)
     #: the user can only take part with funding (Bildungsgutschein, Aufstiegs-BAföG)
     needs_funding: bool | None = None
+    #: the person has a vocational qualification from abroad; ``false`` leaves out the course
+    #: types meant for foreign qualifications (Anpassungsqualifizierung), ``null`` = not known
+    #: to the caller (no such filter, e.g. a free-text search without a profile)
+    foreign_qualification: bool | None = Field(
+        default=None,
+        description="The person has a vocational qualification from abroad. false leaves out "
+        "course types meant for foreign qualifications (anpassungsqualifizierung); null = not "
+        "known (no such filter).",
+    )
 
 
 class SearchRequest(BaseModel):

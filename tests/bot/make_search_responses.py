@@ -153,6 +153,32 @@ def nearby_entries() -> list[dict[str, Any]]:
         ),
         ("sort", "course_types", "kldb_prefixes", "municipality"),
     )
+    for place in (None, PLACE):  # recognition (bot/actions/recognition.py): short answer, details
+        where = place or "no municipality"
+        record(
+            f"Berufssprachkurse, nurse (81302) first, {where}",
+            paths.nearby_request(
+                ["berufssprachkurs"],
+                today=TODAY,
+                municipality=place,
+                reach_km=REACH_KM,
+                prefer_kldb=["81302"],
+                limit=2,
+            ),
+            ("sort", "course_types", "kldb_prefixes", "municipality", "prefer_kldb"),
+        )
+    record(
+        f"Anpassungsqualifizierungen, Pflege (813), {PLACE}",
+        paths.nearby_request(
+            ["anpassungsqualifizierung"],
+            today=TODAY,
+            municipality=PLACE,
+            reach_km=REACH_KM,
+            kldb_prefixes=["813"],
+            prefer_kldb=["813"],
+        ),
+        ("sort", "course_types", "kldb_prefixes", "municipality"),
+    )
     record(
         "language courses near Ismaning",
         paths.nearby_request(

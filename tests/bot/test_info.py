@@ -1,8 +1,8 @@
 """Info actions with the real knowledge base and rule engine (no mocks).
 
 Funding: checklists with status, conditions to confirm, amounts, deciding office, source URL and
-Stand; the form is started only when deciding facts are missing. Also shortage, recognition,
-language courses and contacts.
+Stand; the form is started only when deciding facts are missing. Also shortage, language
+courses and contacts (recognition: test_recognition.py).
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from rasa_sdk.events import SlotSet
 from bot.actions.info import (
     ActionFundingInfo,
     ActionLanguageCourses,
-    ActionRecognitionInfo,
     ActionRequestHuman,
     ActionShortageOccupations,
 )
@@ -330,42 +329,6 @@ async def test_shortage_overview_without_occupation(tracker_from, dispatcher, do
     assert "Beobachtung" not in text  # only Engpass statements in the overview
 
 
-async def test_recognition_for_pflege_names_lfp(search_server, tracker_from, dispatcher, domain):
-    tracker = tracker_from(
-        {
-            "intent": "ask_recognition",
-            "latest_message": {
-                "text": "Wird meine Ausbildung als Krankenschwester anerkannt?",
-                "entities": [
-                    {"entity": "occupation", "value": "Krankenschwester", "kldb": "81302"}
-                ],
-            },
-        }
-    )
-    text = await answer(ActionRecognitionInfo(), tracker, dispatcher, domain)
-    assert (
-        "Für Ihren Pflegeberuf (Pflegefachfrau/-mann, Alten- und Kinderkrankenpflege) ist in "
-        "Bayern seit 1.7.2023 das Bayerische Landesamt für Pflege (LfP) zuständig." in text
-    )
-    # Anpassungsqualifizierungen for nurses from the real catalogue (knowledge/data/offers)
-    from knowledge.catalogue import load_catalogue
-
-    catalogue = load_catalogue()
-    shown = [
-        o
-        for o in catalogue
-        if o.course_type == "anpassungsqualifizierung" and f"„{o.title}“" in text
-    ]
-    assert shown and all(any(k.startswith("813") for k in o.kldb_targets) for o in shown)
-    assert "MigraNet" in text and "Wer entscheidet:" in text and "Stand: Dezember 2026" in text
-    # the subsidy comes from the funding instrument (one place for amounts)
-    assert "Anerkennungszuschuss des Bundes (BMBF): Bis zu 600 €" in text
-    assert (
-        "https://ihk-muenchen.de/de/berufsbildung-berufszugang/anerkennung/anerkennungszuschuss"
-        in text
-    )
-
-
 async def test_language_courses_mention_bamf_costs_and_local_vhs(
     search_server, tracker_from, dispatcher, domain
 ):
@@ -384,14 +347,6 @@ async def test_language_courses_mention_bamf_costs_and_local_vhs(
         assert offer.course_type in ("integrationskurs", "berufssprachkurs")
         if offer.format != "online":
             assert geo.within_reach("Ismaning", offer.lat, offer.lon)
-
-
-async def test_recognition_for_it_names_ihk_fosa_with_source(tracker_from, dispatcher, domain):
-    slots = {"current_kldb": "43412", "current_occupation": "Fachinformatiker"}
-    tracker = tracker_from({"intent": "ask_recognition", "slots": slots})
-    text = await answer(ActionRecognitionInfo(), tracker, dispatcher, domain)
-    assert "IHK FOSA" in text and "https://www.ihk-fosa.de" in text
-    assert "Für Ihren Pflegeberuf" not in text
 
 
 @pytest.mark.parametrize(
@@ -427,6 +382,7 @@ async def test_request_human_lists_contacts_and_local_vhs(
         ({"employment_status": "arbeitslos"}, [], "Agentur für Arbeit München"),
         ({"employment_status": "beschaeftigt"}, [], "Weiterbildungsinitiator*innen"),
         ({}, ["ask_recognition"], "IQ Netzwerk Bayern – MigraNet"),
+        ({"foreign_qualification": True}, [], "IQ Netzwerk Bayern – MigraNet"),
     ],
 )
 async def test_request_human_puts_the_right_place_for_the_situation_first(

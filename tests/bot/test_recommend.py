@@ -144,10 +144,16 @@ async def test_nothing_fits_gives_no_results_not_unrelated_offers(
     state.slots.update(target_occupation="Erzieher", target_kldb="83112")
     events = await ActionRecommendOffers().run(dispatcher, state, domain)
     # the curated path to the Kita may come first; the offers part says honestly: nothing fits
-    offers_part = [m for m in dispatcher.messages if not is_payload(m, "learning_path")]
-    assert [m.get("response") for m in offers_part] == ["utter_no_results"]
+    (answer,) = [m for m in dispatcher.messages if not is_payload(m, "learning_path")]
+    assert answer["text"].startswith(
+        "Zu Ihrem Ziel „Erzieher“ habe ich im Umkreis von 25 km um Unterhaching kein Angebot "
+        "gefunden, das dorthin führt."
+    )
     assert custom_payloads(dispatcher) == []
     assert slot_events(events)["shown_offer_ids"] == []
+    # the widenings were counted by the search service: the wider area for the target itself
+    wider = [r for r in search_server.requests if r.get("max_distance_km") == 200]
+    assert wider and all(r["kldb_prefix"] == "83112" and r["relax"] is False for r in wider)
 
 
 async def test_search_down_then_back(stopped_search_server, tracker_from, domain):
@@ -382,7 +388,9 @@ async def test_unknown_combination_sends_no_invented_path(
     )
     await ActionRecommendOffers().run(dispatcher, tracker_from(state), domain)
     assert custom_payloads(dispatcher, "learning_path") == []
-    assert [m.get("response") for m in dispatcher.messages] == ["utter_no_results"]
+    (answer,) = dispatcher.messages
+    assert answer["text"].startswith("Zu Ihrem Ziel „Friseurin“ habe ich")
+    assert custom_payloads(dispatcher) == []
 
 
 async def test_broken_path_file_never_blocks_the_offers(

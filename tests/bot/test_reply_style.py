@@ -13,10 +13,10 @@ from bot.actions.housekeeping import ActionDeleteMyData
 from bot.actions.info import (
     ActionFundingInfo,
     ActionLanguageCourses,
-    ActionRecognitionInfo,
     ActionRequestHuman,
     ActionShortageOccupations,
 )
+from bot.actions.recognition import ActionRecognitionDetails
 from bot.actions.recommend import ActionExplainRecommendation, ActionRecommendOffers
 from bot.actions.utils import formatting
 from bot.actions.utils import paths as path_render
@@ -395,10 +395,10 @@ async def test_shortage_in_plain_language(tracker_from, dispatcher, domain):
     assert lines[-1].startswith("Das sagt etwas über den Arbeitsmarkt.")
 
 
-async def test_recognition_in_english(tracker_from, dispatcher, domain):
+async def test_recognition_details_in_english(tracker_from, dispatcher, domain):
     slots = {**EN, "current_kldb": "43412", "current_occupation": "Fachinformatiker"}
     text = await _answer(
-        ActionRecognitionInfo(),
+        ActionRecognitionDetails(),
         tracker_from,
         dispatcher,
         domain,

@@ -207,18 +207,26 @@ def recommendations_text(
     start_number: int = 1,
     with_list: bool = True,
     style: str = STYLE_DE,
+    notes: Sequence[str] = (),
+    lead_text: str | None = None,
 ) -> str:
     """The readable message that accompanies the recommendation payload.
 
     ``with_list=False`` leaves out the numbered offer list, for channels that render the payload as cards.
+    ``notes`` (e.g. what an upgrade wish was mapped to, or that a list holds alternatives) follow
+    the first line; ``lead_text`` replaces the first line (a list that is not "passend", such
+    as alternatives to the target, must not be introduced as such).
     """
     count = len(hits)
     lead = plural("offers.lead_more" if more else "offers.lead", count, style)
     summary = profile_summary(profile, reach_km, style)
-    if style == STYLE_PLAIN:  # the summary would make the first sentence long
+    if lead_text:
+        lines = [lead_text]
+    elif style == STYLE_PLAIN:  # the summary would make the first sentence long
         lines = [f"{lead}."]
     else:
         lines = [f"{lead}{f' ({summary})' if summary else ''}:"]
+    lines += list(notes)
     if with_list:
         lines += [offer_line(start_number + i, hit, style) for i, hit in enumerate(hits)]
     if count < c.MIN_RESULTS:

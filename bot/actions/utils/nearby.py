@@ -32,16 +32,19 @@ async def nearby_offers(
     reach_km: float,
     kldb_prefix: str | None = None,
     limit: int = DEFAULT_LIMIT,
+    prefer_kldb: str | None = None,
 ) -> list[LinkedOffer]:
-    """Up to ``limit`` current offers of ``course_types`` within reach (online included)."""
+    """Up to ``limit`` current offers of ``course_types`` within reach (online included);
+    ``kldb_prefix`` filters by occupation, ``prefer_kldb`` only puts that occupation first."""
     prefixes = [kldb_prefix] if kldb_prefix else []
+    prefer = [prefer_kldb] if prefer_kldb else prefixes
     request = paths.nearby_request(
         sorted(course_types),
         today=today,
         municipality=municipality,
         reach_km=reach_km,
         kldb_prefixes=prefixes,
-        prefer_kldb=prefixes,
+        prefer_kldb=prefer,
         limit=limit,
     )
     try:

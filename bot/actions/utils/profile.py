@@ -40,6 +40,9 @@ def profile_from_slots(slots: Mapping[str, Any]) -> Profile:
             "goal": slots.get(c.SLOT_GOAL),
             "time_model": slots.get(c.SLOT_TIME_MODEL),
             "format": slots.get(c.SLOT_FORMAT),
+            # the bot states it either way: course types meant for qualifications from abroad
+            # are shown only when the conversation showed one (search/ranking.py)
+            "foreign_qualification": slots.get(c.SLOT_FOREIGN_QUALIFICATION) is True,
         }
     )
 
@@ -59,10 +62,13 @@ def kldb_prefix_for(profile: Profile) -> str | None:
 
     The target occupation's code if known; without a target, the 3-digit group of the current
     occupation for goals that stay in the field (Weiterbildung, Aufstieg, Wiedereinstieg);
-    for an Umschulung without a target no prefix (the query text decides).
+    for an Umschulung without a target, or a target named without a known code, no prefix
+    (the query text decides: the current field must never stand in for a stated target).
     """
     if profile.target_kldb:
         return profile.target_kldb
+    if profile.target_occupation:
+        return None
     if profile.current_kldb and profile.goal != "umschulung":
         return profile.current_kldb[:3]
     return None
