@@ -55,6 +55,9 @@ from knowledge.kldb import load_kldb, match_keys
 from nlu.components.age_rules import AGE, resolve_ages
 from nlu.components.input_guard import INPUT_ISSUE_BLOCKING
 from nlu.components.occupation_role import CURRENT, TARGET, occupation_role
+from nlu.components.occupation_terms import lookup, recover_occupations
+from nlu.components.profile_intent import has_profile_facts
+from nlu.components.profile_rules import add_profile_entities
 from nlu.components.profile_terms import canonical_profile_value, not_occupations
 from nlu.components.resolver_words import word_set, words
 
@@ -197,7 +200,7 @@ def resolve_diet_entity(text: str, entity: dict[str, Any]) -> dict[str, Any] | N
     if label == OCCUPATION:
         if match_keys(surface) & not_occupations():
             return None
-        resolved = occupation_entity(text, start, end, load_kldb().resolve_code(surface))
+        resolved = occupation_entity(text, start, end, lookup(surface))
         resolved["value"] = surface
         return resolved
     if label == MUNICIPALITY:
@@ -325,6 +328,10 @@ def resolve_entities(
                 text, resolved["start"], resolved["end"], entity.get("role"), intent
             )
         result.append(resolved)
+    result = recover_occupations(text, result, occupation_entity)
+    for entity in result:
+        if entity["entity"] == OCCUPATION and "role" not in entity:
+            entity["role"] = _occupation_role(text, entity["start"], entity["end"], None, intent)
     taken = covered + [_span(e) for e in result]
     result.extend(
         age
@@ -334,7 +341,8 @@ def resolve_entities(
     if not any(e["entity"] == MUNICIPALITY for e in result):
         taken = covered + [_span(e) for e in result]
         result.extend(fuzzy_municipalities(text, taken))
-    if intent in SMALL_TALK_INTENTS:
+    result = add_profile_entities(text, result)
+    if intent in SMALL_TALK_INTENTS and not has_profile_facts(result):
         result = [e for e in result if e["entity"] not in SMALL_TALK_DROPPED]
     result = _drop_repeated_profile_values(result)
     for entity in result:

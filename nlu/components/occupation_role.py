@@ -26,6 +26,11 @@ _CURRENT_PLACE_VERBS = word_set("current_place_verbs")
 # English: "I am a nurse", "I work as a cook", "I was a hairdresser" / "become an electrician".
 _EN_TARGET = word_set("en_target")
 _EN_CURRENT = word_set("en_current")
+# "Backtechniker hier", "Elektroniker EGT aus Dornach", "zurück in meinen Job als ...",
+# "als Erzieherin wieder einsteigen"
+_CURRENT_RIGHT_FIRST = word_set("current_right_first")
+_CURRENT_BEFORE_ALS = word_set("current_before_als")
+_RETURN_WORDS = word_set("return_words")
 
 
 def occupation_role(text: str, start: int, end: int) -> str | None:
@@ -42,6 +47,12 @@ def occupation_role(text: str, start: int, end: int) -> str | None:
     stop = next((i for i, w in enumerate(right) if w in _CLAUSE_BREAKS), len(right))
     right = right[:stop]
     tail = left[-4:]
+    if right[:1] and right[0] in _CURRENT_RIGHT_FIRST:
+        return CURRENT
+    if tail[-1:] == ["als"] and len(tail) > 1 and tail[-2] in _CURRENT_BEFORE_ALS:
+        return CURRENT
+    if any(w in _RETURN_WORDS for w in right + tail):
+        return CURRENT
     wants = any(w in _TARGET_WORDS for w in left + right)
     if any(w in _TARGET_NOUNS for w in left):  # "Mein Wunschberuf ist Erzieherin"
         return TARGET

@@ -1,0 +1,71 @@
+"""A message that states profile facts is an ``inform``, whatever small-talk intent it got.
+
+First messages such as "Texter, wiedereinstig", "Rohrisolierer aus Kreuzpullach hier. Was
+gibt's?" or "Bin Versuchsfeldmechanikerin, welche Moeglichkeiten gibt es fuer mich?" were
+classified ``goodbye``, ``out_of_scope`` or fell below the fallback threshold, so the profile
+form never started and the facts were lost. ``ProfileFactsIntentOverride`` (after
+``FallbackClassifier``, before ``InputIssueIntentOverride``) sets the intent to ``inform``
+(confidence 1.0) when the classified intent is one of ``OVERRIDDEN_INTENTS`` and the resolved
+entities carry a profile fact: an occupation with a KldB code or a municipality of the
+Landkreis, or the whole message is a "no preference" answer (entity ``indifferent``: "egal",
+"weiß nicht", "doesn't matter"), which the profile form takes as an answer to its question.
+Mood messages (``mood_distress``) and questions keep their intent: their facts still fill the
+slots through the slot mappings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY
+from rasa.shared.nlu.training_data.message import Message
+
+INFORM = "inform"
+OVERRIDDEN_INTENTS = frozenset({"out_of_scope", "nlu_fallback", "goodbye", "greet", "thank"})
+
+
+def has_profile_facts(entities: Iterable[dict[str, Any]]) -> bool:
+    """True if an occupation carries a KldB code or a municipality lies in the Landkreis."""
+    for entity in entities:
+        if entity.get("entity") == "occupation" and entity.get("kldb"):
+            return True
+        if entity.get("entity") == "municipality" and entity.get("in_landkreis"):
+            return True
+    return False
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class ProfileFactsIntentOverride(GraphComponent):
+    """Small talk, out of scope or fallback with profile facts -> ``inform`` (see module doc)."""
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> ProfileFactsIntentOverride:
+        return cls()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            intent = (message.get(INTENT) or {}).get("name")
+            if intent not in OVERRIDDEN_INTENTS:
+                continue
+            entities = message.get(ENTITIES) or []
+            indifferent = any(e.get("entity") == "indifferent" for e in entities)
+            if not indifferent and not has_profile_facts(entities):
+                continue
+            ranking = [
+                r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get("name") != INFORM
+            ]
+            chosen = {"name": INFORM, "confidence": 1.0}
+            message.set(INTENT, chosen, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [chosen, *ranking], add_to_output=True)
+        return messages
