@@ -67,6 +67,11 @@ def _entities(tracker: Tracker, entity: str) -> list[dict[str, Any]]:
     return [e for e in tracker.latest_message.get("entities", []) if e.get("entity") == entity]
 
 
+def _is_upgrade(code: Any) -> bool:
+    """A KldB code of an Aufsichts-/Führungsposition (4th digit 9: Meister, Leitung)."""
+    return isinstance(code, str) and len(code) == 5 and code[3] == "9"
+
+
 def kind_of(entity: dict[str, Any]) -> str | None:
     """Upgrade kind of a coded occupation entity that is itself an upgrade ("Maurermeister")."""
     code = kldb_of(entity) or ""
@@ -164,7 +169,7 @@ class ValidateProfileForm(FormValidationAction):
                     SlotSet(c.SLOT_CURRENT_KLDB, current),
                 ]
             upgraded = upgrade_code(current, kind)
-            if upgraded and target in (None, current):
+            if upgraded and (target in (None, current) or not _is_upgrade(target)):
                 out += [
                     SlotSet(c.SLOT_TARGET_OCCUPATION, kind.capitalize()),
                     SlotSet(c.SLOT_TARGET_KLDB, upgraded),
@@ -237,7 +242,9 @@ class ValidateProfileForm(FormValidationAction):
     ) -> dict[str, Any]:
         """Keep the current occupation and set its KldB code from the entity (or title lookup)."""
         entities = tracker.latest_message.get("entities", [])
-        entity = pick_occupation(entities, c.ROLE_CURRENT, str(value or ""))
+        entity = pick_occupation(entities, c.ROLE_CURRENT)
+        if entity is None or not kldb_of(entity):
+            entity = pick_occupation(entities, c.ROLE_CURRENT, str(value or "")) or entity
         upgrade = upgrade_kind(entities, tracker.latest_message.get("text") or "")
         if entity is not None and entity.get("role") == c.ROLE_TARGET and not upgrade:
             # a target mentioned without a current occupation must not fill the current one

@@ -79,7 +79,7 @@ GERMAN_WORDS = frozenset(
     nicht
     noch nur oder ohne schon sehr sie sind so suche und uns vom von vor war was weiterbildung wenn
     wie will wir wo wohne zu zum zur über umschulung beruf job arbeit arbeite tschüss servus moin
-    grüß gott okay ok egal weiß weiss ahnung wurscht format präsenz vollzeit teilzeit""".split()
+    grüß gott okay ok alles egal weiß weiss ahnung wurscht format präsenz vollzeit teilzeit""".split()
 )
 ENGLISH_WORDS = frozenset(
     """a about am an and are as at be but can course courses do for from have hello hi how i i'm if

@@ -6,8 +6,7 @@ classified ``goodbye``, ``out_of_scope`` or fell below the fallback threshold, s
 form never started and the facts were lost. ``ProfileFactsIntentOverride`` (after
 ``FallbackClassifier``, before ``InputIssueIntentOverride``) sets the intent to ``inform``
 (confidence 1.0) when the classified intent is one of ``OVERRIDDEN_INTENTS`` and the resolved
-entities carry a profile fact: an occupation with a KldB code or a municipality of the
-Landkreis, or the whole message is a "no preference" answer (entity ``indifferent``: "egal",
+entities state the user's profile (:func:`has_profile_facts`), or the whole message is a "no preference" answer (entity ``indifferent``: "egal",
 "weiß nicht", "doesn't matter"), which the profile form takes as an answer to its question.
 Mood messages (``mood_distress``) and questions keep their intent: their facts still fill the
 slots through the slot mappings.
@@ -30,13 +29,22 @@ OVERRIDDEN_INTENTS = frozenset({"out_of_scope", "nlu_fallback", "goodbye", "gree
 
 
 def has_profile_facts(entities: Iterable[dict[str, Any]]) -> bool:
-    """True if an occupation carries a KldB code or a municipality lies in the Landkreis."""
+    """True if the message states the user's own profile: an occupation with a KldB code and the
+    role ``current``, or two kinds of profile facts (coded occupation, Landkreis municipality,
+    goal, time model, format). A place or a job alone is no profile ("Wann hat das Freibad in
+    Ismaning offen?", "Kennst du einen guten Zahnarzt?")."""
+    kinds = set()
     for entity in entities:
-        if entity.get("entity") == "occupation" and entity.get("kldb"):
-            return True
-        if entity.get("entity") == "municipality" and entity.get("in_landkreis"):
-            return True
-    return False
+        kind = entity.get("entity")
+        if kind == "occupation" and entity.get("kldb"):
+            if entity.get("role") == "current":
+                return True
+            kinds.add(kind)
+        elif kind == "municipality" and entity.get("in_landkreis"):
+            kinds.add(kind)
+        elif kind in ("goal", "time_model", "format"):
+            kinds.add(kind)
+    return len(kinds) >= 2
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

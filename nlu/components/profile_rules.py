@@ -98,21 +98,34 @@ def regex_entities(text: str, taken: list[tuple[int, int]]) -> list[dict[str, An
     return found
 
 
+def fuzzy_value(word: str, kind: str | None = None) -> tuple[str, str] | None:
+    """(entity, value) of the term one typo away from ``word`` (of ``kind`` if given); None
+    for words spelled right or too short ("Volzeit" -> time_model vollzeit, "onine" ->
+    format online)."""
+    keys = match_keys(word)
+    if len(word) < FUZZY_MIN_LENGTH - 1:
+        return None
+    for entity, value, term_keys in fuzzy_terms():
+        if kind and entity != kind:
+            continue
+        if keys & term_keys:
+            return None  # spelled right: the ruler or a regex had the chance to take it
+        long_enough = len(word) >= FUZZY_MIN_LENGTH or min(map(len, term_keys)) > len(word)
+        if long_enough and any(within_one_edit(k, t) for k in keys for t in term_keys):
+            return entity, value
+    return None
+
+
 def fuzzy_entities(text: str, taken: list[tuple[int, int]]) -> list[dict[str, Any]]:
     """Single words one typo away from a term of ``fuzzy_profile_terms.txt``."""
     found: list[dict[str, Any]] = []
     for match in _WORD_RE.finditer(text):
         span = (match.start(), match.end())
-        word = match.group(0)
-        if len(word) < FUZZY_MIN_LENGTH or not _free(span, taken):
+        if not _free(span, taken):
             continue
-        keys = match_keys(word)
-        for kind, value, term_keys in fuzzy_terms():
-            if keys & term_keys:
-                break  # spelled right: the ruler or a regex had the chance to take it
-            if any(within_one_edit(k, t) for k in keys for t in term_keys):
-                found.append(_entity(kind, value, *span))
-                break
+        hit = fuzzy_value(match.group(0))
+        if hit:
+            found.append(_entity(hit[0], hit[1], *span))
     return found
 
 
@@ -184,9 +197,11 @@ def _format_noun_indifference(
 
 
 def drop_work_time_models(text: str, entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Drop a time model that describes the current job ("arbeite Vollzeit", "Vollzeit
-    arbeite"), unless it is the only word about time and no other time model is named."""
-    time_models = [e for e in entities if e["entity"] == TIME_MODEL]
+    """Drop ``vollzeit`` where it describes the current job ("arbeite Vollzeit im
+    Schichtdienst", "weil ich Vollzeit arbeite"): working full time says nothing about a
+    full-time course (rather the opposite). Part-time work is kept: it fits part-time
+    learning."""
+    time_models = [e for e in entities if e["entity"] == TIME_MODEL and e["value"] == "vollzeit"]
     if not time_models:
         return entities
     tokens = _tokens(text)

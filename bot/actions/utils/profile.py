@@ -135,12 +135,16 @@ def pick_occupation(
 ) -> Mapping[str, Any] | None:
     """The occupation entity for ``role``; an entity without role counts for ``current``.
 
-    With ``value`` the entity whose value equals it (case-insensitive) is preferred.
+    With ``value`` the entity whose value equals it (case-insensitive) is preferred; otherwise
+    the first entity with a 5-digit KldB code (a job title), else the first in message order.
     """
     occs = occupation_entities(entities)
     with_role = [e for e in occs if e.get("role") == role]
     if role == c.ROLE_CURRENT:
         with_role += [e for e in occs if not e.get("role")]
+    # a job title (5-digit code) before a field word or an unknown word, else message order:
+    # "Betonbauer ... besser als mancher Verkäufer" is a Betonbauer
+    with_role.sort(key=lambda e: len(kldb_of(e) or "") != 5)
     if value:
         same = [e for e in with_role if str(e.get("value")).casefold() == value.casefold()]
         if same:
