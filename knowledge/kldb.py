@@ -318,6 +318,28 @@ class Kldb:
         return None
 
 
+#: upgrade qualification -> how its KldB position follows from the person's 5-digit code:
+#: a Meister is an Aufsichtskraft of the Berufsgruppe ("<3 digits>93", e.g. 26212 -> 26293);
+#: a Techniker or Fachwirt is the Spezialist of the Berufsuntergruppe ("<4 digits>3").
+UPGRADE_KINDS = ("meister", "techniker", "fachwirt")
+
+
+def upgrade_code(code: str | None, kind: str, kldb: Kldb | None = None) -> str | None:
+    """KldB position of the upgrade qualification ``kind`` in the field of ``code``, or None.
+
+    ``upgrade_code("26212", "meister")`` -> "26293" (Aufsichtskräfte – Energietechnik, e.g.
+    Elektroinstallateurmeister/in); ``upgrade_code("25252", "techniker")`` -> "25253". None when
+    the KldB has no such position, for codes shorter than 5 digits and for unknown kinds.
+    """
+    if not code or len(code) != 5 or not code.isdigit() or kind not in UPGRADE_KINDS:
+        return None
+    kldb = kldb or load_kldb()
+    candidate = code[:3] + "93" if kind == "meister" else code[:4] + "3"
+    if candidate == code or kldb.get(candidate) is None:
+        return None
+    return candidate
+
+
 def _head_groups(kldb: Kldb) -> list[tuple[str, str]]:
     codes_by_head: dict[str, set[str]] = defaultdict(set)
     for occ in kldb:

@@ -8,8 +8,11 @@ without that package):
 
 - ``occupation``: every expanded KldB level-5 example title and short title (id = 5-digit code,
   ambiguity rule of ``knowledge.kldb``), the heads of qualified titles ("Fachinformatiker" -> 43,
-  ``Kldb.head_groups``) and the field words of ``nlu/patterns/field_words.csv`` (id = 1-4 digit
-  group code);
+  ``Kldb.head_groups``), the field words of ``nlu/patterns/field_words.csv`` (id = 1-4 digit
+  group code) and the terms of ``nlu/patterns/occupation_terms.csv`` that the KldB lacks: trade
+  abbreviations ("MFA", "Anlagenmechaniker SHK", "Elektroniker EGT", "FIAE"), colloquial German
+  titles ("Krankenpfleger", "Lkw-Fahrer") and common English job titles ("nurse", "truck
+  driver"), id = the 5-digit code of the KldB title named in the file;
 - ``municipality``: every surface form of ``knowledge.gazetteer`` (id = official/canonical name);
 - ``region``: "Landkreis München" and similar (id "Landkreis München"), so the district never
   matches as the city;
@@ -25,7 +28,7 @@ occupations also with a space ("kfz mechaniker"). One-word KldB titles get their
 ("Erzieherinnen", "Pflegekräfte"; ``plural_forms``), added after every singular phrase. Titles
 in ``nlu/patterns/not_occupations.csv`` ("Anfänger") are left out. The EntityRuler keeps the
 longest match. When two sources produce the same folded phrase, the first source wins in this
-order: region, municipality, profile terms, field words, occupation titles.
+order: region, municipality, profile terms, occupation terms, field words, occupation titles.
 
 The build is deterministic; ``inputs.json`` in the output folder records the SHA-256 of every
 input so ``--if-changed`` (and the Makefile) can skip an up-to-date build.
@@ -53,6 +56,7 @@ PATTERN_DIR = Path(__file__).resolve().parent / "patterns"
 FIELD_WORDS = PATTERN_DIR / "field_words.csv"
 PROFILE_TERMS = PATTERN_DIR / "profile_terms.csv"
 NOT_OCCUPATIONS = PATTERN_DIR / "not_occupations.csv"
+OCCUPATION_TERMS = PATTERN_DIR / "occupation_terms.csv"
 INPUTS_FILE = "inputs.json"
 REGION_ID = "Landkreis München"
 
@@ -62,6 +66,7 @@ INPUT_FILES: tuple[Path, ...] = (
     FIELD_WORDS,
     PROFILE_TERMS,
     NOT_OCCUPATIONS,
+    OCCUPATION_TERMS,
     ROOT / "knowledge" / "kldb.py",
     ROOT / "knowledge" / "gazetteer.py",
     Path(__file__).resolve(),
@@ -72,6 +77,12 @@ def read_csv(path: Path) -> list[dict[str, str]]:
     """Rows of a comma-separated pattern file with a header."""
     with path.open(encoding="utf-8", newline="") as handle:
         return [row for row in csv.DictReader(handle) if any(v.strip() for v in row.values())]
+
+
+def occupation_term_entries() -> Iterator[tuple[str, str, str]]:
+    """(label, surface, id) for abbreviations, colloquial and English job titles."""
+    for row in read_csv(OCCUPATION_TERMS):
+        yield "occupation", row["term"].strip(), row["kldb"].strip()
 
 
 def field_word_entries() -> Iterator[tuple[str, str, str]]:
@@ -228,6 +239,7 @@ def all_patterns() -> list[dict[str, str]]:
     def entries() -> Iterator[tuple[str, str, str]]:
         yield from place_entries()
         yield from profile_term_entries()
+        yield from occupation_term_entries()
         yield from field_word_entries()
         yield from titles
 

@@ -49,6 +49,7 @@ from bot.actions.utils.profile import (
     kldb_of,
     pick_occupation,
     profile_from_slots,
+    upgrade_kind,
 )
 from knowledge.paths import ResolvedPath
 
@@ -80,7 +81,10 @@ def occupation_updates(tracker: Tracker) -> dict[str, Any]:
     entities = tracker.latest_message.get("entities", [])
     updates: dict[str, Any] = {}
     target = pick_occupation(entities, c.ROLE_TARGET)
-    if target is not None and target.get("role") == c.ROLE_TARGET:
+    # an upgrade wish ("als Keramikerin den Meister machen") was mapped to the field's upgrade
+    # position by the profile form (bot/actions/forms.py); the named job is not the target
+    upgrade = upgrade_kind(entities, tracker.latest_message.get("text") or "")
+    if target is not None and target.get("role") == c.ROLE_TARGET and not upgrade:
         value = str(target.get("value")).strip()
         updates[c.SLOT_TARGET_OCCUPATION] = value
         updates[c.SLOT_TARGET_KLDB] = kldb_of(target) or occupations.code_for_title(value)

@@ -54,7 +54,15 @@ from knowledge import gazetteer
 from knowledge.kldb import load_kldb, match_keys
 from nlu.components.age_rules import AGE, resolve_ages
 from nlu.components.input_guard import INPUT_ISSUE_BLOCKING
-from nlu.components.occupation_role import CURRENT, TARGET, occupation_role
+from nlu.components.occupation_role import CURRENT, TARGET, complete_roles, occupation_role
+from nlu.components.occupation_terms import lookup, recover_occupations
+from nlu.components.place_rules import (
+    fuzzy_municipalities,
+    municipality_entity,
+    places_for_codeless_occupations,
+)
+from nlu.components.profile_intent import has_profile_facts
+from nlu.components.profile_rules import add_profile_entities, fuzzy_value
 from nlu.components.profile_terms import canonical_profile_value, not_occupations
 from nlu.components.resolver_words import word_set, words
 
@@ -148,17 +156,6 @@ def occupation_entity(text: str, start: int, end: int, code: str | None) -> dict
     return entity
 
 
-def municipality_entity(start: int, end: int, place: gazetteer.Place) -> dict[str, Any]:
-    """Municipality entity with the official name as value."""
-    return {
-        "entity": MUNICIPALITY,
-        "start": start,
-        "end": end,
-        "value": place.name,
-        "in_landkreis": place.in_landkreis,
-    }
-
-
 def is_english_homograph(text: str, start: int, end: int, english: bool = False) -> bool:
     """True for a lower-case "it" in a message that reads as English ("is it free?"); ``english``:
     the InputGuard detected English as the reply language ("will it rain tomorrow?")."""
@@ -197,7 +194,7 @@ def resolve_diet_entity(text: str, entity: dict[str, Any]) -> dict[str, Any] | N
     if label == OCCUPATION:
         if match_keys(surface) & not_occupations():
             return None
-        resolved = occupation_entity(text, start, end, load_kldb().resolve_code(surface))
+        resolved = occupation_entity(text, start, end, lookup(surface))
         resolved["value"] = surface
         return resolved
     if label == MUNICIPALITY:
@@ -208,23 +205,12 @@ def resolve_diet_entity(text: str, entity: dict[str, Any]) -> dict[str, Any] | N
     value = canonical_profile_value(label, surface) or canonical_profile_value(
         label, str(entity.get("value", ""))
     )
+    if not value and (typo := fuzzy_value(surface, label)):  # "Volzeit"
+        value = typo[1]
     resolved = dict(entity)
     if value:
         resolved["value"] = value
     return resolved
-
-
-def fuzzy_municipalities(text: str, taken: list[tuple[int, int]]) -> list[dict[str, Any]]:
-    """Municipalities typed with one typo, for words (>= 6 letters) outside existing entities."""
-    found = []
-    for match in re.finditer(rf"[^\W\d_]{{{gazetteer.FUZZY_MIN_LENGTH},}}", text):
-        span = (match.start(), match.end())
-        if any(_overlaps(span, t) for t in taken):
-            continue
-        place = gazetteer.resolve_place(match.group(0))
-        if place is not None:
-            found.append(municipality_entity(span[0], span[1], place))
-    return found
 
 
 def _has_letters(text: str, entity: dict[str, Any]) -> bool:
@@ -243,6 +229,16 @@ def _drop_repeated_profile_values(entities: list[dict[str, Any]]) -> list[dict[s
         seen.add(key)
         kept.append(entity)
     return kept
+
+
+def _owned(span: dict[str, Any], owner: tuple[int, int], kind: str) -> bool:
+    """A ruler span the CRF entity ``owner`` of another type owns: overlapping it, except an
+    occupation that reaches beyond it ("Kauffrau für [Büromanagement]" is one job title)."""
+    start, end = span["start"], span["end"]
+    if span["label"] == kind or not _overlaps((start, end), owner):
+        return False
+    inside = owner[0] <= start and end <= owner[1]
+    return inside or span["label"] != OCCUPATION
 
 
 def _span(entity: dict[str, Any]) -> tuple[int, int]:
@@ -287,13 +283,7 @@ def resolve_entities(
         for e in [*crf_ages, *managed, *others]
         if e.get("entity") in CRF_SPAN_OWNERS
     ]
-    spans = [
-        s
-        for s in spans
-        if not any(
-            _overlaps((s["start"], s["end"]), o) and s["label"] != kind for o, kind in owners
-        )
-    ]
+    spans = [s for s in spans if not any(_owned(s, o, kind) for o, kind in owners)]
     result: list[dict[str, Any]] = []
     for span in spans:
         entity = resolve_ruler_span(text, span, english)
@@ -325,6 +315,12 @@ def resolve_entities(
                 text, resolved["start"], resolved["end"], entity.get("role"), intent
             )
         result.append(resolved)
+    result = recover_occupations(text, result, occupation_entity)
+    result = places_for_codeless_occupations(text, result)
+    for entity in result:
+        if entity["entity"] == OCCUPATION and "role" not in entity:
+            entity["role"] = _occupation_role(text, entity["start"], entity["end"], None, intent)
+    complete_roles(result)
     taken = covered + [_span(e) for e in result]
     result.extend(
         age
@@ -334,7 +330,8 @@ def resolve_entities(
     if not any(e["entity"] == MUNICIPALITY for e in result):
         taken = covered + [_span(e) for e in result]
         result.extend(fuzzy_municipalities(text, taken))
-    if intent in SMALL_TALK_INTENTS:
+    result = add_profile_entities(text, result)
+    if intent in SMALL_TALK_INTENTS and not has_profile_facts(result):
         result = [e for e in result if e["entity"] not in SMALL_TALK_DROPPED]
     result = _drop_repeated_profile_values(result)
     for entity in result:

@@ -79,12 +79,13 @@ GERMAN_WORDS = frozenset(
     nicht
     noch nur oder ohne schon sehr sie sind so suche und uns vom von vor war was weiterbildung wenn
     wie will wir wo wohne zu zum zur über umschulung beruf job arbeit arbeite tschüss servus moin
-    grüß gott okay ok""".split()
+    grüß gott okay ok alles egal weiß weiss ahnung wurscht format präsenz vollzeit teilzeit""".split()
 )
 ENGLISH_WORDS = frozenset(
     """a about am an and are as at be but can course courses do for from have hello hi how i i'm if
     in is it looking me my need no not of on or please thanks thank the this to training want we
-    what where which with work would yes you your job""".split()
+    what where which with work would yes you your job matter mind idea know sure care whatever
+    doesn don""".split()
 )
 # Words that decide the reply language. Words in both lists ("am", "in", "so", "job") count for
 # neither; "hi", "ok", "online", "training" are used in German chats too and are left out.

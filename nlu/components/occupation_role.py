@@ -5,6 +5,8 @@ The cue words are data files under ``nlu/resolver_words/`` (see :mod:`.resolver_
 
 from __future__ import annotations
 
+from typing import Any
+
 from nlu.components.resolver_words import phrases, word_set, words
 
 CURRENT, TARGET = "current", "target"
@@ -26,6 +28,13 @@ _CURRENT_PLACE_VERBS = word_set("current_place_verbs")
 # English: "I am a nurse", "I work as a cook", "I was a hairdresser" / "become an electrician".
 _EN_TARGET = word_set("en_target")
 _EN_CURRENT = word_set("en_current")
+# "Backtechniker hier", "Elektroniker EGT aus Dornach", "zurück in meinen Job als ...",
+# "als Erzieherin wieder einsteigen"
+_CURRENT_RIGHT_FIRST = word_set("current_right_first")
+_CURRENT_BEFORE_ALS = word_set("current_before_als")
+_RETURN_WORDS = word_set("return_words")
+_EN_WISH = word_set("en_wish")  # "I'd love to work as a nurse"
+_ARTICLES = frozenset({"den", "die", "meinen", "meine", "einen", "eine", "nen", "ne"})
 
 
 def occupation_role(text: str, start: int, end: int) -> str | None:
@@ -42,6 +51,14 @@ def occupation_role(text: str, start: int, end: int) -> str | None:
     stop = next((i for i, w in enumerate(right) if w in _CLAUSE_BREAKS), len(right))
     right = right[:stop]
     tail = left[-4:]
+    if right[:1] and right[0] in _CURRENT_RIGHT_FIRST:
+        return CURRENT
+    if right[:1] == ["machen"] and tail[-1:] and tail[-1] in _ARTICLES:  # "den Techniker machen"
+        return TARGET
+    if tail[-1:] == ["als"] and len(tail) > 1 and tail[-2] in _CURRENT_BEFORE_ALS:
+        return CURRENT
+    if any(w in _RETURN_WORDS for w in right + tail):
+        return CURRENT
     wants = any(w in _TARGET_WORDS for w in left + right)
     if any(w in _TARGET_NOUNS for w in left):  # "Mein Wunschberuf ist Erzieherin"
         return TARGET
@@ -63,7 +80,7 @@ def occupation_role(text: str, start: int, end: int) -> str | None:
         tuple(right[i : i + 2]) == pair for pair in _CURRENT_RIGHT_PAIRS for i in range(len(right))
     ):
         return CURRENT
-    if any(w in _EN_TARGET for w in tail):
+    if any(w in _EN_TARGET for w in tail) or ("as" in tail and any(w in _EN_WISH for w in left)):
         return TARGET
     if any(w in _EN_CURRENT for w in tail):
         return CURRENT
@@ -72,3 +89,15 @@ def occupation_role(text: str, start: int, end: int) -> str | None:
     if any(w in _CURRENT_PLACE_LEFT for w in tail) and any(w in _CURRENT_PLACE_VERBS for w in left):
         return CURRENT
     return None
+
+
+def complete_roles(entities: list[dict[str, Any]]) -> None:
+    """An occupation without a role next to a target and no current one is the current one
+    ("Kriminalpolizist, möchte Sozialassistent werden"; "(Glasreiniger) ... become a truck
+    driver"): set in place, for the one role-less coded occupation only."""
+    occupations = [e for e in entities if e.get("entity") == "occupation"]
+    if any(e.get("role") == CURRENT for e in occupations):
+        return
+    unroled = [e for e in occupations if not e.get("role") and e.get("kldb")]
+    if len(unroled) == 1 and any(e.get("role") == TARGET for e in occupations):
+        unroled[0]["role"] = CURRENT

@@ -197,4 +197,5 @@ def test_full_chain_english_message(parse):
     assert entities["municipality"] == "Haar"
     assert entities["time_model"] == "teilzeit"
     occupation = next(e for e in message.get("entities") if e["entity"] == "occupation")
-    assert occupation["value"] == "nurse" and occupation["kldb"] == "813"
+    # a job title resolves to its Berufsgattung (nlu/patterns/occupation_terms.csv), like German ones
+    assert occupation["value"] == "nurse" and occupation["kldb"] == "81302"

@@ -141,12 +141,16 @@ def pick_occupation(
 ) -> Mapping[str, Any] | None:
     """The occupation entity for ``role``; an entity without role counts for ``current``.
 
-    With ``value`` the entity whose value equals it (case-insensitive) is preferred.
+    With ``value`` the entity whose value equals it (case-insensitive) is preferred; otherwise
+    the first entity with a 5-digit KldB code (a job title), else the first in message order.
     """
     occs = occupation_entities(entities)
     with_role = [e for e in occs if e.get("role") == role]
     if role == c.ROLE_CURRENT:
         with_role += [e for e in occs if not e.get("role")]
+    # a job title (5-digit code) before a field word or an unknown word, else message order:
+    # "Betonbauer ... besser als mancher Verkäufer" is a Betonbauer
+    with_role.sort(key=lambda e: len(kldb_of(e) or "") != 5)
     if value:
         same = [e for e in with_role if str(e.get("value")).casefold() == value.casefold()]
         if same:
@@ -162,3 +166,64 @@ def kldb_of(entity: Mapping[str, Any] | None) -> str | None:
     if not entity:
         return None
     return clean_kldb(entity.get("kldb"))
+
+
+#: folded words of an upgrade wish -> kind (knowledge.kldb.UPGRADE_KINDS)
+UPGRADE_WORDS = {
+    "meister": "meister",
+    "meisterin": "meister",
+    "meisterbrief": "meister",
+    "meisterprufung": "meister",
+    "meisterpruefung": "meister",
+    "meisterschule": "meister",
+    "meistertitel": "meister",
+    "mastercraftsman": "meister",
+    "techniker": "techniker",
+    "technikerin": "techniker",
+    "fachwirt": "fachwirt",
+    "fachwirtin": "fachwirt",
+}
+_UPGRADE_ENTITIES = ("qualification", c.ENTITY_OCCUPATION, c.ENTITY_GOAL)
+
+
+def upgrade_kind(entities: Iterable[Mapping[str, Any]], text: str = "") -> str | None:
+    """``meister``/``techniker``/``fachwirt`` if the message wishes for that upgrade in general
+    ("den Meister machen", "meinen Techniker"), i.e. a qualification, goal or code-less occupation
+    entity that is just the upgrade word; None otherwise ("Maurermeister" has its own code)."""
+    for entity in entities:
+        if entity.get("entity") not in _UPGRADE_ENTITIES:
+            continue
+        if entity.get("entity") == c.ENTITY_OCCUPATION and entity.get("kldb"):
+            continue
+        start, end = entity.get("start"), entity.get("end")
+        surface = (
+            text[start:end] if text and isinstance(start, int) and isinstance(end, int) else ""
+        )
+        for raw in (surface, entity.get("value")):
+            key = v.key(raw)
+            if key in UPGRADE_WORDS:
+                return UPGRADE_WORDS[key]
+    return None
+
+
+def implied_goal(
+    current_kldb: str | None, target_kldb: str | None, upgrade: str | None = None
+) -> str | None:
+    """The goal a message implies without naming it (issue 12: "do not ask for what the
+    message implies").
+
+    An upgrade wish (Meister, Techniker, Fachwirt) or a target above the current occupation in
+    its own Berufsgruppe (higher Anforderungsniveau, or an Aufsichts-/Führungsposition of the
+    field) is ``aufstieg``; a target in another Berufshauptgruppe (first two digits) is a career
+    change, ``umschulung``. Anything else implies nothing.
+    """
+    if upgrade:
+        return "aufstieg"
+    current, target = clean_kldb(current_kldb), clean_kldb(target_kldb)
+    if not current or not target or len(current) != 5 or len(target) != 5:
+        return None
+    if current[:2] != target[:2]:
+        return "umschulung"
+    if current[:3] == target[:3] and (target[4] > current[4] or target[3] == "9"):
+        return "aufstieg"
+    return None
