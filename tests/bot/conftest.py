@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
+import os
 import socket
 import warnings
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -28,7 +29,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from appdb.engine import dispose_all
 from bot.actions import constants as c
+from bot.actions.clients.search_client import SearchClient, SearchError
+from bot.actions.settings import DEFAULT_SEARCH_URL
 from tests.appdb_support import make_template, migrated_sqlite
+from tests.prereq import missing
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).resolve().parents[2]
@@ -263,3 +267,18 @@ async def stopped_search_server(
         yield service
     finally:
         await service.stop()
+
+
+@pytest.fixture
+async def real_search_url(monkeypatch) -> str:
+    """URL of the running search service (integration tests); fails under CI=true when it is down."""
+    url = os.environ.get("SEARCH_URL") or DEFAULT_SEARCH_URL
+    try:
+        health = await SearchClient(url, 2.0).health()
+    except SearchError as exc:
+        missing(f"search service not reachable at {url} ({exc})", "run via scripts/with_stack.py")
+    if not isinstance(health, dict) or health.get("status") != "ok":
+        missing(f"search service at {url} is not healthy: {health!r}")
+    monkeypatch.setenv("SEARCH_URL", url)
+    monkeypatch.setenv("SEARCH_TIMEOUT_S", "15")  # the first query may load the encoder
+    return url

@@ -5,32 +5,13 @@ Start it with ``uvicorn search.app.main:app`` (app env) or set SEARCH_URL to a r
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions import constants as c
-from bot.actions.clients.search_client import SearchClient, SearchError
 from bot.actions.recommend import ActionRecommendOffers
-from bot.actions.settings import DEFAULT_SEARCH_URL
-from tests.prereq import missing
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-async def real_search_url(monkeypatch) -> str:
-    url = os.environ.get("SEARCH_URL") or DEFAULT_SEARCH_URL
-    try:
-        health = await SearchClient(url, 2.0).health()
-    except SearchError as exc:
-        missing(f"search service not reachable at {url} ({exc})", "run via scripts/with_stack.py")
-    if not isinstance(health, dict) or health.get("status") != "ok":
-        missing(f"search service at {url} is not healthy: {health!r}")
-    monkeypatch.setenv("SEARCH_URL", url)
-    monkeypatch.setenv("SEARCH_TIMEOUT_S", "15")  # first query may load the encoder
-    return url
 
 
 async def test_recommendations_from_real_service(real_search_url, tracker_from, domain):

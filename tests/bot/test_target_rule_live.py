@@ -9,36 +9,20 @@ Anpassungsqualifizierung for practice staff with a foreign qualification.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions import constants as c
-from bot.actions.clients.search_client import SearchClient, SearchError
+from bot.actions.clients.search_client import SearchClient
 from bot.actions.recommend import ActionMoreResults, ActionRecommendOffers
-from bot.actions.settings import DEFAULT_SEARCH_URL, load_settings
+from bot.actions.settings import load_settings
 from bot.actions.utils import targets
 from bot.actions.utils.profile import build_search_request, profile_from_slots
 from knowledge.catalogue import load_catalogue
-from tests.prereq import missing
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-async def real_search(monkeypatch) -> str:
-    url = os.environ.get("SEARCH_URL") or DEFAULT_SEARCH_URL
-    try:
-        health = await SearchClient(url, 2.0).health()
-    except SearchError as exc:
-        missing(f"search service not reachable at {url} ({exc})", "run via scripts/with_stack.py")
-    if not isinstance(health, dict) or health.get("status") != "ok":
-        missing(f"search service at {url} is not healthy: {health!r}")
-    monkeypatch.setenv("SEARCH_URL", url)
-    monkeypatch.setenv("SEARCH_TIMEOUT_S", "15")  # the first query may load the encoder
-    return url
 
 
 def state(slots: dict[str, Any], *said: str) -> dict[str, Any]:
@@ -62,7 +46,7 @@ def slot_events(events: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 async def test_a_nurse_who_wants_to_drive_buses_gets_bus_offers_only(
-    real_search, tracker_from, domain
+    real_search_url, tracker_from, domain
 ):
     slots = {
         "current_occupation": "Krankenschwester",
@@ -83,7 +67,7 @@ async def test_a_nurse_who_wants_to_drive_buses_gets_bus_offers_only(
 
 
 async def test_nothing_within_reach_is_said_and_alternatives_are_labelled(
-    real_search, tracker_from, domain
+    real_search_url, tracker_from, domain
 ):
     """The catalogue has no train-driver course (KldB 522): no offer instead of the target;
     the nearest alternatives (Berufshauptgruppe 52) come only on request, labelled."""
@@ -124,7 +108,7 @@ async def test_nothing_within_reach_is_said_and_alternatives_are_labelled(
 
 
 async def test_meister_wish_of_an_electronics_technician_finds_meister_courses(
-    real_search, tracker_from, domain
+    real_search_url, tracker_from, domain
 ):
     slots = {
         "current_occupation": "Elektroniker",
@@ -150,7 +134,7 @@ async def test_meister_wish_of_an_electronics_technician_finds_meister_courses(
 
 
 async def test_returner_without_foreign_qualification_gets_no_anpassungsqualifizierung(
-    real_search, tracker_from, domain
+    real_search_url, tracker_from, domain
 ):
     """58-year-old returner to practice work (MFA) near Garching, Teilzeit: neither the offers
     shown nor the first 20 of the bot's request hold one; with a foreign qualification the same
@@ -171,7 +155,7 @@ async def test_returner_without_foreign_qualification_gets_no_anpassungsqualifiz
     assert all(catalogue[i["offer_id"]].course_type != "anpassungsqualifizierung" for i in shown)
 
     settings = load_settings()
-    client = SearchClient(real_search, 15.0)
+    client = SearchClient(real_search_url, 15.0)
     found = {}
     for foreign in (False, True):
         profile = profile_from_slots({**slots, c.SLOT_FOREIGN_QUALIFICATION: foreign})
