@@ -174,3 +174,152 @@ staff_access_log = sa.Table(
     sa.Column("record_id", sa.Integer, nullable=False),
     sa.Column("action", sa.String(20), nullable=False),  # view | done
 )
+
+# ------------------------------------------- consultations and plans (staff/, issue 13, part 2)
+# A consultation is opened by the citizen's handover in the chat (origin "chat": a snapshot taken
+# with the citizen's explicit yes, reached by a code) or started by a counsellor without a code
+# (origin "staff": profile typed in). JSON columns are ``Text`` holding JSON (same on SQLite and
+# PostgreSQL, readable by SQLAlchemy 1.4 in the bot env).
+
+#: Consultations: the consented snapshot and the counsellor's working profile.
+consultations = sa.Table(
+    "consultations",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    # SHA-256 (hex) of the normalised handover code; NULL for consultations started by staff
+    sa.Column("code_hash", sa.String(64)),
+    # the chat conversation the snapshot came from (deleting it deletes or anonymises this row);
+    # NULL for origin "staff" and after anonymisation; never shown
+    sa.Column("sender_id", sa.String(255), index=True),
+    sa.Column("origin", sa.String(10), nullable=False),  # chat | staff
+    # JSON: what the citizen agreed to hand over (profile, offers and path shown, checklist, and
+    # the chat text only when includes_chat_text); written once, never read back from Rasa
+    sa.Column("snapshot", sa.Text, nullable=False),
+    sa.Column("includes_chat_text", sa.Boolean, nullable=False),
+    # JSON: the working profile (starts as the snapshot's profile; the counsellor corrects it)
+    sa.Column("profile", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False, index=True),
+    # code expiry; an unclaimed snapshot is deleted after it (STAFF_HANDOVER_TTL_DAYS, default 7)
+    sa.Column("expires_at", sa.DateTime, index=True),
+    sa.Column("claimed_at", sa.DateTime),
+    sa.Column(
+        "claimed_by",
+        sa.Integer,
+        sa.ForeignKey("staff_accounts.id", name="fk_consultations_claimed_by", ondelete="SET NULL"),
+    ),
+    # the office whose counsellors see the consultation (the claimer's office); NULL = unclaimed
+    sa.Column(
+        "office_id",
+        sa.Integer,
+        sa.ForeignKey("offices.id", name="fk_consultations_office_id", ondelete="SET NULL"),
+        index=True,
+    ),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.Column("anonymised_at", sa.DateTime),
+    sa.UniqueConstraint("code_hash", name="uq_consultations_code_hash"),
+)
+
+#: Failed code lookups (rate limit of "open by code" per account and per address).
+consultation_lookup_failures = sa.Table(
+    "consultation_lookup_failures",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime, nullable=False, index=True),
+    sa.Column("account_key", sa.String(64), nullable=False, index=True),
+    sa.Column("address", sa.String(64), nullable=False, index=True),
+)
+
+#: Plans built by a counsellor for one consultation (kept STAFF_PLAN_RETENTION_DAYS after the
+#: last change, default 90).
+plans = sa.Table(
+    "plans",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "consultation_id",
+        sa.Integer,
+        sa.ForeignKey("consultations.id", name="fk_plans_consultation_id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column(
+        "office_id",
+        sa.Integer,
+        sa.ForeignKey("offices.id", name="fk_plans_office_id"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column(
+        "created_by",
+        sa.Integer,
+        sa.ForeignKey("staff_accounts.id", name="fk_plans_created_by", ondelete="SET NULL"),
+    ),
+    sa.Column("title", sa.String(200), nullable=False),
+    # JSON: the funding checklist for the profile from the rule engine (items with source,
+    # Stand and deciding office), taken when attached
+    sa.Column("checklist", sa.Text),
+    # JSON: contacts shown on the plan (the office's contact first)
+    sa.Column("contacts", sa.Text),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False, index=True),
+    sa.Column("anonymised_at", sa.DateTime),
+)
+
+#: The ordered steps of a plan: an offer (a copy of what the plan shows) or a learning-path step.
+plan_steps = sa.Table(
+    "plan_steps",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "plan_id",
+        sa.Integer,
+        sa.ForeignKey("plans.id", name="fk_plan_steps_plan_id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("offer_id", sa.String(100)),  # catalogue id, NULL for a step without an offer
+    # JSON: title, provider, place, link, why it fits (as shown when the step was added)
+    sa.Column("offer", sa.Text, nullable=False),
+    sa.Column("start_date", sa.Date),
+    sa.Column("end_date", sa.Date),
+)
+
+#: Notes on a plan: internal unless marked for the citizen.
+plan_notes = sa.Table(
+    "plan_notes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "plan_id",
+        sa.Integer,
+        sa.ForeignKey("plans.id", name="fk_plan_notes_plan_id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("for_citizen", sa.Boolean, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column(
+        "created_by",
+        sa.Integer,
+        sa.ForeignKey("staff_accounts.id", name="fk_plan_notes_created_by", ondelete="SET NULL"),
+    ),
+)
+
+#: Read-only citizen links to a plan (page + PDF): SHA-256 of a >= 128-bit token, with expiry.
+plan_links = sa.Table(
+    "plan_links",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column(
+        "plan_id",
+        sa.Integer,
+        sa.ForeignKey("plans.id", name="fk_plan_links_plan_id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("expires_at", sa.DateTime, nullable=False, index=True),
+    sa.Column("revoked_at", sa.DateTime),
+)
