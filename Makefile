@@ -64,6 +64,10 @@ venvs: .venv-bot/.installed .venv-app/.installed web/node_modules/.installed ## 
 nginx:
 	scripts/ensure-nginx.sh
 
+# the printable plan (WeasyPrint): Debian's Pango and DejaVu fonts (apt-get when root, otherwise a message)
+pdf-libs:
+	scripts/ensure-pdf-libs.sh
+
 # ---------------------------------------------------------------- artefacts (rebuilt only when inputs change)
 build/spacy-de/.built: .venv-bot/.installed $(SPACY_INPUTS)
 	$(BOT)/python -m nlu.build_pipeline --out build/spacy-de
@@ -97,7 +101,7 @@ build/.appdb-migrated: .venv-app/.installed $(APPDB_MIGRATIONS)
 migrate: .venv-app/.installed ## migrate the application database (APP_DB_URL) to the newest revision (deploy step)
 	$(APP)/python -m appdb upgrade
 
-setup: venvs nginx build/.appdb-migrated build/spacy-de/.built build/index/.built $(MODEL) ## set everything up (venvs, application database, spaCy pipeline, e5 folders, index, Rasa model)
+setup: venvs nginx pdf-libs build/.appdb-migrated build/spacy-de/.built build/index/.built $(MODEL) ## set everything up (venvs, application database, spaCy pipeline, e5 folders, index, Rasa model)
 
 # ---------------------------------------------------------------- run
 run: setup ## set up and start Rasa, action server, search service and web page (Ctrl-C stops all)
@@ -164,4 +168,4 @@ eval: build/e5-small-ft/.built ## search quality: nDCG@10, MRR, recall@10 of BM2
 clean: ## remove generated artefacts (keeps the virtualenvs)
 	rm -rf build models results rasa.db
 
-.PHONY: help venvs nginx test-venvs lint lint-mypy setup migrate run chromium validate test-unit test-nlu test-stories test-integration test bench bench-scale bench-encoder bench-load eval clean
+.PHONY: help venvs nginx pdf-libs test-venvs lint lint-mypy setup migrate run chromium validate test-unit test-nlu test-stories test-integration test bench bench-scale bench-encoder bench-load eval clean
