@@ -3,7 +3,7 @@
 One run requests ``GET <base_url>/pc/v2/bildungsangebot`` page by page (settings:
 :mod:`knowledge.importers.ba_settings`), at most one request per ``min_interval_s``; a 429,
 a 5xx, a connection error or a malformed page (no JSON, no ``_embedded.termine``) is retried
-with exponential backoff (``Retry-After`` honoured). Each page is mapped at once by
+with exponential backoff (``Retry-After`` honoured; tenacity). Each page is mapped at once by
 :func:`knowledge.importers.ba_api.parse_ba_data` (with the district's reach) and only the
 resulting offers and issues go to the **state file**; raw pages (with the providers' contact
 persons) are never stored. A run that stops (a page still broken after the retries, an
@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
 
 from knowledge.catalogue import CatalogueError
 from knowledge.importers.ba_api import SOURCE, parse_ba_data
@@ -141,43 +142,70 @@ class PageClient:
             self.sleep(pause)
         self._last = time.monotonic()
 
-    def _delay(self, attempt: int, retry_after: str | None) -> float:
+    def _delay(self, state: RetryCallState) -> float:
+        """Exponential backoff (``backoff_s * 2**attempt``, at most ``backoff_max_s``); a
+        ``Retry-After`` in seconds wins, capped the same way."""
         s = self.settings
+        outcome = state.outcome
+        exc = outcome.exception() if outcome is not None else None
+        retry_after = exc.retry_after if isinstance(exc, _Retryable) else None
         if retry_after and retry_after.strip().isdigit():
             return min(float(retry_after.strip()), s.backoff_max_s)
-        return float(min(s.backoff_s * 2**attempt, s.backoff_max_s))
+        return float(min(s.backoff_s * 2 ** (state.attempt_number - 1), s.backoff_max_s))
+
+    def _before_sleep(self, state: RetryCallState) -> None:
+        self.retries += 1
+        outcome = state.outcome
+        exc = outcome.exception() if outcome is not None else None
+        wait = state.upcoming_sleep
+        self.say(f"{exc}; neuer Versuch in {wait:g} s")
 
     def page(self, number: int) -> dict[str, Any]:
         """The parsed page ``number``; FetchError when the retries are used up."""
-        s = self.settings
-        for attempt in range(s.max_retries + 1):
-            self._wait_turn()
-            self.requests += 1
-            retry_after = None
-            try:
-                response = self.client.get(API_PATH, params=s.query(number))
-            except httpx.TransportError as exc:
-                problem = f"Verbindungsfehler ({type(exc).__name__})"
-            else:
-                if response.status_code == 200:
-                    data, problem = _page_data(response)
-                    if data is not None:
-                        return data
-                elif response.status_code in RETRY_STATUS:
-                    problem = f"HTTP {response.status_code}"
-                    retry_after = response.headers.get("Retry-After")
-                else:
-                    hint = " (API-Schlüssel prüfen)" if response.status_code in (401, 403) else ""
-                    raise FetchError(f"Seite {number}: HTTP {response.status_code}{hint}")
-            if attempt == s.max_retries:
-                raise FetchError(
-                    f"Seite {number}: {problem}, auch nach {s.max_retries} Wiederholungen"
-                )
-            delay = self._delay(attempt, retry_after)
-            self.retries += 1
-            self.say(f"Seite {number}: {problem}; neuer Versuch in {delay:g} s")
-            self.sleep(delay)
-        raise FetchError(f"Seite {number}: nicht abgerufen")  # pragma: no cover (loop returns)
+        retrying = Retrying(
+            stop=stop_after_attempt(self.settings.max_retries + 1),
+            wait=self._delay,
+            retry=retry_if_exception_type(_Retryable),
+            sleep=self.sleep,
+            before_sleep=self._before_sleep,
+            reraise=True,
+        )
+        try:
+            return retrying(self._get_page, number)
+        except _Retryable as exc:
+            raise FetchError(
+                f"{exc}, auch nach {self.settings.max_retries} Wiederholungen"
+            ) from None
+
+    def _get_page(self, number: int) -> dict[str, Any]:
+        """One request for page ``number``: the page, FetchError (not worth retrying) or
+        _Retryable (429/5xx, connection error, malformed page)."""
+        self._wait_turn()
+        self.requests += 1
+        try:
+            response = self.client.get(API_PATH, params=self.settings.query(number))
+        except httpx.TransportError as exc:
+            raise _Retryable(f"Seite {number}: Verbindungsfehler ({type(exc).__name__})") from None
+        if response.status_code == 200:
+            data, problem = _page_data(response)
+            if data is not None:
+                return data
+            raise _Retryable(f"Seite {number}: {problem}")
+        if response.status_code in RETRY_STATUS:
+            raise _Retryable(
+                f"Seite {number}: HTTP {response.status_code}",
+                response.headers.get("Retry-After"),
+            )
+        hint = " (API-Schlüssel prüfen)" if response.status_code in (401, 403) else ""
+        raise FetchError(f"Seite {number}: HTTP {response.status_code}{hint}")
+
+
+class _Retryable(Exception):
+    """A failed page request worth another try (its message names page and problem)."""
+
+    def __init__(self, message: str, retry_after: str | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 def _page_data(response: httpx.Response) -> tuple[dict[str, Any] | None, str]:

@@ -26,6 +26,7 @@ import pytest
 
 pytest.importorskip("httpx", reason="fetch-ba runs in the app environment")
 pytest.importorskip("pydantic_settings", reason="fetch-ba runs in the app environment")
+pytest.importorskip("tenacity", reason="fetch-ba runs in the app environment")
 
 from knowledge.importers.__main__ import main  # noqa: E402
 from knowledge.importers.ba_api import SOURCE, parse_ba_data  # noqa: E402
@@ -260,3 +261,36 @@ def test_missing_key_and_a_refused_key(
     assert main(cli) == 1
     assert "HTTP 401 (API-Schlüssel prüfen)" in capsys.readouterr().out
     assert fake_ba.pages_requested() == [0]  # a refused key is not retried
+
+
+def test_backoff_doubles_and_retry_after_wins_both_capped() -> None:
+    import httpx
+
+    from knowledge.importers.ba_fetch import FetchError, PageClient
+    from knowledge.importers.ba_settings import FetchSettings
+
+    answers = iter(
+        [
+            httpx.Response(503),
+            httpx.Response(502),
+            httpx.Response(429, headers={"Retry-After": "7"}),
+            httpx.Response(429, headers={"Retry-After": "bald"}),  # not seconds: backoff
+            httpx.Response(500),
+        ]
+    )
+    settings = FetchSettings(
+        base_url="http://ba.invalid", min_interval_s=0, backoff_s=1, backoff_max_s=5, max_retries=4
+    )
+    slept: list[float] = []
+    said: list[str] = []
+    client = PageClient(
+        settings,
+        say=said.append,
+        sleep=slept.append,
+        transport=httpx.MockTransport(lambda request: next(answers)),
+    )
+    with pytest.raises(FetchError, match="Seite 3: HTTP 500, auch nach 4 Wiederholungen"):
+        client.page(3)
+    assert slept == [1, 2, 5, 5]  # 1, 2, Retry-After 7 capped at 5, 8 capped at 5
+    assert client.requests == 5 and client.retries == 4
+    assert said[0] == "Seite 3: HTTP 503; neuer Versuch in 1 s"
