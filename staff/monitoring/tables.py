@@ -1,0 +1,220 @@
+"""The tables of the monitoring pages, built from the raw counts of :mod:`.queries` and
+protected by :mod:`.suppression`; pages, charts and exports all show these objects, so they
+always show the same (suppressed) numbers.
+
+A count cell is an ``int`` or ``None`` (suppressed); other cells are text or a number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from knowledge.shortage import ShortageEntry
+from staff.monitoring import filters as flt
+from staff.monitoring.filters import Filters
+from staff.monitoring.queries import Counts
+from staff.monitoring.suppression import protect, protect_nested
+
+Value = int | float | str | None
+#: counts of requests (suppressed), text, plain numbers (catalogue offers: no people), ratios
+COUNT, TEXT, NUMBER, RATIO = "count", "text", "number", "ratio"
+#: rows of the ranking of unmet demand
+RANKING_SIZE = 15
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    values: tuple[Value, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table: ``kinds[i]`` says whether column ``i`` holds counts, text or ratios."""
+
+    id: str
+    caption: str
+    row_header: str
+    columns: tuple[str, ...]
+    kinds: tuple[str, ...]
+    rows: tuple[Row, ...]
+    footer: Row | None = None
+    #: the column of row totals, if the last column is one
+    has_row_totals: bool = False
+
+
+def _matrix(
+    caption: str,
+    table_id: str,
+    row_kind: str,
+    row_keys: Sequence[str],
+    col_labels: Sequence[str],
+    values: Sequence[Sequence[int]],
+    k: int,
+) -> Table:
+    protected = protect(values, k)
+    rows = tuple(
+        Row(flt.label(row_kind, key), (*cells, total))
+        for key, cells, total in zip(row_keys, protected.cells, protected.row_totals, strict=True)
+    )
+    return Table(
+        id=table_id,
+        caption=caption,
+        row_header=flt.BREAKDOWN_LABELS.get(row_kind, row_kind),
+        columns=(*col_labels, "Summe"),
+        kinds=(COUNT,) * (len(col_labels) + 1),
+        rows=rows,
+        footer=Row("Summe", (*protected.col_totals, protected.total)),
+        has_row_totals=True,
+    )
+
+
+def _order(kind: str, keys: set[str]) -> list[str]:
+    fixed = {
+        "municipality": [*flt.municipalities(), flt.OUTSIDE],
+        "goal": list(flt.vocabulary.GOALS),
+        "time_model": list(flt.vocabulary.TIME_MODELS),
+    }.get(kind)
+    known = fixed if fixed is not None else sorted(k for k in keys if k != flt.UNKNOWN)
+    return [k for k in known if k in keys] + [k for k in [flt.UNKNOWN] if k in keys]
+
+
+def demand_over_time(counts: dict[tuple[str, ...], Counts], filters: Filters, k: int) -> Table:
+    """Requests per breakdown value (rows) and period (columns); counts keyed (period, value)."""
+    periods = filters.periods()
+    keys = _order(filters.breakdown, {value for _, value in counts})
+    values = [[counts.get((p.key, key), Counts()).requests for p in periods] for key in keys]
+    return _matrix(
+        "Anfragen mit Empfehlung nach Zeitraum",
+        "nachfrage",
+        filters.breakdown,
+        keys,
+        [p.label for p in periods],
+        values,
+        k,
+    )
+
+
+def outcome_by_municipality(counts: dict[tuple[str, ...], Counts], k: int) -> Table:
+    """Requests per municipality split into a partition: three or more offers, one or two,
+    none (so "unmet" = the last two is never a difference of two shown counts)."""
+    keys = _order("municipality", {key for (key,) in counts if counts[(key,)].requests})
+    values = [
+        [
+            counts[(key,)].requests - counts[(key,)].unmet,
+            counts[(key,)].unmet - counts[(key,)].no_offer,
+            counts[(key,)].no_offer,
+        ]
+        for key in keys
+    ]
+    return _matrix(
+        "Gefundene Angebote je Anfrage nach Gemeinde",
+        "ergebnis",
+        "municipality",
+        keys,
+        ["3 oder mehr Angebote", "1 oder 2 Angebote", "kein Angebot"],
+        values,
+        k,
+    )
+
+
+def human_by_municipality(counts: dict[tuple[str, ...], Counts], k: int) -> Table:
+    keys = _order("municipality", {key for (key,) in counts if counts[(key,)].requests})
+    values = [
+        [counts[(key,)].human, counts[(key,)].requests - counts[(key,)].human] for key in keys
+    ]
+    return _matrix(
+        "Wunsch nach persönlicher Beratung nach Gemeinde",
+        "beratung",
+        "municipality",
+        keys,
+        ["persönliche Beratung gewünscht", "nicht gewünscht"],
+        values,
+        k,
+    )
+
+
+def unmet_matrix(counts: dict[tuple[str, ...], Counts], k: int) -> Table:
+    """Requests with fewer than three offers per municipality (rows) and field (columns)."""
+    unmet = {key: c.unmet for key, c in counts.items() if c.unmet}
+    rows = _order("municipality", {m for m, _ in unmet})
+    cols = _order("field", {f for _, f in unmet})
+    values = [[unmet.get((m, f), 0) for f in cols] for m in rows]
+    return _matrix(
+        "Anfragen mit weniger als drei passenden Angeboten nach Gemeinde und Berufsbereich",
+        "ungedeckt",
+        "municipality",
+        rows,
+        [flt.label("field", f) for f in cols],
+        values,
+        k,
+    )
+
+
+def ranking(matrix: Table) -> Table:
+    """The shown cells of :func:`unmet_matrix`, largest first (suppressed cells are not ranked:
+    their place in an order would tell their size)."""
+    fields = matrix.columns[:-1]
+    cells = [
+        (value, row.label, fields[j])
+        for row in matrix.rows
+        for j, value in enumerate(row.values[:-1])
+        if isinstance(value, int) and value > 0
+    ]
+    cells.sort(key=lambda c: (-c[0], c[1], c[2]))
+    return Table(
+        id="rangfolge",
+        caption="Rangfolge: wo die meisten Anfragen weniger als drei Angebote fanden",
+        row_header="Rang",
+        columns=("Gemeinde", "Berufsbereich", "Anfragen mit weniger als drei Angeboten"),
+        kinds=(TEXT, TEXT, COUNT),
+        rows=tuple(
+            Row(str(n), (m, f, v)) for n, (v, m, f) in enumerate(cells[:RANKING_SIZE], start=1)
+        ),
+    )
+
+
+def shortage_table(
+    entries: Sequence[ShortageEntry],
+    demand: dict[str, int],
+    supply: dict[str, int] | None,
+    k: int,
+    place: str | None,
+) -> Table:
+    """Per shortage occupation (code of the CSV): what the table says about the need, the
+    requests whose target lies in it, the catalogue offers leading to it (from the search
+    service; ``None`` when it did not answer) and requests per offer."""
+    codes: list[str] = []
+    needs: dict[str, list[str]] = {}
+    titles: dict[str, str] = {}
+    for e in entries:
+        if e.code not in needs:
+            codes.append(e.code)
+            titles[e.code] = e.title.replace(" (Berufsgruppe)", "")
+        needs.setdefault(e.code, []).append(f"{e.status} ({e.level}, {e.evidence} {e.year})")
+    parents = [
+        next((i for i, p in enumerate(codes) if p != c and c.startswith(p)), None) for c in codes
+    ]
+    shown = protect_nested([demand.get(c, 0) for c in codes], parents, k)
+    rows = []
+    for code, requests in zip(codes, shown, strict=True):
+        offers = supply.get(code) if supply is not None else None
+        ratio: Value = "–"
+        if isinstance(requests, int) and offers:
+            ratio = round(requests / offers, 1)
+        rows.append(
+            Row(
+                f"{code} {titles[code]}",
+                ("; ".join(needs[code]), requests, offers if offers is not None else "nicht verfügbar", ratio),
+            )
+        )
+    where = f"erreichbar von {place}" if place else "im ganzen Katalog"
+    return Table(
+        id="engpass",
+        caption="Engpassberufe: Fachkräftebedarf, Nachfrage und Angebot",
+        row_header="Engpassberuf (KldB)",
+        columns=("Fachkräftebedarf laut Tabelle", "Anfragen", f"Angebote ({where})", "Anfragen je Angebot"),
+        kinds=(TEXT, COUNT, NUMBER, RATIO),
+        rows=tuple(rows),
+    )
