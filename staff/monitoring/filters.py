@@ -70,8 +70,8 @@ class Filters:
         """The filter as query parameters (for links to the exports)."""
         values = {
             "einheit": self.unit,
-            "von": period_key(self.unit, self.start),
-            "bis": period_key(self.unit, _period_start(self.unit, self.end)),
+            "von": self.start.isoformat(),
+            "bis": start_of(self.unit, self.end).isoformat(),
             "gemeinde": self.municipality or "",
             "bereich": self.field or "",
             "ziel": self.goal or "",
@@ -81,7 +81,8 @@ class Filters:
         return {k: v for k, v in values.items() if v}
 
 
-def _period_start(unit: str, day: dt.date) -> dt.date:
+def start_of(unit: str, day: dt.date) -> dt.date:
+    """First day of the week (Monday) or month containing ``day``."""
     if unit == MONTH:
         return day.replace(day=1)
     return day - dt.timedelta(days=day.weekday())
@@ -106,12 +107,12 @@ def _label(unit: str, start: dt.date) -> str:
 
 
 def _parse_period(unit: str, text: str) -> dt.date | None:
+    """A day ("2026-11-18") or a month ("2026-11"): the start of its period."""
     try:
-        if unit == MONTH:
-            return dt.date.fromisoformat(f"{text}-01") if len(text) == 7 else None
-        return _period_start(WEEK, dt.date.fromisoformat(text)) if len(text) == 10 else None
+        day = dt.date.fromisoformat(f"{text}-01" if len(text) == 7 else text)
     except ValueError:
         return None
+    return start_of(unit, day)
 
 
 @lru_cache(maxsize=1)
@@ -155,11 +156,11 @@ def parse(params: Mapping[str, str], today: dt.date) -> Filters:
     unit = params.get("einheit") or MONTH
     if unit not in UNITS:
         unit, problems = MONTH, [*problems, "unit"]
-    current = _period_start(unit, today)
-    last = _period_start(unit, current - dt.timedelta(days=1))
+    current = start_of(unit, today)
+    last = start_of(unit, current - dt.timedelta(days=1))
     first = last
     for _ in range(DEFAULT_PERIODS[unit] - 1):
-        first = _period_start(unit, first - dt.timedelta(days=1))
+        first = start_of(unit, first - dt.timedelta(days=1))
     start = _parse_period(unit, params.get("von", "")) if params.get("von") else first
     end = _parse_period(unit, params.get("bis", "")) if params.get("bis") else last
     if start is None or end is None or end < start:

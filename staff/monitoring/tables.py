@@ -54,6 +54,7 @@ def _matrix(
     k: int,
 ) -> Table:
     protected = protect(values, k)
+    col_totals = protected.col_totals if row_keys else (0,) * len(col_labels)
     rows = tuple(
         Row(flt.label(row_kind, key), (*cells, total))
         for key, cells, total in zip(row_keys, protected.cells, protected.row_totals, strict=True)
@@ -65,7 +66,7 @@ def _matrix(
         columns=(*col_labels, "Summe"),
         kinds=(COUNT,) * (len(col_labels) + 1),
         rows=rows,
-        footer=Row("Summe", (*protected.col_totals, protected.total)),
+        footer=Row("Summe", (*col_totals, protected.total)),
         has_row_totals=True,
     )
 
