@@ -13,8 +13,17 @@ from staff.monitoring.tables import Table
 WIDTH = 560
 
 
-def _bar(values: list[dict[str, Any]], x: str, y: str, title: str, horizontal: bool = False) -> dict[str, Any]:
-    category = {"field": x, "type": "nominal", "sort": None, "title": None}
+def _bar(
+    values: list[dict[str, Any]],
+    x: str,
+    y: str,
+    title: str,
+    horizontal: bool = False,
+    domain: list[str] | None = None,
+) -> dict[str, Any]:
+    category: dict[str, Any] = {"field": x, "type": "nominal", "sort": None, "title": None}
+    if domain is not None:  # every period stays on the axis, a suppressed one as a gap
+        category["scale"] = {"domain": domain}
     amount = {"field": y, "type": "quantitative", "title": y}
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
@@ -38,7 +47,9 @@ def specs(found: dict[str, Table]) -> dict[str, dict[str, Any]]:
             for p, v in zip(periods, demand.footer.values[:-1], strict=True)
             if isinstance(v, int)
         ]
-        out["nachfrage"] = _bar(values, "Zeitraum", "Anfragen", "Anfragen mit Empfehlung je Zeitraum")
+        out["nachfrage"] = _bar(
+            values, "Zeitraum", "Anfragen", "Anfragen mit Empfehlung je Zeitraum", domain=list(periods)
+        )
     ranking = found.get("rangfolge")
     if ranking is not None and ranking.rows:
         values = [
