@@ -8,7 +8,7 @@ in :attr:`Filters.problems` (codes, the template says what they mean).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -175,9 +175,9 @@ def parse(params: Mapping[str, str], today: dt.date) -> Filters:
         for _ in range(count - MAX_PERIODS):
             start = _next_start(unit, start)
 
-    def choice(name: str, allowed: object, code: str) -> str | None:
+    def choice(name: str, allowed: Container[str], code: str) -> str | None:
         value = params.get(name) or None
-        if value is not None and value not in allowed:  # type: ignore[operator]
+        if value is not None and value not in allowed:
             problems.append(code)
             return None
         return value

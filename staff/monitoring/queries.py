@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -77,14 +78,18 @@ def _where(filters: Filters) -> list[sa.ColumnElement[bool]]:
     return cond
 
 
-def _dimension(engine: Engine, name: str, filters: Filters) -> sa.ColumnElement[str | None]:
+def _dimension(engine: Engine, name: str, filters: Filters) -> sa.ColumnElement[Any]:
     if name == "period":
         return period_expr(engine, filters.unit)
     if name == "field":
         return field_expr()
-    return {"municipality": d.c.municipality, "goal": d.c.goal, "time_model": d.c.time_model}[
-        name
-    ]
+    columns = {
+        "municipality": d.c.municipality,
+        "goal": d.c.goal,
+        "time_model": d.c.time_model,
+        "target": d.c.target_kldb,
+    }
+    return columns[name]
 
 
 def _flag_sum(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
@@ -93,7 +98,7 @@ def _flag_sum(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
 
 def grouped(engine: Engine, filters: Filters, dims: Iterable[str]) -> dict[tuple[str, ...], Counts]:
     """Counts per combination of ``dims`` (``period``, ``field``, ``municipality``, ``goal``,
-    ``time_model``) over the filtered rows. Missing values are ``"_unknown"``; municipalities
+    ``time_model``, ``target`` = the target KldB code) over the filtered rows. Missing values are ``"_unknown"``; municipalities
     outside the Landkreis are merged into ``"_outside"``."""
     names = list(dims)
     keys = [_dimension(engine, n, filters).label(f"k{i}") for i, n in enumerate(names)]

@@ -4,6 +4,7 @@
 route                                       what
 ==========================================  ===========================================
 GET /staff/analyst                          filters, every table (and its chart)
+GET /staff/analyst/engpass                  shortage occupations per municipality
 GET /staff/analyst/export?tabelle=&format=  one table as CSV or XLSX (same filters)
 ==========================================  ===========================================
 
@@ -28,6 +29,8 @@ from staff.settings import BASE_PATH
 from staff.web import Analyst, context, render
 
 FORMATS = {"csv": (export.to_csv, export.CSV_TYPE), "xlsx": (export.to_xlsx, export.XLSX_TYPE)}
+#: the tables of the overview page, in page order
+OVERVIEW = ("nachfrage", "ergebnis", "ungedeckt", "rangfolge", "beratung", "engpass")
 
 
 class Builder:
@@ -42,6 +45,7 @@ class Builder:
         self.filters = flt.parse(request.query_params, self.today)
         self._grouped: dict[tuple[str, ...], dict[tuple[str, ...], queries.Counts]] = {}
         self.supply_available = True
+        self._by_place: tuple[tables.Table, tables.Table | None, tables.Table | None] | None = None
 
     def grouped(self, *dims: str) -> dict[tuple[str, ...], queries.Counts]:
         if dims not in self._grouped:
@@ -76,7 +80,25 @@ class Builder:
         self.supply_available = offers is not None
         return tables.shortage_table(entries, demand, offers, self.k, self.filters.municipality)
 
+    def by_place(self) -> tuple[tables.Table, tables.Table | None, tables.Table | None]:
+        if self._by_place is None:
+            entries = load_shortages()
+            offers = supply.offers_by_municipality(
+                self.settings, tables.outermost_codes(entries), flt.municipalities(), self.today
+            )
+            self.supply_available = offers is not None
+            counts = self.grouped("municipality", "target")
+            self._by_place = tables.shortage_by_municipality(entries, counts, offers, self.k)
+        return self._by_place
+
+    def _place_table(self, index: int) -> tables.Table:
+        found = self.by_place()[index]
+        if found is None:  # the search service did not answer
+            raise LookupError("no supply figures")
+        return found
+
     def by_id(self) -> dict[str, Callable[[], tables.Table]]:
+        """The tables of the overview page (:data:`OVERVIEW`) and of the page per municipality."""
         return {
             "nachfrage": self.demand,
             "ergebnis": self.outcome,
@@ -84,6 +106,19 @@ class Builder:
             "rangfolge": self.ranking,
             "beratung": self.human,
             "engpass": self.shortage,
+            "engpass-nachfrage": lambda: self._place_table(0),
+            "engpass-angebot": lambda: self._place_table(1),
+            "engpass-verhaeltnis": lambda: self._place_table(2),
+        }
+
+    def export_links(self, names: list[str]) -> dict[str, dict[str, str]]:
+        query = self.filters.query()
+        return {
+            name: {
+                fmt: f"{BASE_PATH}/analyst/export?{urlencode({**query, 'tabelle': name, 'format': fmt})}"
+                for fmt in FORMATS
+            }
+            for name in names
         }
 
     def notes(self) -> list[str]:
@@ -114,31 +149,16 @@ def build_router(settings: MonitoringSettings) -> APIRouter:
     @router.get("", include_in_schema=False)
     def overview(request: Request, session: Analyst) -> Response:
         built = Builder(request, settings)
-        found = {name: make() for name, make in built.by_id().items()}
-        query = built.filters.query()
-        exports = {
-            name: {
-                fmt: f"{BASE_PATH}/analyst/export?{urlencode({**query, 'tabelle': name, 'format': fmt})}"
-                for fmt in FORMATS
-            }
-            for name in found
-        }
-        return render(
-            request,
-            "monitoring.html",
-            filters=built.filters,
-            periods=built.filters.periods(),
-            tables=found,
-            exports=exports,
-            charts={name: json.dumps(spec) for name, spec in charts.specs(found).items()},
-            k=built.k,
-            supply_available=built.supply_available,
-            municipalities=flt.municipalities(),
-            fields=flt.fields(),
-            goals=flt.vocabulary.GOALS,
-            time_models=flt.vocabulary.TIME_MODELS,
-            breakdowns=flt.BREAKDOWN_LABELS,
-        )
+        makers = built.by_id()
+        found = {name: makers[name]() for name in OVERVIEW}
+        return _page(request, built, "monitoring.html", found)
+
+    @router.get("/engpass", include_in_schema=False)
+    def by_municipality(request: Request, session: Analyst) -> Response:
+        built = Builder(request, settings)
+        demand, offers, ratio = built.by_place()
+        found = {t.id: t for t in (demand, offers, ratio) if t is not None}
+        return _page(request, built, "monitoring_places.html", found)
 
     @router.get("/export", include_in_schema=False)
     def download(
@@ -148,7 +168,10 @@ def build_router(settings: MonitoringSettings) -> APIRouter:
         make = built.by_id().get(tabelle)
         if make is None or format not in FORMATS:
             return render(request, "error.html", 404, problem="not_found")
-        table = make()
+        try:
+            table = make()
+        except LookupError:
+            return render(request, "error.html", 503, problem="search_unavailable")
         writer, media_type = FORMATS[format]
         name = f"bildungsmonitoring-{table.id}-{built.filters.start.isoformat()}-bis-{built.filters.end.isoformat()}.{format}"
         return Response(
@@ -159,3 +182,23 @@ def build_router(settings: MonitoringSettings) -> APIRouter:
 
     return router
 
+
+
+def _page(request: Request, built: Builder, template: str, found: dict[str, tables.Table]) -> Response:
+    return render(
+        request,
+        template,
+        filters=built.filters,
+        periods=built.filters.periods(),
+        tables=found,
+        exports=built.export_links(list(found)),
+        charts={name: json.dumps(spec) for name, spec in charts.specs(found).items()},
+        k=built.k,
+        supply_available=built.supply_available,
+        municipalities=flt.municipalities(),
+        fields=flt.fields(),
+        goals=flt.vocabulary.GOALS,
+        time_models=flt.vocabulary.TIME_MODELS,
+        breakdowns=flt.BREAKDOWN_LABELS,
+        filter_query=urlencode(built.filters.query()),
+    )

@@ -62,6 +62,20 @@ def offers_leading_to(
     return found
 
 
+def offers_by_municipality(
+    settings: MonitoringSettings, codes: Iterable[str], places: Iterable[str], today: dt.date
+) -> dict[str, dict[str, int]] | None:
+    """Offers per municipality and code within reach of each (``None`` if the service fails)."""
+    wanted = list(codes)
+    found: dict[str, dict[str, int]] = {}
+    for place in places:
+        counts = offers_leading_to(settings, wanted, place, today)
+        if counts is None:
+            return None
+        found[place] = counts
+    return found
+
+
 def clear_cache() -> None:
     with _lock:
         _cache.clear()

@@ -30,13 +30,15 @@ months and show no single conversations.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 #: The smallest allowed k (issue 14); a setting may raise it, never lower it.
 MIN_K = 5
 
 Cell = tuple[int, int]
+#: a line of the extended table: ("r", row index) or ("c", column index)
+Vertex = tuple[str, int]
 
 
 class KTooSmall(ValueError):
@@ -89,19 +91,21 @@ def _lines(n_rows: int, n_cols: int) -> list[list[Cell]]:
 
 def _bridges(cells: set[Cell]) -> list[Cell]:
     """Suppressed cells that lie on no cycle of the line graph (Tarjan, iterative)."""
-    adj: dict[tuple[str, int], list[tuple[tuple[str, int], Cell]]] = {}
+    adj: dict[Vertex, list[tuple[Vertex, Cell]]] = {}
     for i, j in sorted(cells):
         a, b = ("r", i), ("c", j)
         adj.setdefault(a, []).append((b, (i, j)))
         adj.setdefault(b, []).append((a, (i, j)))
-    order: dict[tuple[str, int], int] = {}
-    low: dict[tuple[str, int], int] = {}
+    order: dict[Vertex, int] = {}
+    low: dict[Vertex, int] = {}
     found: list[Cell] = []
     for root in sorted(adj):
         if root in order:
             continue
         order[root] = low[root] = len(order)
-        stack = [(root, None, iter(adj[root]))]
+        stack: list[tuple[Vertex, Cell | None, Iterator[tuple[Vertex, Cell]]]] = [
+            (root, None, iter(adj[root]))
+        ]
         while stack:
             vertex, via, edges = stack[-1]
             step = next(edges, None)
@@ -124,7 +128,7 @@ def _bridges(cells: set[Cell]) -> list[Cell]:
     return sorted(found)
 
 
-def _component(cells: set[Cell], start: tuple[str, int]) -> set[tuple[str, int]]:
+def _component(cells: set[Cell], start: Vertex) -> set[Vertex]:
     seen = {start}
     todo = [start]
     while todo:

@@ -219,3 +219,71 @@ def shortage_table(
         kinds=(TEXT, COUNT, NUMBER, RATIO),
         rows=tuple(rows),
     )
+
+
+def outermost_codes(entries: Sequence[ShortageEntry]) -> list[str]:
+    """The shortage codes no other code of the table contains (831, not 8311): columns that do
+    not overlap, so a row total is a true total."""
+    codes = list(dict.fromkeys(e.code for e in entries))
+    return [c for c in codes if not any(p != c and c.startswith(p) for p in codes)]
+
+
+def shortage_by_municipality(
+    entries: Sequence[ShortageEntry],
+    counts: dict[tuple[str, ...], Counts],
+    supply: dict[str, dict[str, int]] | None,
+    k: int,
+) -> tuple[Table, Table | None, Table | None]:
+    """Per municipality (rows) and shortage occupation (columns): requests whose target lies in
+    it (protected, with totals), catalogue offers within reach of the municipality (from the
+    search service) and requests per offer (only where the requests are shown)."""
+    codes = outermost_codes(entries)
+    titles = {e.code: e.title.replace(" (Berufsgruppe)", "") for e in entries}
+    per_cell: dict[tuple[str, str], int] = {}
+    for (place, target), c in counts.items():
+        code = next((p for p in codes if target.startswith(p)), None)
+        if code is not None:
+            per_cell[(place, code)] = per_cell.get((place, code), 0) + c.requests
+    rows = _order("municipality", {place for place, _ in per_cell})
+    labels = [f"{c} {titles[c]}" for c in codes]
+    demand = _matrix(
+        "Anfragen je Gemeinde und Engpassberuf",
+        "engpass-nachfrage",
+        "municipality",
+        rows,
+        labels,
+        [[per_cell.get((m, c), 0) for c in codes] for m in rows],
+        k,
+    )
+    if supply is None:
+        return demand, None, None
+    places = list(flt.municipalities())
+    offers = Table(
+        id="engpass-angebot",
+        caption="Angebote, die zum Engpassberuf führen, in Reichweite der Gemeinde",
+        row_header="Gemeinde",
+        columns=tuple(labels),
+        kinds=(NUMBER,) * len(codes),
+        rows=tuple(Row(m, tuple(supply[m].get(c, 0) for c in codes)) for m in places),
+    )
+    shown = {row.label: row.values for row in demand.rows}
+    ratios = []
+    for m in places:
+        requests = shown.get(m, (0,) * len(codes))
+        values: list[Value] = []
+        for j, c in enumerate(codes):
+            n, o = requests[j], supply[m].get(c, 0)
+            if not o:
+                values.append("kein Angebot" if isinstance(n, int) and n > 0 else "–")
+            else:
+                values.append(round(n / o, 1) if isinstance(n, int) else "–")
+        ratios.append(Row(m, tuple(values)))
+    ratio = Table(
+        id="engpass-verhaeltnis",
+        caption="Anfragen je erreichbarem Angebot nach Gemeinde und Engpassberuf",
+        row_header="Gemeinde",
+        columns=tuple(labels),
+        kinds=(RATIO,) * len(codes),
+        rows=tuple(ratios),
+    )
+    return demand, offers, ratio

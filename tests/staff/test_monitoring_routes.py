@@ -17,6 +17,7 @@ import pytest
 from pydantic import ValidationError
 
 from staff.monitoring import export, supply
+from staff.monitoring import filters as flt
 from staff.monitoring.settings import MonitoringSettings
 from staff.monitoring.tables import COUNT, Row, Table
 from tests.staff.monitoring_support import insert, random_rows, row, search_service
@@ -24,6 +25,7 @@ from tests.staff.staff_helpers import FakeClock, StaffWorld
 
 PAGE = "/staff/analyst"
 TABLE_IDS = ("nachfrage", "ergebnis", "ungedeckt", "rangfolge", "beratung", "engpass")
+EXPORTED = (*TABLE_IDS, "engpass-nachfrage")
 
 
 @pytest.fixture
@@ -89,7 +91,7 @@ def test_filters_and_unknown_values(analyst_world: StaffWorld) -> None:
     assert client.get(f"{PAGE}/export?tabelle=nachfrage&format=pdf").status_code == 404
 
 
-@pytest.mark.parametrize("table_id", TABLE_IDS)
+@pytest.mark.parametrize("table_id", EXPORTED)
 def test_exports_open_and_show_no_small_counts(analyst_world: StaffWorld, table_id: str) -> None:
     client = analyst_world.session_client(analyst_world.add_account("ana@example.de", "analyst"))
     params = {"tabelle": table_id, "einheit": "month", "von": "2026-06", "bis": "2026-11"}
@@ -164,6 +166,30 @@ def test_supply_comes_from_the_real_search_service(
     export_csv = client.get(f"{PAGE}/export?tabelle=engpass&format=csv").content.decode("utf-8-sig")
     altenpflege = next(r for r in csv.reader(io.StringIO(export_csv), delimiter=";") if r and r[0].startswith("821 "))
     assert altenpflege[3] == str(counts["821"])
+
+    places = client.get(f"{PAGE}/engpass")
+    assert places.status_code == 200 and "Der Suchdienst antwortet gerade nicht" not in places.text
+    for table_id in ("engpass-nachfrage", "engpass-angebot", "engpass-verhaeltnis"):
+        assert f'id="caption-{table_id}"' in places.text
+    offers = client.get(f"{PAGE}/export?tabelle=engpass-angebot&format=csv")
+    by_place = {r[0]: r for r in csv.reader(io.StringIO(offers.content.decode("utf-8-sig")), delimiter=";") if r}
+    header = by_place["Gemeinde"]
+    column = next(j for j, c in enumerate(header) if c.startswith("821 "))
+    assert by_place["Unterhaching"][column] == str(near["821"])
+    assert len([p for p in by_place if p in flt.municipalities()]) == 29
+
+
+def test_the_page_per_municipality_without_the_search_service(analyst_world: StaffWorld) -> None:
+    client = analyst_world.session_client(analyst_world.add_account("ana@example.de", "analyst"))
+    page = client.get(f"{PAGE}/engpass", params={"von": "2026-06", "bis": "2026-11", "ziel": "umschulung"})
+    assert page.status_code == 200
+    assert 'id="caption-engpass-nachfrage"' in page.text and "caption-engpass-angebot" not in page.text
+    assert "Der Suchdienst antwortet gerade nicht" in page.text
+    assert "ziel=umschulung" in page.text  # the links between the pages keep the filters
+    numbers = [c.replace(".", "") for c in count_cells(page.text)]
+    assert numbers and all(int(n) == 0 or int(n) >= 5 for n in numbers if n.isdigit())
+    refused = client.get(f"{PAGE}/export?tabelle=engpass-angebot&format=csv")
+    assert refused.status_code == 503 and "Suchdienst nicht erreichbar" in refused.text
 
 
 def test_a_chart_shows_the_numbers_of_its_table(analyst_world: StaffWorld) -> None:
