@@ -46,21 +46,31 @@ class Builder:
         self._grouped: dict[tuple[str, ...], dict[tuple[str, ...], queries.Counts]] = {}
         self.supply_available = True
         self._by_place: tuple[tables.Table, tables.Table | None, tables.Table | None] | None = None
+        self._linked: tuple[tables.Table, tables.Table, tables.Table] | None = None
 
     def grouped(self, *dims: str) -> dict[tuple[str, ...], queries.Counts]:
         if dims not in self._grouped:
             self._grouped[dims] = queries.grouped(self.engine, self.filters, dims)
         return self._grouped[dims]
 
+    def linked(self) -> tuple[tables.Table, tables.Table, tables.Table]:
+        if self._linked is None:
+            self._linked = tables.linked_tables(
+                self.grouped("period", self.filters.breakdown),
+                self.grouped("municipality"),
+                self.filters,
+                self.k,
+            )
+        return self._linked
+
     def demand(self) -> tables.Table:
-        counts = self.grouped("period", self.filters.breakdown)
-        return tables.demand_over_time(counts, self.filters, self.k)
+        return self.linked()[0]
 
     def outcome(self) -> tables.Table:
-        return tables.outcome_by_municipality(self.grouped("municipality"), self.k)
+        return self.linked()[1]
 
     def human(self) -> tables.Table:
-        return tables.human_by_municipality(self.grouped("municipality"), self.k)
+        return self.linked()[2]
 
     def unmet(self) -> tables.Table:
         return tables.unmet_matrix(self.grouped("municipality", "field"), self.k)

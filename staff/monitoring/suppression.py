@@ -30,7 +30,7 @@ months and show no single conversations.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 #: The smallest allowed k (issue 14); a setting may raise it, never lower it.
@@ -144,8 +144,15 @@ def _component(cells: set[Cell], start: Vertex) -> set[Vertex]:
 
 
 def _smallest(ext: list[list[int]], candidates: list[Cell], hidden: set[Cell]) -> Cell | None:
+    """The complement to suppress: an inner cell before a total (totals are shared with other
+    tables of the same data, so they stay as they are where possible), then the smallest."""
+    last_row, last_col = len(ext) - 1, len(ext[0]) - 1
     usable = [c for c in candidates if c not in hidden and ext[c[0]][c[1]] > 0]
-    return min(usable, key=lambda c: (ext[c[0]][c[1]], c)) if usable else None
+
+    def order(c: Cell) -> tuple[bool, int, Cell]:
+        return (c[0] == last_row or c[1] == last_col, ext[c[0]][c[1]], c)
+
+    return min(usable, key=order) if usable else None
 
 
 def _small_group(ext: list[list[int]], line: list[Cell], hidden: set[Cell], k: int) -> bool:
@@ -157,12 +164,14 @@ def _small_group(ext: list[list[int]], line: list[Cell], hidden: set[Cell], k: i
     return 0 < sum(ext[i][j] for i, j in inner if (i, j) in hidden) < k
 
 
-def suppression_pattern(ext: list[list[int]], k: int) -> set[Cell]:
-    """The cells of the extended table ``ext`` to suppress (rules 1–3 of the module doc)."""
+def suppression_pattern(ext: list[list[int]], k: int, force: Iterable[Cell] = ()) -> set[Cell]:
+    """The cells of the extended table ``ext`` to suppress (rules 1–3 of the module doc);
+    ``force``: nonzero cells to suppress in any case (a total another table suppresses)."""
     check_k(k)
     n_rows, n_cols = len(ext), len(ext[0]) if ext else 0
     every = [(i, j) for i in range(n_rows) for j in range(n_cols)]
     hidden = {(i, j) for i, j in every if 0 < ext[i][j] < k}
+    hidden |= {(i, j) for i, j in force if ext[i][j] > 0}
     lines = _lines(n_rows, n_cols)
     while True:
         changed = True
@@ -194,12 +203,22 @@ def suppression_pattern(ext: list[list[int]], k: int) -> set[Cell]:
         hidden.add(extra)
 
 
-def protect(values: Sequence[Sequence[int]], k: int) -> ProtectedTable:
-    """Protect a table of counts (rows of equal length) with its row, column and grand totals."""
+def protect(
+    values: Sequence[Sequence[int]],
+    k: int,
+    hide_row_totals: Iterable[int] = (),
+    hide_total: bool = False,
+) -> ProtectedTable:
+    """Protect a table of counts (rows of equal length) with its row, column and grand totals.
+
+    ``hide_row_totals`` (row indexes) and ``hide_total`` suppress totals that another table of
+    the same data suppresses, so that a number hidden there is not shown here (and the rules
+    then protect this table with them hidden)."""
     check_k(k)
     ext = extended(values)
     n_rows, n_cols = len(ext) - 1, len(ext[0]) - 1
-    hidden = suppression_pattern(ext, k) if n_rows and n_cols else set()
+    force = [(i, n_cols) for i in hide_row_totals] + ([(n_rows, n_cols)] if hide_total else [])
+    hidden = suppression_pattern(ext, k, force) if n_rows and n_cols else set()
 
     def shown(i: int, j: int) -> int | None:
         return None if (i, j) in hidden else ext[i][j]

@@ -30,6 +30,15 @@ class Row:
 
 
 @dataclass(frozen=True)
+class Linked:
+    """Totals that several tables of one view share (requests per municipality, all requests)
+    and that one of them suppresses: the others suppress them too (:func:`linked_tables`)."""
+
+    rows: frozenset[str] = frozenset()
+    total: bool = False
+
+
+@dataclass(frozen=True)
 class Table:
     """One table: ``kinds[i]`` says whether column ``i`` holds counts, text or ratios."""
 
@@ -52,12 +61,15 @@ def _matrix(
     col_labels: Sequence[str],
     values: Sequence[Sequence[int]],
     k: int,
+    linked: Linked | None = None,
 ) -> Table:
-    protected = protect(values, k)
+    labels = [flt.label(row_kind, key) for key in row_keys]
+    hide = [i for i, text in enumerate(labels) if linked and text in linked.rows]
+    protected = protect(values, k, hide, bool(linked and linked.total))
     col_totals = protected.col_totals if row_keys else (0,) * len(col_labels)
     rows = tuple(
-        Row(flt.label(row_kind, key), (*cells, total))
-        for key, cells, total in zip(row_keys, protected.cells, protected.row_totals, strict=True)
+        Row(text, (*cells, total))
+        for text, cells, total in zip(labels, protected.cells, protected.row_totals, strict=True)
     )
     return Table(
         id=table_id,
@@ -81,7 +93,9 @@ def _order(kind: str, keys: set[str]) -> list[str]:
     return [k for k in known if k in keys] + [k for k in [flt.UNKNOWN] if k in keys]
 
 
-def demand_over_time(counts: dict[tuple[str, ...], Counts], filters: Filters, k: int) -> Table:
+def demand_over_time(
+    counts: dict[tuple[str, ...], Counts], filters: Filters, k: int, linked: Linked | None = None
+) -> Table:
     """Requests per breakdown value (rows) and period (columns); counts keyed (period, value)."""
     periods = filters.periods()
     keys = _order(filters.breakdown, {value for _, value in counts})
@@ -94,10 +108,13 @@ def demand_over_time(counts: dict[tuple[str, ...], Counts], filters: Filters, k:
         [p.label for p in periods],
         values,
         k,
+        linked,
     )
 
 
-def outcome_by_municipality(counts: dict[tuple[str, ...], Counts], k: int) -> Table:
+def outcome_by_municipality(
+    counts: dict[tuple[str, ...], Counts], k: int, linked: Linked | None = None
+) -> Table:
     """Requests per municipality split into a partition: three or more offers, one or two,
     none (so "unmet" = the last two is never a difference of two shown counts)."""
     keys = _order("municipality", {key for (key,) in counts if counts[(key,)].requests})
@@ -117,10 +134,13 @@ def outcome_by_municipality(counts: dict[tuple[str, ...], Counts], k: int) -> Ta
         ["3 oder mehr Angebote", "1 oder 2 Angebote", "kein Angebot"],
         values,
         k,
+        linked,
     )
 
 
-def human_by_municipality(counts: dict[tuple[str, ...], Counts], k: int) -> Table:
+def human_by_municipality(
+    counts: dict[tuple[str, ...], Counts], k: int, linked: Linked | None = None
+) -> Table:
     keys = _order("municipality", {key for (key,) in counts if counts[(key,)].requests})
     values = [
         [counts[(key,)].human, counts[(key,)].requests - counts[(key,)].human] for key in keys
@@ -133,7 +153,33 @@ def human_by_municipality(counts: dict[tuple[str, ...], Counts], k: int) -> Tabl
         ["persönliche Beratung gewünscht", "nicht gewünscht"],
         values,
         k,
+        linked,
     )
+
+
+def linked_tables(
+    by_period: dict[tuple[str, ...], Counts],
+    by_place: dict[tuple[str, ...], Counts],
+    filters: Filters,
+    k: int,
+) -> tuple[Table, Table, Table]:
+    """``nachfrage``, ``ergebnis`` and ``beratung``: their row totals per municipality (when the
+    demand is broken down by municipality) and their grand total are the same numbers, so a
+    total one of them suppresses is suppressed in all of them (repeated until stable)."""
+    linked = Linked()
+    while True:
+        found = (
+            demand_over_time(by_period, filters, k, linked),
+            outcome_by_municipality(by_place, k, linked),
+            human_by_municipality(by_place, k, linked),
+        )
+        shared = found if filters.breakdown == "municipality" else found[1:]
+        rows = {r.label for t in shared for r in t.rows if r.values[-1] is None}
+        total = any(t.footer is not None and t.footer.values[-1] is None for t in found)
+        wider = Linked(frozenset(rows) | linked.rows, total or linked.total)
+        if wider == linked:
+            return found
+        linked = wider
 
 
 def unmet_matrix(counts: dict[tuple[str, ...], Counts], k: int) -> Table:

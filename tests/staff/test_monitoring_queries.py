@@ -147,13 +147,15 @@ def test_random_rows_and_filters_never_show_small_counts(
     for (period, _), c in by_period.items():
         got[period] += c.requests
     assert dict(got) == dict(want)
-    built = [
-        tables.demand_over_time(by_period, f, K),
-        tables.outcome_by_municipality(queries.grouped(engine, f, ["municipality"]), K),
-        tables.human_by_municipality(queries.grouped(engine, f, ["municipality"]), K),
-        tables.unmet_matrix(queries.grouped(engine, f, ["municipality", "field"]), K),
-    ]
+    by_place = queries.grouped(engine, f, ["municipality"])
+    linked = tables.linked_tables(by_period, by_place, f, K)
+    built = [*linked, tables.unmet_matrix(queries.grouped(engine, f, ["municipality", "field"]), K)]
     built.append(tables.ranking(built[-1]))
+    shared = linked if breakdown == "municipality" else linked[1:]
+    for label in {r.label for t in shared for r in t.rows}:  # shared totals: one answer
+        seen = {r.values[-1] for t in shared for r in t.rows if r.label == label}
+        assert len(seen) == 1, (label, seen)
+    assert len({t.footer.values[-1] for t in linked if t.footer}) == 1
     for table in built:
         for r in (*table.rows, *([table.footer] if table.footer else [])):
             for kind, value in zip(table.kinds, r.values, strict=True):
@@ -193,3 +195,26 @@ def test_the_same_queries_on_postgresql() -> None:
 def _dispose() -> Iterator[None]:
     yield
     dispose_all()
+
+
+def test_a_total_hidden_in_one_table_is_hidden_in_the_others() -> None:
+    """Requests per municipality are row totals of "ergebnis", "beratung" and (by municipality)
+    "nachfrage". Protected alone, "beratung" hides Ottobrunn's 5 to protect its other cells
+    while "ergebnis" shows it; linked, every table hides it."""
+    by_place = {
+        ("Haar",): queries.Counts(3, 2, 0, 0),
+        ("Unterhaching",): queries.Counts(8, 4, 4, 2),
+        ("Ottobrunn",): queries.Counts(5, 0, 0, 5),
+        ("Neubiberg",): queries.Counts(5, 3, 0, 2),
+    }
+
+    def totals(table: tables.Table) -> dict[str, object]:
+        return {r.label: r.values[-1] for r in table.rows}
+
+    assert totals(tables.outcome_by_municipality(by_place, K))["Ottobrunn"] == 5
+    assert totals(tables.human_by_municipality(by_place, K))["Ottobrunn"] is None
+    f = flt.parse({"nach": "municipality"}, TODAY)
+    by_period = {("2026-11", m): queries.Counts(c.requests) for (m,), c in by_place.items()}
+    linked = tables.linked_tables(by_period, by_place, f, K)
+    assert all(totals(t)["Ottobrunn"] is None for t in linked)
+    assert len({tuple(sorted(totals(t).items())) for t in linked}) == 1

@@ -103,10 +103,17 @@ def alternative(ext: list[list[int]], hidden: set[Cell], cell: Cell) -> list[lis
 
 
 @settings(max_examples=400, deadline=None)
-@given(values=tables, k=ks)
-@example(values=[[2, 7, 0, 0], [7, 2, 3, 0], [0, 0, 2, 7], [0, 0, 7, 2]], k=5)
-def test_protected_tables_keep_every_property(values: list[list[int]], k: int) -> None:
-    table = protect(values, k)
+@given(values=tables, k=ks, forced=st.sets(st.integers(0, 6), max_size=3), total=st.booleans())
+@example(values=[[2, 7, 0, 0], [7, 2, 3, 0], [0, 0, 2, 7], [0, 0, 7, 2]], k=5, forced=set(), total=False)
+def test_protected_tables_keep_every_property(
+    values: list[list[int]], k: int, forced: set[int], total: bool
+) -> None:
+    """Also with totals forced hidden (a total another table of the same data hides)."""
+    forced = {i for i in forced if i < len(values)}
+    table = protect(values, k, forced, total)
+    for i in forced:
+        assert table.row_totals[i] is None or table.row_totals[i] == 0
+    assert not total or table.total in (None, 0)
     ext = extended(values)
     shown = shown_extended(table)
     hidden = {(i, j) for i, row in enumerate(shown) for j, v in enumerate(row) if v is None}
@@ -127,7 +134,7 @@ def test_protected_tables_keep_every_property(values: list[list[int]], k: int) -
         assert alt is not None, f"{cell} derivable in {values} (k={k})"
         assert all(alt[i][j] == ext[i][j] for i, j in set(cell_iter(ext)) - hidden)
         assert alt[cell[0]][cell[1]] != ext[cell[0]][cell[1]]
-    assert table == protect(values, k)  # deterministic
+    assert table == protect(values, k, forced, total)  # deterministic
 
 
 def cell_iter(ext: list[list[int]]) -> list[Cell]:
