@@ -22,9 +22,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.channels.entry_settings import load_entry_settings
 from staff import housekeeping, routes_auth, routes_pages
+from staff.db import Clock, staff_engine, utcnow
 from staff.monitoring import routes as monitoring_routes
 from staff.monitoring.settings import MonitoringSettings
-from staff.db import Clock, staff_engine, utcnow
 from staff.oidc import OidcSignIn
 from staff.settings import BASE_PATH, StaffSettings, get_settings
 from staff.web import (

@@ -48,7 +48,11 @@ def specs(found: dict[str, Table]) -> dict[str, dict[str, Any]]:
             if isinstance(v, int)
         ]
         out["nachfrage"] = _bar(
-            values, "Zeitraum", "Anfragen", "Anfragen mit Empfehlung je Zeitraum", domain=list(periods)
+            values,
+            "Zeitraum",
+            "Anfragen",
+            "Anfragen mit Empfehlung je Zeitraum",
+            domain=list(periods),
         )
     ranking = found.get("rangfolge")
     if ranking is not None and ranking.rows:

@@ -62,7 +62,14 @@ class Filters:
         day = self.start
         while day <= self.end and len(out) < MAX_PERIODS:
             nxt = _next_start(self.unit, day)
-            out.append(Period(period_key(self.unit, day), day, nxt - dt.timedelta(days=1), _label(self.unit, day)))
+            out.append(
+                Period(
+                    period_key(self.unit, day),
+                    day,
+                    nxt - dt.timedelta(days=1),
+                    _label(self.unit, day),
+                )
+            )
             day = nxt
         return out
 

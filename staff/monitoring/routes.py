@@ -193,8 +193,9 @@ def build_router(settings: MonitoringSettings) -> APIRouter:
     return router
 
 
-
-def _page(request: Request, built: Builder, template: str, found: dict[str, tables.Table]) -> Response:
+def _page(
+    request: Request, built: Builder, template: str, found: dict[str, tables.Table]
+) -> Response:
     return render(
         request,
         template,

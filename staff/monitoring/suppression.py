@@ -244,7 +244,9 @@ def protect_separate(values: Sequence[int], k: int) -> tuple[int | None, ...]:
     return tuple(None if 0 < v < k else v for v in values)
 
 
-def protect_nested(values: Sequence[int], parents: Sequence[int | None], k: int) -> tuple[int | None, ...]:
+def protect_nested(
+    values: Sequence[int], parents: Sequence[int | None], k: int
+) -> tuple[int | None, ...]:
     """Counts of overlapping categories where ``parents[i]`` is the index of a category that
     contains category ``i`` (e.g. KldB 831 contains 8311), shown without totals.
 

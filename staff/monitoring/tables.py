@@ -253,7 +253,12 @@ def shortage_table(
         rows.append(
             Row(
                 f"{code} {titles[code]}",
-                ("; ".join(needs[code]), requests, offers if offers is not None else "nicht verfügbar", ratio),
+                (
+                    "; ".join(needs[code]),
+                    requests,
+                    offers if offers is not None else "nicht verfügbar",
+                    ratio,
+                ),
             )
         )
     where = f"erreichbar von {place}" if place else "im ganzen Katalog"
@@ -261,7 +266,12 @@ def shortage_table(
         id="engpass",
         caption="Engpassberufe: Fachkräftebedarf, Nachfrage und Angebot",
         row_header="Engpassberuf (KldB)",
-        columns=("Fachkräftebedarf laut Tabelle", "Anfragen", f"Angebote ({where})", "Anfragen je Angebot"),
+        columns=(
+            "Fachkräftebedarf laut Tabelle",
+            "Anfragen",
+            f"Angebote ({where})",
+            "Anfragen je Angebot",
+        ),
         kinds=(TEXT, COUNT, NUMBER, RATIO),
         rows=tuple(rows),
     )
@@ -317,8 +327,8 @@ def shortage_by_municipality(
     for m in places:
         requests = shown.get(m, (0,) * len(codes))
         values: list[Value] = []
-        for j, c in enumerate(codes):
-            n, o = requests[j], supply[m].get(c, 0)
+        for j, code in enumerate(codes):
+            n, o = requests[j], supply[m].get(code, 0)
             if not o:
                 values.append("kein Angebot" if isinstance(n, int) and n > 0 else "–")
             else:

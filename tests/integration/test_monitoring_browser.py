@@ -49,13 +49,17 @@ def accounts(engine: sa.Engine) -> Iterator[Accounts]:  # noqa: F811
     password = f"Monitoring-Test-{secrets.token_urlsafe(12)}"
     hashed = passwords.hash_password(password)
     made = [
-        store.add_account(engine, f"{role}-{tag}@example.invalid", "Test", office.code, [role], hashed, utcnow())
+        store.add_account(
+            engine, f"{role}-{tag}@example.invalid", "Test", office.code, [role], hashed, utcnow()
+        )
         for role in ("analyst", "counsellor")
     ]
     today = dt.date.today()
     rows = random_rows(5, 400, today.replace(day=1) - dt.timedelta(days=150), 150)
     with engine.begin() as conn:
-        first = conn.execute(sa.select(sa.func.coalesce(sa.func.max(demand_records.c.id), 0))).scalar_one()
+        first = conn.execute(
+            sa.select(sa.func.coalesce(sa.func.max(demand_records.c.id), 0))
+        ).scalar_one()
         conn.execute(demand_records.insert(), rows)
     yield Accounts(made[0].email, made[1].email, password)
     with engine.begin() as conn:

@@ -95,7 +95,13 @@ def test_filters_restrict_every_query(engine: sa.Engine) -> None:
     rows = random_rows(7, 300, dt.date(2026, 6, 1), 180)
     insert(engine, rows)
     f = flt.parse(
-        {"von": "2026-07", "bis": "2026-10", "gemeinde": "Haar", "bereich": "82", "ziel": "umschulung"},
+        {
+            "von": "2026-07",
+            "bis": "2026-10",
+            "gemeinde": "Haar",
+            "bereich": "82",
+            "ziel": "umschulung",
+        },
         TODAY,
     )
     assert not f.problems

@@ -103,7 +103,9 @@ def test_exports_open_and_show_no_small_counts(analyst_world: StaffWorld, table_
     csv_rows = list(csv.reader(io.StringIO(as_csv.content.decode("utf-8-sig")), delimiter=";"))
     sheet = openpyxl.load_workbook(io.BytesIO(as_xlsx.content)).active
     assert sheet is not None
-    xlsx_rows = [["" if v is None else str(v) for v in r] for r in sheet.iter_rows(values_only=True)]
+    xlsx_rows = [
+        ["" if v is None else str(v) for v in r] for r in sheet.iter_rows(values_only=True)
+    ]
     header = csv_rows[0]
     assert [c for c in xlsx_rows[0] if c] == [c for c in header if c]
     counted = _count_columns(table_id, header)
@@ -132,7 +134,7 @@ def test_formulas_are_escaped_in_both_formats() -> None:
         row_header="=1+1",
         columns=("+SUM(A1)", "@cmd", "-2+3", "\tTab", "normal"),
         kinds=(COUNT,) * 5,
-        rows=(Row("=HYPERLINK(\"http://example.org\")", (5, None, 0, 7, 9)),),
+        rows=(Row('=HYPERLINK("http://example.org")', (5, None, 0, 7, 9)),),
     )
     notes = ["-Hinweis"]
     text = export.to_csv(table, notes).decode("utf-8-sig")
@@ -164,7 +166,11 @@ def test_supply_comes_from_the_real_search_service(
     page = client.get(PAGE).text
     assert "Der Suchdienst antwortet gerade nicht" not in page
     export_csv = client.get(f"{PAGE}/export?tabelle=engpass&format=csv").content.decode("utf-8-sig")
-    altenpflege = next(r for r in csv.reader(io.StringIO(export_csv), delimiter=";") if r and r[0].startswith("821 "))
+    altenpflege = next(
+        r
+        for r in csv.reader(io.StringIO(export_csv), delimiter=";")
+        if r and r[0].startswith("821 ")
+    )
     assert altenpflege[3] == str(counts["821"])
 
     places = client.get(f"{PAGE}/engpass")
@@ -172,7 +178,11 @@ def test_supply_comes_from_the_real_search_service(
     for table_id in ("engpass-nachfrage", "engpass-angebot", "engpass-verhaeltnis"):
         assert f'id="caption-{table_id}"' in places.text
     offers = client.get(f"{PAGE}/export?tabelle=engpass-angebot&format=csv")
-    by_place = {r[0]: r for r in csv.reader(io.StringIO(offers.content.decode("utf-8-sig")), delimiter=";") if r}
+    by_place = {
+        r[0]: r
+        for r in csv.reader(io.StringIO(offers.content.decode("utf-8-sig")), delimiter=";")
+        if r
+    }
     header = by_place["Gemeinde"]
     column = next(j for j, c in enumerate(header) if c.startswith("821 "))
     assert by_place["Unterhaching"][column] == str(near["821"])
@@ -181,9 +191,13 @@ def test_supply_comes_from_the_real_search_service(
 
 def test_the_page_per_municipality_without_the_search_service(analyst_world: StaffWorld) -> None:
     client = analyst_world.session_client(analyst_world.add_account("ana@example.de", "analyst"))
-    page = client.get(f"{PAGE}/engpass", params={"von": "2026-06", "bis": "2026-11", "ziel": "umschulung"})
+    page = client.get(
+        f"{PAGE}/engpass", params={"von": "2026-06", "bis": "2026-11", "ziel": "umschulung"}
+    )
     assert page.status_code == 200
-    assert 'id="caption-engpass-nachfrage"' in page.text and "caption-engpass-angebot" not in page.text
+    assert (
+        'id="caption-engpass-nachfrage"' in page.text and "caption-engpass-angebot" not in page.text
+    )
     assert "Der Suchdienst antwortet gerade nicht" in page.text
     assert "ziel=umschulung" in page.text  # the links between the pages keep the filters
     numbers = [c.replace(".", "") for c in count_cells(page.text)]
@@ -197,12 +211,21 @@ def test_a_chart_shows_the_numbers_of_its_table(analyst_world: StaffWorld) -> No
     text = client.get(PAGE, params={"von": "2026-06", "bis": "2026-11"}).text
     found = re.search(r'data-chart="([^"]+)"', text)
     assert found
-    spec = json.loads(found.group(1).replace("&#34;", '"').replace("&quot;", '"').replace("&amp;", "&"))
+    spec = json.loads(
+        found.group(1).replace("&#34;", '"').replace("&quot;", '"').replace("&amp;", "&")
+    )
     values = {v["Zeitraum"]: v["Anfragen"] for v in spec["data"]["values"]}
     footer = re.search(r"<tfoot>(.*?)</tfoot>", text, re.S)
     assert footer
     totals = count_cells(footer.group(1))[:-1]
-    labels = ["Juni 2026", "Juli 2026", "August 2026", "September 2026", "Oktober 2026", "November 2026"]
+    labels = [
+        "Juni 2026",
+        "Juli 2026",
+        "August 2026",
+        "September 2026",
+        "Oktober 2026",
+        "November 2026",
+    ]
     shown = {p: int(t.replace(".", "")) for p, t in zip(labels, totals, strict=True) if t.isdigit()}
     assert values == shown
 

@@ -56,8 +56,10 @@ def lines(n_rows: int, n_cols: int) -> list[list[Cell]]:
 
 def consistent(ext: list[list[int]]) -> bool:
     """Every line of an extended table sums to its total (last cell)."""
-    return all(sum(ext[i][j] for i, j in line[:-1]) == ext[line[-1][0]][line[-1][1]]
-               for line in lines(len(ext), len(ext[0])))
+    return all(
+        sum(ext[i][j] for i, j in line[:-1]) == ext[line[-1][0]][line[-1][1]]
+        for line in lines(len(ext), len(ext[0]))
+    )
 
 
 def cycle_through(hidden: set[Cell], cell: Cell) -> list[Cell] | None:
@@ -104,7 +106,9 @@ def alternative(ext: list[list[int]], hidden: set[Cell], cell: Cell) -> list[lis
 
 @settings(max_examples=400, deadline=None)
 @given(values=tables, k=ks, forced=st.sets(st.integers(0, 6), max_size=3), total=st.booleans())
-@example(values=[[2, 7, 0, 0], [7, 2, 3, 0], [0, 0, 2, 7], [0, 0, 7, 2]], k=5, forced=set(), total=False)
+@example(
+    values=[[2, 7, 0, 0], [7, 2, 3, 0], [0, 0, 2, 7], [0, 0, 7, 2]], k=5, forced=set(), total=False
+)
 def test_protected_tables_keep_every_property(
     values: list[list[int]], k: int, forced: set[int], total: bool
 ) -> None:
