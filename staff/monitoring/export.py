@@ -2,8 +2,8 @@
 
 Text cells that a spreadsheet would read as a formula (leading ``=``, ``+``, ``-``, ``@``, tab
 or carriage return) get a leading apostrophe (OWASP "CSV injection"); counts are written as
-numbers, a suppressed count as "•". CSV: semicolon-separated UTF-8 with BOM (opens in German
-Excel as it is).
+numbers, a suppressed count as "•". CSV: semicolon-separated UTF-8 with BOM and decimal commas
+(opens in German Excel as it is).
 """
 
 from __future__ import annotations
@@ -48,10 +48,15 @@ def rows(table: Table, notes: Sequence[str]) -> list[list[int | float | str]]:
     return out
 
 
+def _german(value: int | float | str) -> int | str:
+    """Ratios with a decimal comma (the CSV is made for German spreadsheets)."""
+    return f"{value:.1f}".replace(".", ",") if isinstance(value, float) else value
+
+
 def to_csv(table: Table, notes: Sequence[str]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerows(rows(table, notes))
+    writer.writerows([[_german(v) for v in row] for row in rows(table, notes)])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from staff.monitoring import export, supply
 from staff.monitoring import filters as flt
 from staff.monitoring.settings import MonitoringSettings
-from staff.monitoring.tables import COUNT, Row, Table
+from staff.monitoring.tables import COUNT, RATIO, Row, Table
 from tests.staff.monitoring_support import insert, random_rows, row, search_service
 from tests.staff.staff_helpers import FakeClock, StaffWorld
 
@@ -147,6 +147,15 @@ def test_formulas_are_escaped_in_both_formats() -> None:
         assert texts and all(not c.startswith(export.FORMULA_STARTS) for c in texts), texts
         assert "'=1+1" in found and "'@cmd" in found and "normal" in found
     assert all(cell.data_type != "f" for r in sheet.iter_rows() for cell in r)
+
+
+def test_ratios_have_a_decimal_comma_in_csv_and_are_numbers_in_xlsx() -> None:
+    table = Table(
+        "probe", "Probe", "Beruf", ("Anfragen je Angebot",), (RATIO,), (Row("821", (2.5,)),)
+    )
+    assert "821;2,5" in export.to_csv(table, []).decode("utf-8-sig")
+    sheet = openpyxl.load_workbook(io.BytesIO(export.to_xlsx(table, []))).active
+    assert sheet is not None and sheet["B2"].value == 2.5
 
 
 def test_supply_comes_from_the_real_search_service(
