@@ -30,7 +30,15 @@ from staff.web import Analyst, context, render
 
 FORMATS = {"csv": (export.to_csv, export.CSV_TYPE), "xlsx": (export.to_xlsx, export.XLSX_TYPE)}
 #: the tables of the overview page, in page order
-OVERVIEW = ("nachfrage", "ergebnis", "ungedeckt", "rangfolge", "beratung", "engpass")
+OVERVIEW = (
+    "nachfrage",
+    "ergebnis",
+    "ungedeckt",
+    "rangfolge",
+    "beratung",
+    "rangfolge-beratung",
+    "engpass",
+)
 
 
 class Builder:
@@ -46,14 +54,14 @@ class Builder:
         self._grouped: dict[tuple[str, ...], dict[tuple[str, ...], queries.Counts]] = {}
         self.supply_available = True
         self._by_place: tuple[tables.Table, tables.Table | None, tables.Table | None] | None = None
-        self._linked: tuple[tables.Table, tables.Table, tables.Table] | None = None
+        self._linked: tuple[tables.Table, tables.Table] | None = None
 
     def grouped(self, *dims: str) -> dict[tuple[str, ...], queries.Counts]:
         if dims not in self._grouped:
             self._grouped[dims] = queries.grouped(self.engine, self.filters, dims)
         return self._grouped[dims]
 
-    def linked(self) -> tuple[tables.Table, tables.Table, tables.Table]:
+    def linked(self) -> tuple[tables.Table, tables.Table]:
         if self._linked is None:
             self._linked = tables.linked_tables(
                 self.grouped("period", self.filters.breakdown),
@@ -70,13 +78,16 @@ class Builder:
         return self.linked()[1]
 
     def human(self) -> tables.Table:
-        return self.linked()[2]
+        return tables.human_matrix(self.grouped("municipality", "field"), self.k)
 
     def unmet(self) -> tables.Table:
         return tables.unmet_matrix(self.grouped("municipality", "field"), self.k)
 
     def ranking(self) -> tables.Table:
         return tables.ranking(self.unmet())
+
+    def human_ranking(self) -> tables.Table:
+        return tables.ranking(self.human())
 
     def shortage(self) -> tables.Table:
         entries = load_shortages()
@@ -115,6 +126,7 @@ class Builder:
             "ungedeckt": self.unmet,
             "rangfolge": self.ranking,
             "beratung": self.human,
+            "rangfolge-beratung": self.human_ranking,
             "engpass": self.shortage,
             "engpass-nachfrage": lambda: self._place_table(0),
             "engpass-angebot": lambda: self._place_table(1),

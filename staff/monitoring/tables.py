@@ -138,40 +138,20 @@ def outcome_by_municipality(
     )
 
 
-def human_by_municipality(
-    counts: dict[tuple[str, ...], Counts], k: int, linked: Linked | None = None
-) -> Table:
-    keys = _order("municipality", {key for (key,) in counts if counts[(key,)].requests})
-    values = [
-        [counts[(key,)].human, counts[(key,)].requests - counts[(key,)].human] for key in keys
-    ]
-    return _matrix(
-        "Wunsch nach persönlicher Beratung nach Gemeinde",
-        "beratung",
-        "municipality",
-        keys,
-        ["persönliche Beratung gewünscht", "nicht gewünscht"],
-        values,
-        k,
-        linked,
-    )
-
-
 def linked_tables(
     by_period: dict[tuple[str, ...], Counts],
     by_place: dict[tuple[str, ...], Counts],
     filters: Filters,
     k: int,
-) -> tuple[Table, Table, Table]:
-    """``nachfrage``, ``ergebnis`` and ``beratung``: their row totals per municipality (when the
-    demand is broken down by municipality) and their grand total are the same numbers, so a
-    total one of them suppresses is suppressed in all of them (repeated until stable)."""
+) -> tuple[Table, Table]:
+    """``nachfrage`` and ``ergebnis``: their row totals per municipality (when the demand is
+    broken down by municipality) and their grand total are the same numbers, so a total one of
+    them suppresses is suppressed in the other as well (repeated until stable)."""
     linked = Linked()
     while True:
         found = (
             demand_over_time(by_period, filters, k, linked),
             outcome_by_municipality(by_place, k, linked),
-            human_by_municipality(by_place, k, linked),
         )
         shared = found if filters.breakdown == "municipality" else found[1:]
         rows = {r.label for t in shared for r in t.rows if r.values[-1] is None}
@@ -182,26 +162,57 @@ def linked_tables(
         linked = wider
 
 
+def _field_matrix(
+    counts: dict[tuple[str, ...], Counts], k: int, measure: str, table_id: str, caption: str
+) -> Table:
+    values_of = {key: getattr(c, measure) for key, c in counts.items() if getattr(c, measure)}
+    rows = _order("municipality", {m for m, _ in values_of})
+    cols = _order("field", {f for _, f in values_of})
+    values = [[values_of.get((m, f), 0) for f in cols] for m in rows]
+    labels = [flt.label("field", f) for f in cols]
+    return _matrix(caption, table_id, "municipality", rows, labels, values, k)
+
+
 def unmet_matrix(counts: dict[tuple[str, ...], Counts], k: int) -> Table:
     """Requests with fewer than three offers per municipality (rows) and field (columns)."""
-    unmet = {key: c.unmet for key, c in counts.items() if c.unmet}
-    rows = _order("municipality", {m for m, _ in unmet})
-    cols = _order("field", {f for _, f in unmet})
-    values = [[unmet.get((m, f), 0) for f in cols] for m in rows]
-    return _matrix(
-        "Anfragen mit weniger als drei passenden Angeboten nach Gemeinde und Berufsbereich",
-        "ungedeckt",
-        "municipality",
-        rows,
-        [flt.label("field", f) for f in cols],
-        values,
+    return _field_matrix(
+        counts,
         k,
+        "unmet",
+        "ungedeckt",
+        "Anfragen mit weniger als drei passenden Angeboten nach Gemeinde und Berufsbereich",
     )
 
 
+def human_matrix(counts: dict[tuple[str, ...], Counts], k: int) -> Table:
+    """Requests whose conversation asked for a person, per municipality and field."""
+    return _field_matrix(
+        counts,
+        k,
+        "human",
+        "beratung",
+        "Anfragen mit Wunsch nach persönlicher Beratung nach Gemeinde und Berufsbereich",
+    )
+
+
+RANKINGS = {
+    "ungedeckt": (
+        "rangfolge",
+        "Rangfolge: wo die meisten Anfragen weniger als drei Angebote fanden",
+        "Anfragen mit weniger als drei Angeboten",
+    ),
+    "beratung": (
+        "rangfolge-beratung",
+        "Rangfolge: wo am häufigsten persönliche Beratung gewünscht wurde",
+        "Anfragen mit Wunsch nach persönlicher Beratung",
+    ),
+}
+
+
 def ranking(matrix: Table) -> Table:
-    """The shown cells of :func:`unmet_matrix`, largest first (suppressed cells are not ranked:
-    their place in an order would tell their size)."""
+    """The shown cells of a municipality x field matrix, largest first (suppressed cells are
+    not ranked: their place in an order would tell their size)."""
+    table_id, caption, header = RANKINGS[matrix.id]
     fields = matrix.columns[:-1]
     cells = [
         (value, row.label, fields[j])
@@ -211,10 +222,10 @@ def ranking(matrix: Table) -> Table:
     ]
     cells.sort(key=lambda c: (-c[0], c[1], c[2]))
     return Table(
-        id="rangfolge",
-        caption="Rangfolge: wo die meisten Anfragen weniger als drei Angebote fanden",
+        id=table_id,
+        caption=caption,
         row_header="Rang",
-        columns=("Gemeinde", "Berufsbereich", "Anfragen mit weniger als drei Angeboten"),
+        columns=("Gemeinde", "Berufsbereich", header),
         kinds=(TEXT, TEXT, COUNT),
         rows=tuple(
             Row(str(n), (m, f, v)) for n, (v, m, f) in enumerate(cells[:RANKING_SIZE], start=1)

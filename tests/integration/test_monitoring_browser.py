@@ -85,7 +85,7 @@ def test_analyst_sees_tables_and_charts(page: Any, accounts: Accounts) -> None: 
     sign_in(page, accounts.analyst, accounts.password)
     page.goto(f"{STAFF}/analyst")
     assert page.url == f"{STAFF}/analyst"
-    assert page.locator("main table caption").count() == 6
+    assert page.locator("main table caption").count() == 7
     page.wait_for_selector("figure.chart canvas", timeout=15_000)
     assert page.locator("figure.chart canvas").count() >= 2
     assert axe_findings(page) == []

@@ -204,23 +204,30 @@ def _dispose() -> Iterator[None]:
 
 
 def test_a_total_hidden_in_one_table_is_hidden_in_the_others() -> None:
-    """Requests per municipality are row totals of "ergebnis", "beratung" and (by municipality)
-    "nachfrage". Protected alone, "beratung" hides Ottobrunn's 5 to protect its other cells
-    while "ergebnis" shows it; linked, every table hides it."""
-    by_place = {
-        ("Haar",): queries.Counts(3, 2, 0, 0),
-        ("Unterhaching",): queries.Counts(8, 4, 4, 2),
-        ("Ottobrunn",): queries.Counts(5, 0, 0, 5),
-        ("Neubiberg",): queries.Counts(5, 3, 0, 2),
+    """Requests per municipality are the row totals of "ergebnis" and, broken down by
+    municipality, of "nachfrage". Protected alone, "nachfrage" hides Haar's 9 and Ottobrunn's
+    5 while "ergebnis" shows them; linked, both hide them."""
+    by_period = {
+        ("2026-10", "Haar"): queries.Counts(6),
+        ("2026-11", "Haar"): queries.Counts(3),
+        ("2026-10", "Unterhaching"): queries.Counts(6),
+        ("2026-11", "Unterhaching"): queries.Counts(6),
+        ("2026-10", "Ottobrunn"): queries.Counts(5),
     }
+    by_place = {
+        ("Haar",): queries.Counts(9, 8, 3, 0),
+        ("Unterhaching",): queries.Counts(12, 9, 4, 0),
+        ("Ottobrunn",): queries.Counts(5, 4, 3, 0),
+    }
+    f = flt.parse({"nach": "municipality", "von": "2026-10", "bis": "2026-11"}, TODAY)
 
     def totals(table: tables.Table) -> dict[str, object]:
         return {r.label: r.values[-1] for r in table.rows}
 
-    assert totals(tables.outcome_by_municipality(by_place, K))["Ottobrunn"] == 5
-    assert totals(tables.human_by_municipality(by_place, K))["Ottobrunn"] is None
-    f = flt.parse({"nach": "municipality"}, TODAY)
-    by_period = {("2026-11", m): queries.Counts(c.requests) for (m,), c in by_place.items()}
+    assert totals(tables.demand_over_time(by_period, f, K))["Haar"] is None
+    assert totals(tables.outcome_by_municipality(by_place, K))["Haar"] == 9
     linked = tables.linked_tables(by_period, by_place, f, K)
-    assert all(totals(t)["Ottobrunn"] is None for t in linked)
-    assert len({tuple(sorted(totals(t).items())) for t in linked}) == 1
+    assert [totals(t)["Haar"] for t in linked] == [None, None]
+    assert totals(linked[0]) == totals(linked[1])
+    other = flt.parse({"nach": "goal", "von": "2026-10", "bis": "2026-11"}, TODAY)
+    assert totals(tables.linked_tables({}, by_place, other, K)[1])["Haar"] == 9  # not linked
