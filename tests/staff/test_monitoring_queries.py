@@ -231,3 +231,24 @@ def test_a_total_hidden_in_one_table_is_hidden_in_the_others() -> None:
     assert totals(linked[0]) == totals(linked[1])
     other = flt.parse({"nach": "goal", "von": "2026-10", "bis": "2026-11"}, TODAY)
     assert totals(tables.linked_tables({}, by_place, other, K)[1])["Haar"] == 9  # not linked
+
+
+def test_the_pages_and_exports_on_postgresql(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.staff.staff_helpers import FakeClock, StaffWorld
+
+    monkeypatch.setenv("SEARCH_URL", "http://127.0.0.1:9")  # no supply figures
+    driver = "postgresql+psycopg"
+    with fresh_database("bl_monitoring_pages", driver) as name:
+        url = url_of(name, driver)
+        migrate.upgrade(url)
+        try:
+            world = StaffWorld(url, FakeClock())
+            world.add_office("bb", "Bildungsberatung (Test)", "bildungsberatung")
+            insert(world.engine, random_rows(4, 300, dt.date(2026, 5, 1), 220))
+            client = world.session_client(world.add_account("ana@example.de", "analyst"))
+            for path in ("/staff/analyst?einheit=week&nach=municipality", "/staff/analyst/engpass"):
+                assert client.get(path).status_code == 200, path
+            answer = client.get("/staff/analyst/export?tabelle=ungedeckt&format=xlsx")
+            assert answer.status_code == 200 and answer.content[:2] == b"PK"
+        finally:
+            dispose_all()
