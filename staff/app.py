@@ -23,6 +23,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from bot.channels.entry_settings import load_entry_settings
 from staff import housekeeping, routes_auth, routes_pages
 from staff.db import Clock, staff_engine, utcnow
+from staff.monitoring import routes as monitoring_routes
+from staff.monitoring.settings import MonitoringSettings
 from staff.oidc import OidcSignIn
 from staff.settings import BASE_PATH, StaffSettings, get_settings
 from staff.web import (
@@ -83,6 +85,7 @@ def create_app(settings: StaffSettings | None = None, clock: Clock = utcnow) -> 
     app.mount(f"{BASE_PATH}/static", StaticFiles(directory=STAFF_DIR / "static"), name="static")
     app.include_router(routes_auth.router)
     app.include_router(routes_pages.router)
+    app.include_router(monitoring_routes.build_router(MonitoringSettings()))
 
     @app.middleware("http")
     async def security_headers(

@@ -8,7 +8,7 @@ GET  /staff/callbacks               counsellor    callback inbox of the account'
 GET  /staff/callbacks/{id}          counsellor    one request with its contact (logged)
 POST /staff/callbacks/{id}/done     counsellor    mark it done (logged)
 GET  /staff/editor                  editor        what the editorial pages will offer
-GET  /staff/analyst                 analyst       what the monitoring pages will offer
+GET  /staff/analyst                 analyst       Bildungsmonitoring (staff/monitoring/routes.py)
 GET  /staff/admin                   admin         accounts and offices
 GET  /staff/admin/access-log        admin         the access log, newest first
 ==================================  ============  =============================================
@@ -23,7 +23,6 @@ from staff import access_log, callbacks, store
 from staff.settings import BASE_PATH
 from staff.web import (
     Admin,
-    Analyst,
     Counsellor,
     CsrfFailed,
     Editor,
@@ -99,11 +98,6 @@ async def callback_done(request: Request, request_id: int, session: Counsellor) 
 @router.get("/editor", include_in_schema=False)
 def editor(request: Request, session: Editor) -> Response:
     return render(request, "editor.html")
-
-
-@router.get("/analyst", include_in_schema=False)
-def analyst(request: Request, session: Analyst) -> Response:
-    return render(request, "analyst.html")
 
 
 @router.get("/admin", include_in_schema=False)

@@ -21,6 +21,8 @@ PAGES: dict[str, str | None] = {
     "/staff/callbacks/{id}": "counsellor",
     "/staff/editor": "editor",
     "/staff/analyst": "analyst",
+    "/staff/analyst/engpass": "analyst",
+    "/staff/analyst/export": "analyst",
     "/staff/admin": "admin",
     "/staff/admin/access-log": "admin",
 }
