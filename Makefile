@@ -47,11 +47,20 @@ help: ## show this help
 	$(BOT)/pip install -q -r requirements/bot-test.txt -c requirements/bot.lock
 	touch $@
 
-test-venvs: venvs .venv-app/.installed-test .venv-bot/.installed-test tests/staff/oidc/node_modules/.installed
+test-venvs: venvs .venv-app/.installed-test .venv-bot/.installed-test tests/staff/oidc/node_modules/.installed staff/static/vendor/.built
 
 # a real OpenID Connect provider (npm oidc-provider) for the staff sign-in tests
 tests/staff/oidc/node_modules/.installed: tests/staff/oidc/package.json tests/staff/oidc/package-lock.json
 	npm ci --prefix tests/staff/oidc --no-audit --no-fund --loglevel=error
+	touch $@
+
+# the monitoring charts (Vega-Lite, vega-embed, vega-interpreter), copied into the staff app's static files
+staff/vendor/node_modules/.installed: staff/vendor/package.json staff/vendor/package-lock.json
+	npm ci --prefix staff/vendor --no-audit --no-fund --loglevel=error
+	touch $@
+
+staff/static/vendor/.built: staff/vendor/node_modules/.installed staff/monitoring/vendor.py .venv-app/.installed
+	$(APP)/python -m staff.monitoring.vendor
 	touch $@
 
 web/node_modules/.installed: web/package.json web/package-lock.json
@@ -101,7 +110,7 @@ build/.appdb-migrated: .venv-app/.installed $(APPDB_MIGRATIONS)
 migrate: .venv-app/.installed ## migrate the application database (APP_DB_URL) to the newest revision (deploy step)
 	$(APP)/python -m appdb upgrade
 
-setup: venvs nginx pdf-libs build/.appdb-migrated build/spacy-de/.built build/index/.built $(MODEL) ## set everything up (venvs, application database, spaCy pipeline, e5 folders, index, Rasa model)
+setup: venvs nginx pdf-libs staff/static/vendor/.built build/.appdb-migrated build/spacy-de/.built build/index/.built $(MODEL) ## set everything up (venvs, application database, spaCy pipeline, e5 folders, index, Rasa model)
 
 # ---------------------------------------------------------------- run
 run: setup ## set up and start Rasa, action server, search service and web page (Ctrl-C stops all)
