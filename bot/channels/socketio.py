@@ -9,10 +9,13 @@ subclass keeps Rasa's handlers and wraps them:
 - ``session_request``: the id must be 32 lowercase hex digits (128 bits); at most
   ``NEW_CONVERSATIONS_PER_MINUTE`` new ids per client; otherwise the connection is closed;
 - user messages: only for the session confirmed on this connection; longer than ``MAX_MESSAGE_CHARS`` they
-  are cut to that length + 1, so that the bot's input guard answers "too long" (a reply, not a silent drop).
+  are cut to that length + 1, so that the bot's input guard answers "too long" (a reply, not a silent drop);
+  text starting with ``/`` that is not a valid button command loses the slash (:mod:`bot.channels.commands`:
+  Rasa would otherwise log the whole line).
 
 :class:`RestInput` applies the same id, size and new-conversation rules to ``/webhooks/rest/webhook``.
 The client is the peer address, or the last ``X-Forwarded-For`` entry when the peer is a trusted proxy.
+Both apply :func:`bot.channels.commands.neutralise` to every message.
 Nothing here logs message text or conversation ids.
 """
 
@@ -29,6 +32,7 @@ from sanic import Blueprint
 from sanic.exceptions import SanicException
 from sanic.request import Request
 
+from bot.channels.commands import neutralise
 from bot.channels.entry_settings import EntrySettings, is_valid_session_id, load_entry_settings
 from bot.channels.limits import NewConversationLimiter
 
@@ -128,8 +132,8 @@ class SocketIOInput(socketio.SocketIOInput):
                 return
             if len(message) > cfg.max_message_chars:
                 # cut, not dropped: the bot's input guard answers "too long" (a reply, nothing lost)
-                data = {**data, "message": message[: cfg.max_message_chars + 1]}
-            await parent_message(sid, data)
+                message = message[: cfg.max_message_chars + 1]
+            await parent_message(sid, {**data, "message": neutralise(message)})
 
         sio.on("connect", connect, namespace=namespace)
         sio.on("disconnect", disconnect, namespace=namespace)
@@ -159,4 +163,4 @@ class RestInput(rest.RestInput):
         graceful "too long" reply (its input guard) instead of an error, and is never stored whole."""
         message = super()._extract_message(req)
         limit = entry_settings().max_message_chars
-        return message[: limit + 1] if isinstance(message, str) else message
+        return neutralise(message[: limit + 1]) if isinstance(message, str) else message

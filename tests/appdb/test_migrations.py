@@ -47,6 +47,15 @@ STAFF_TABLES = {
     "staff_login_flows",
     "staff_access_log",
 }
+#: revision 0003 (consultations and plans, issue 13)
+CONSULTATION_TABLES = {
+    "consultations",
+    "consultation_lookup_failures",
+    "plans",
+    "plan_steps",
+    "plan_notes",
+    "plan_links",
+}
 
 
 def test_upgrade_creates_the_schema_and_autogenerate_finds_no_difference(dbs) -> None:
@@ -55,6 +64,7 @@ def test_upgrade_creates_the_schema_and_autogenerate_finds_no_difference(dbs) ->
         "demand_records",
         "callback_requests",
         *STAFF_TABLES,
+        *CONSULTATION_TABLES,
     }
     assert _differences(dbs.app_url) == []
     engine = sa.create_engine(dbs.app_url)
@@ -111,11 +121,24 @@ def test_the_staff_revision_keeps_callback_requests_and_goes_back_cleanly(dbs) -
     assert _differences(dbs.app_url) == []
 
 
+def test_the_consultation_revision_goes_back_to_the_staff_schema(dbs) -> None:
+    """0003 -> 0002 drops exactly the consultation and plan tables; up again is clean."""
+    migrate.downgrade(dbs.app_url, "0002")
+    assert _tables(dbs.app_url) == {
+        "alembic_version",
+        "demand_records",
+        "callback_requests",
+        *STAFF_TABLES,
+    }
+    migrate.upgrade(dbs.app_url)
+    assert _differences(dbs.app_url) == []
+
+
 def test_an_unmigrated_database_differs_from_the_schema(tmp_path: Path) -> None:
     """The comparison is not vacuous: an empty database lacks both tables."""
     diffs = _differences(f"sqlite:///{tmp_path / 'empty.db'}")
     added = {d[1].name for d in diffs if d[0] == "add_table"}
-    assert added == {"demand_records", "callback_requests", *STAFF_TABLES}
+    assert added == {"demand_records", "callback_requests", *STAFF_TABLES, *CONSULTATION_TABLES}
 
 
 def test_upgrade_is_idempotent_and_downgrade_to_base_drops_the_tables(dbs) -> None:

@@ -65,9 +65,7 @@ def upgrade() -> None:
         sa.Column(
             "consultation_id",
             sa.Integer,
-            sa.ForeignKey(
-                "consultations.id", name="fk_plans_consultation_id", ondelete="CASCADE"
-            ),
+            sa.ForeignKey("consultations.id", name="fk_plans_consultation_id", ondelete="CASCADE"),
             nullable=False,
         ),
         sa.Column(
