@@ -42,7 +42,10 @@ class _Upstream(http.server.BaseHTTPRequestHandler):
         body = b"plan upstream"
         self.send_response(200)
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "max-age=60")
+        self.send_header("Cache-Control", "max-age=60")  # the app's own headers: replaced, once
+        self.send_header("Referrer-Policy", "no-referrer")
+        self.send_header("Content-Security-Policy", "default-src 'self'")
+        self.send_header("X-Robots-Tag", "noindex, nofollow")
         self.end_headers()
         self.wfile.write(body)
 
@@ -87,8 +90,10 @@ def test_nginx_serves_the_plan_link_without_logging_the_token(tmp_path: Path) ->
             post = c.post(f"/plan/{token}", data={"x": "1"})
             staff = c.get("/staff/sign-in")
         assert page.status_code == 200 and page.text == "plan upstream"
+        for name in ("referrer-policy", "cache-control", "content-security-policy", "x-robots-tag"):
+            assert len(page.headers.get_list(name)) == 1, name
         assert page.headers["referrer-policy"] == "no-referrer"
-        assert page.headers.get_list("cache-control") == ["no-store"]
+        assert page.headers["cache-control"] == "no-store"
         assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
         assert pdf.status_code == 200
         assert post.status_code == 403
