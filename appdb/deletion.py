@@ -12,7 +12,10 @@ Who calls it:
 - the web server's retention job and ``python -m web.retention``:
   ``ConversationDeleter.purge_older_than`` and ``purge_callback_requests``;
 - the callback store (bot env): :func:`delete_expired_callback_requests` and
-  :func:`purge_callback_requests` (its staff CLI purges before it reads).
+  :func:`purge_callback_requests` (its staff CLI purges before it reads);
+- the consultation deletion (staff handover, when the citizen deletes the conversation):
+  :func:`anonymise_plans` for consultations an office keeps anonymised, :func:`delete_plans`
+  for consultations that are deleted (rule: docs/privacy.md, "Pläne").
 
 Rasa 3.6 has no tracker delete API. Its ``SQLTrackerStore`` keeps one row per event (``id,
 sender_id, type_name, timestamp`` (Unix seconds), ``intent_name, action_name, data``); deleting
@@ -27,6 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -34,7 +38,14 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from appdb.schema import CONVERSATION_TABLES, callback_requests
+from appdb.schema import (
+    CONVERSATION_TABLES,
+    callback_requests,
+    plan_links,
+    plan_notes,
+    plan_steps,
+    plans,
+)
 from appdb.urls import with_installed_driver
 
 logger = logging.getLogger(__name__)
@@ -143,6 +154,64 @@ def purge_callback_requests(
         deleted += delete_orphaned_app_rows(app_engine, tracker_engine)
     logger.info("callback requests purged: %d", deleted)
     return deleted
+
+
+#: title of a plan after anonymisation (the counsellor's title may name the person)
+ANONYMISED_PLAN_TITLE = "Plan (anonymisiert)"
+
+
+def _plan_ids(conn: Connection, consultation_ids: Sequence[int]) -> list[int]:
+    if not consultation_ids or not sa.inspect(conn).has_table(plans.name):
+        return []
+    stmt = sa.select(plans.c.id).where(plans.c.consultation_id.in_(list(consultation_ids)))
+    return [row[0] for row in conn.execute(stmt)]
+
+
+def anonymise_plans(conn: Connection, consultation_ids: Sequence[int], now: dt.datetime) -> int:
+    """Strip the plans of ``consultation_ids`` of everything personal (inside the caller's
+    transaction); return how many plans.
+
+    Rule (docs/privacy.md, "Pläne"): the citizen links are deleted (the link stops working at
+    once), all notes are deleted (internal and for the citizen: free text may name the person),
+    the title becomes :data:`ANONYMISED_PLAN_TITLE`, the funding checklist (derived from the
+    person's facts) is removed, of the contacts only the office's own (the first) stays. The
+    steps (offers, learning-path steps, dates) stay as the office's record of its advice;
+    ``updated_at`` is not touched, so the retention still counts from the last change.
+    """
+    ids = _plan_ids(conn, consultation_ids)
+    for chunk in (ids[i : i + _CHUNK] for i in range(0, len(ids), _CHUNK)):
+        conn.execute(plan_links.delete().where(plan_links.c.plan_id.in_(chunk)))
+        conn.execute(plan_notes.delete().where(plan_notes.c.plan_id.in_(chunk)))
+        for plan_id, contacts in conn.execute(
+            sa.select(plans.c.id, plans.c.contacts).where(plans.c.id.in_(chunk))
+        ).all():
+            try:
+                kept = json.loads(contacts or "[]")[:1]
+            except ValueError:
+                kept = []
+            conn.execute(
+                plans.update()
+                .where(plans.c.id == plan_id)
+                .values(
+                    title=ANONYMISED_PLAN_TITLE,
+                    checklist=None,
+                    contacts=json.dumps(kept, ensure_ascii=False),
+                    anonymised_at=now,
+                )
+            )
+    return len(ids)
+
+
+def delete_plans(conn: Connection, consultation_ids: Sequence[int]) -> int:
+    """Delete the plans of ``consultation_ids`` with their steps, notes and links (inside the
+    caller's transaction; explicit, because SQLite enforces the cascade only with the
+    ``foreign_keys`` pragma); return how many plans."""
+    ids = _plan_ids(conn, consultation_ids)
+    for chunk in (ids[i : i + _CHUNK] for i in range(0, len(ids), _CHUNK)):
+        for table in (plan_links, plan_notes, plan_steps):
+            conn.execute(table.delete().where(table.c.plan_id.in_(chunk)))
+        conn.execute(plans.delete().where(plans.c.id.in_(chunk)))
+    return len(ids)
 
 
 def _expired(cutoff: float) -> sa.sql.Select:

@@ -21,7 +21,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.channels.entry_settings import load_entry_settings
-from staff import housekeeping, routes_auth, routes_pages
+from staff import housekeeping, routes_auth, routes_pages, routes_plans
 from staff.db import Clock, staff_engine, utcnow
 from staff.monitoring import routes as monitoring_routes
 from staff.monitoring.settings import MonitoringSettings
@@ -86,6 +86,8 @@ def create_app(settings: StaffSettings | None = None, clock: Clock = utcnow) -> 
     app.include_router(routes_auth.router)
     app.include_router(routes_pages.router)
     app.include_router(monitoring_routes.build_router(MonitoringSettings()))
+    app.include_router(routes_plans.router)
+    app.include_router(routes_plans.public)
 
     @app.middleware("http")
     async def security_headers(
@@ -95,6 +97,8 @@ def create_app(settings: StaffSettings | None = None, clock: Clock = utcnow) -> 
         response.headers.update(HEADERS)
         if not request.url.path.startswith(f"{BASE_PATH}/static/"):
             response.headers["Cache-Control"] = "no-store"
+        if request.url.path.startswith(f"{routes_plans.public.prefix}/"):
+            response.headers.update(routes_plans.PUBLIC_HEADERS)
         return response
 
     @app.get("/health", include_in_schema=False)

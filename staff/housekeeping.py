@@ -1,7 +1,8 @@
 """Housekeeping of the staff data: expired sessions and identity-provider sign-ins in progress,
 sign-in failures older than the lockout window, access-log entries older than
 ``STAFF_ACCESS_LOG_RETENTION_DAYS``, and expired callback requests (``CALLBACK_RETENTION_DAYS``,
-the same purge as the web server's retention job).
+the same purge as the web server's retention job), plans unchanged for
+``STAFF_PLAN_RETENTION_DAYS`` and expired citizen links (:func:`staff.plan_links.purge`).
 
 Runs in the staff process every ``STAFF_HOUSEKEEPING_INTERVAL_MINUTES`` (first at start-up) and
 as ``python -m staff housekeeping``. Logs counts only.
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 
 from appdb.deletion import purge_callback_requests
-from staff import access_log, lockout, sessions
+from staff import access_log, lockout, plan_links, sessions
 from staff.db import Clock
 from staff.settings import StaffSettings
 
@@ -30,9 +31,12 @@ class Result:
     failures: int
     access_log: int
     callback_requests: int
+    plans: int = 0
+    plan_links: int = 0
 
 
 def run_once(engine: Engine, settings: StaffSettings, now: dt.datetime) -> Result:
+    purged = plan_links.purge(engine, now, settings.plan_retention_days)
     result = Result(
         sessions=sessions.purge(engine, now, settings.timeouts),
         failures=lockout.purge(engine, now, settings.lockout),
@@ -40,14 +44,18 @@ def run_once(engine: Engine, settings: StaffSettings, now: dt.datetime) -> Resul
         callback_requests=purge_callback_requests(
             engine, settings.callback_retention_days, now.date()
         ),
+        plans=purged.plans,
+        plan_links=purged.links,
     )
     logger.info(
         "staff housekeeping: %d sessions/sign-ins, %d sign-in failures, %d access-log entries, "
-        "%d callback requests deleted",
+        "%d callback requests, %d plans, %d plan links deleted",
         result.sessions,
         result.failures,
         result.access_log,
         result.callback_requests,
+        result.plans,
+        result.plan_links,
     )
     return result
 

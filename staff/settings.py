@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import os
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -26,6 +27,10 @@ BASE_PATH = "/staff"
 
 def _default_public_url() -> str:
     return load_entry_settings().public_url
+
+
+def _default_search_url() -> str:
+    return f"http://127.0.0.1:{os.environ.get('SEARCH_PORT', '8000').strip() or '8000'}"
 
 
 def is_loopback_http(url: str) -> bool:
@@ -81,6 +86,23 @@ class StaffSettings(BaseSettings):
         description="Callback recipient (CALLBACK_RECIPIENT of the bot) -> office code, e.g. "
         '{"Bildungsberatung Landkreis München": "bildungsberatung"}.',
     )
+    plan_retention_days: int = Field(
+        90, ge=1, le=3650, description="Days a plan is kept after its last change."
+    )
+    plan_link_ttl_days: int = Field(
+        30, ge=1, le=365, description="Days a citizen's read-only plan link works."
+    )
+    office_contacts: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description="Office code -> contact shown on plans (keys phone, email, address, hours, "
+        'url), e.g. {"bildungsberatung": {"phone": "089 6221-0", "email": "…"}}.',
+    )
+    search_url: str = Field(
+        default_factory=_default_search_url,
+        validation_alias=AliasChoices("SEARCH_URL", "search_url"),
+        description="The search service (offers by id for the plan builder).",
+    )
+    search_timeout_seconds: float = Field(10, gt=0, le=60)
     oidc_issuer: str | None = Field(
         None, description="Issuer of the district's identity provider (unset: local only)."
     )

@@ -16,7 +16,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
 from search import facts
-from search.app.api.routes import health, search
+from search.app.api.routes import health, offers, search
 from search.app.core.config import Settings, get_settings
 from search.encoder import (
     CachedQueryEncoder,
@@ -87,6 +87,7 @@ def create_app(
         app.dependency_overrides[get_settings] = lambda: settings
     app.include_router(health.router)
     app.include_router(search.router)
+    app.include_router(offers.router)
     return app
 
 

@@ -36,7 +36,38 @@ PUBLIC = {
     "/staff/auth/oidc/callback",
     "/health",
     "/staff",
+    # the citizen's read-only plan link (token checked by the route; tests/staff/test_staff_plan_links.py)
+    "/plan/{token}",
+    "/plan/{token}.pdf",
+    "/plan/static/{name}",
 }
+# the plan builder (counsellor, office-scoped): {id} a plan, {step} a step, {n} a contact, {note} a note
+PLAN_PAGES = ("/staff/plans", "/staff/plans/{id}", "/staff/plans/{id}.pdf")
+PLAN_POSTS = (
+    "/staff/plans",
+    "/staff/plans/{id}/title",
+    "/staff/plans/{id}/offers",
+    "/staff/plans/{id}/path-steps",
+    "/staff/plans/{id}/steps/{step}/move",
+    "/staff/plans/{id}/steps/{step}/dates",
+    "/staff/plans/{id}/steps/{step}/remove",
+    "/staff/plans/{id}/checklist",
+    "/staff/plans/{id}/contacts",
+    "/staff/plans/{id}/contacts/{n}/remove",
+    "/staff/plans/{id}/notes",
+    "/staff/plans/{id}/notes/{note}/remove",
+    "/staff/plans/{id}/links",
+    "/staff/plans/{id}/links/revoke",
+    "/staff/plans/{id}/delete",
+)
+_PARAMS = {"{request_id}": "{id}", "{plan_id}": "{id}", "{step_id}": "{step}", "{index}": "{n}",
+           "{note_id}": "{note}"}  # fmt: skip
+
+
+def _normalised(path: str) -> str:
+    for name, short in _PARAMS.items():
+        path = path.replace(name, short)
+    return path
 
 
 def test_the_matrix_covers_every_route_of_the_app(world: StaffWorld) -> None:
@@ -46,9 +77,10 @@ def test_the_matrix_covers_every_route_of_the_app(world: StaffWorld) -> None:
         found += [r for r in (included.routes if included else [route]) if isinstance(r, APIRoute)]
     routes = {(method, route.path) for route in found for method in route.methods}
     assert len(routes) > 10
-    covered = {("GET", p) for p in PAGES} | {("POST", p) for p in POSTS}
-    public = {(m, p) for m, p in routes if p.replace("{request_id}", "{id}") in PUBLIC}
-    assert {(m, p.replace("{request_id}", "{id}")) for m, p in routes} - public == covered
+    covered = {("GET", p) for p in (*PAGES, *PLAN_PAGES)}
+    covered |= {("POST", p) for p in (*POSTS, *PLAN_POSTS)}
+    public = {(m, _normalised(p)) for m, p in routes if _normalised(p) in PUBLIC}
+    assert {(m, _normalised(p)) for m, p in routes} - public == covered
 
 
 def test_anonymous_requests_go_to_the_sign_in_page(world: StaffWorld) -> None:
@@ -113,3 +145,83 @@ def test_disabling_an_account_or_changing_its_roles_ends_its_sessions(world: Sta
     again = world.session_client(world.add_account("bernd@example.de", "counsellor"))
     store.set_active(world.engine, "bernd@example.de", False)
     assert again.get("/staff/").status_code == 303
+
+
+# ---------------------------------------------------------------- the plan builder
+
+
+def _plan_world(world: StaffWorld) -> tuple[int, dict[str, int]]:
+    """A plan of office bb with one step, one added contact and one note; returns the plan id
+    and the ids for the path parameters."""
+    import json
+
+    import sqlalchemy as sa
+
+    from appdb.schema import plan_notes, plan_steps, plans
+    from tests.staff.plan_helpers import add_consultation
+
+    consultation = add_consultation(world)
+    now = world.clock()
+    with world.engine.begin() as conn:
+        office = conn.execute(sa.text("SELECT id FROM offices WHERE code = 'bb'")).scalar_one()
+        contacts = json.dumps([{"name": "Stelle"}, {"name": "Weitere"}])
+        plan_id = conn.execute(
+            plans.insert().values(consultation_id=consultation, office_id=office, title="Plan",
+                                  contacts=contacts, created_at=now, updated_at=now)
+        ).inserted_primary_key[0]  # fmt: skip
+        step = conn.execute(
+            plan_steps.insert().values(plan_id=plan_id, position=1, offer="{}")
+        ).inserted_primary_key[0]
+        note = conn.execute(
+            plan_notes.insert().values(plan_id=plan_id, text="n", for_citizen=False, created_at=now)
+        ).inserted_primary_key[0]
+    return int(plan_id), {"id": int(plan_id), "step": int(step), "n": 1, "note": int(note)}
+
+
+def test_anonymous_requests_to_plan_pages_go_to_the_sign_in_page(world: StaffWorld) -> None:
+    _, ids = _plan_world(world)
+    client = world.client()
+    for path in (*PLAN_PAGES, *PLAN_POSTS):
+        target = path.format(**ids)
+        method = client.post if path in PLAN_POSTS and not path.endswith(".pdf") else client.get
+        answer = (
+            method(target, data={"csrf_token": "x"}) if method == client.post else method(target)
+        )
+        assert answer.status_code == 303, path
+        assert answer.headers["location"].startswith("/staff/sign-in?next=")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_on_each_plan_route(world: StaffWorld, role: str) -> None:
+    _, ids = _plan_world(world)
+    client = world.session_client(world.add_account(f"{role}@example.de", role))
+    token = world.page_token(client)
+    allowed = role == "counsellor"
+    for path in PLAN_PAGES:
+        status = client.get(path.format(**ids)).status_code
+        assert status == (200 if allowed else 403), path
+    for path in PLAN_POSTS:  # the delete goes last
+        data = {
+            "csrf_token": token,
+            "consultation_id": "999999",
+            "title": "T",
+            "text": "t",
+            "name": "n",
+        }
+        status = client.post(path.format(**ids), data=data).status_code
+        assert (status in (200, 303, 404)) if allowed else status == 403, (path, status)
+
+
+def test_a_counsellor_of_another_office_gets_404_on_every_plan_route(world: StaffWorld) -> None:
+    plan_id, ids = _plan_world(world)
+    client = world.session_client(world.add_account("jens@example.de", "counsellor", office="jc"))
+    token = world.page_token(client)
+    for path in PLAN_PAGES[1:]:
+        assert client.get(path.format(**ids)).status_code == 404, path
+    for path in PLAN_POSTS[1:]:
+        data = {"csrf_token": token, "title": "T", "text": "t", "name": "n", "offer_id": "x",
+                "path_id": "x", "step": "0", "link": "0" * 64}  # fmt: skip
+        assert client.post(path.format(**ids), data=data).status_code == 404, path
+    mine = world.session_client(world.add_account("anna@example.de", "counsellor"))
+    page = mine.get(f"/staff/plans/{plan_id}")
+    assert page.status_code == 200 and "Weitere" in page.text

@@ -1,0 +1,67 @@
+"""The printable plan: a German PDF made with WeasyPrint, tagged PDF/UA-1.
+
+The same HTML template serves the counsellor's download (``GET /staff/plans/{id}.pdf``) and the
+citizen's link (``GET /plan/<token>.pdf``); it shows only what the citizen may see: the steps
+(offer, provider, place, dates, link, why it fits; learning-path steps with their sources), the
+funding checklist with sources and Stand, the office contact, notes marked for the citizen
+(never internal notes), the date, and that funding is decided by the named office.
+
+- ``pdf_variant="pdf/ua-1"``: tagged PDF with the structure of the HTML, the document language
+  from ``<html lang="de">`` and the title from ``<title>`` (shown as the window title).
+- Fonts: DejaVu Sans / DejaVu Serif, installed with the system (Debian ``fonts-dejavu-core``);
+  WeasyPrint embeds the subsets it uses (PDF/UA needs embedded fonts).
+- Nothing is fetched: the stylesheet (``staff/static/plan_pdf.css``) is passed as a string and
+  the URL fetcher refuses every resource; offer links are written as links, never loaded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from staff.plans import Plan
+from staff.web import LOCAL_ZONE, STAFF_DIR, templates
+
+PDF_CSS = STAFF_DIR / "static" / "plan_pdf.css"
+
+
+def german_day(value: object) -> str:
+    """A date (or ISO date text) as "01.03.2027"; anything else unchanged."""
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value[:10]).strftime("%d.%m.%Y")
+        except ValueError:
+            return value
+    return value.strftime("%d.%m.%Y") if isinstance(value, dt.date) else str(value)
+
+
+templates.env.filters["iso_day"] = german_day
+
+
+def render_html(plan: Plan, today: dt.date) -> str:
+    """The plan as HTML for the PDF (citizen view: for-citizen notes only)."""
+    return templates.get_template("plan_print.html").render(plan=plan, today=today)
+
+
+def render_pdf(plan: Plan, now: dt.datetime) -> bytes:
+    """The PDF bytes (PDF/UA-1, German)."""
+    # imported lazily: WeasyPrint loads Pango and fontconfig at import
+    from weasyprint import CSS, HTML
+    from weasyprint.urls import URLFetcher
+
+    class NoFetching(URLFetcher):
+        """Refuses every resource: the PDF is built from the template and the stylesheet."""
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            raise ValueError("resources are not fetched")
+
+    fetcher = NoFetching()
+    today = now.replace(tzinfo=dt.timezone.utc).astimezone(LOCAL_ZONE).date()
+    html = HTML(string=render_html(plan, today), url_fetcher=fetcher)
+    css = CSS(string=PDF_CSS.read_text(encoding="utf-8"), url_fetcher=fetcher)
+    pdf = html.write_pdf(stylesheets=[css], pdf_variant="pdf/ua-1")
+    return bytes(pdf)
+
+
+def file_name(plan: Plan) -> str:
+    return f"bildungsplan-{plan.id}.pdf"
