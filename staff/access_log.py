@@ -1,7 +1,7 @@
 """The access log: which account opened or changed which record when, without any content.
 
-Kinds of record so far: ``callback_request`` (actions ``view``, ``done``); the consultation
-features add theirs. Admins read it on the admin page; rows older than
+Kinds of record: ``callback_request`` (actions ``view``, ``done``) and ``consultation``
+(``claim`` by code, ``create`` without a code, ``view``, ``update`` of the working profile). Admins read it on the admin page; rows older than
 ``STAFF_ACCESS_LOG_RETENTION_DAYS`` (365) are deleted by the housekeeping.
 """
 
@@ -15,8 +15,8 @@ from sqlalchemy.engine import Connection, Engine
 
 from appdb.schema import offices, staff_access_log, staff_accounts
 
-RECORD_KINDS = ("callback_request",)
-ACTIONS = ("view", "done")
+RECORD_KINDS = ("callback_request", "consultation")
+ACTIONS = ("view", "done", "claim", "create", "update")
 
 
 @dataclass(frozen=True)

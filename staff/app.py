@@ -21,7 +21,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.channels.entry_settings import load_entry_settings
-from staff import housekeeping, routes_auth, routes_pages
+from staff import housekeeping, routes_auth, routes_consultations, routes_pages
 from staff.db import Clock, staff_engine, utcnow
 from staff.oidc import OidcSignIn
 from staff.settings import BASE_PATH, StaffSettings, get_settings
@@ -83,6 +83,7 @@ def create_app(settings: StaffSettings | None = None, clock: Clock = utcnow) -> 
     app.mount(f"{BASE_PATH}/static", StaticFiles(directory=STAFF_DIR / "static"), name="static")
     app.include_router(routes_auth.router)
     app.include_router(routes_pages.router)
+    app.include_router(routes_consultations.router)
 
     @app.middleware("http")
     async def security_headers(

@@ -1,7 +1,8 @@
 """Housekeeping of the staff data: expired sessions and identity-provider sign-ins in progress,
 sign-in failures older than the lockout window, access-log entries older than
 ``STAFF_ACCESS_LOG_RETENTION_DAYS``, and expired callback requests (``CALLBACK_RETENTION_DAYS``,
-the same purge as the web server's retention job).
+the same purge as the web server's retention job), unclaimed consultations whose code expired
+(``STAFF_HANDOVER_TTL_DAYS``) and failed code lookups older than their window.
 
 Runs in the staff process every ``STAFF_HOUSEKEEPING_INTERVAL_MINUTES`` (first at start-up) and
 as ``python -m staff housekeeping``. Logs counts only.
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 
 from appdb.deletion import purge_callback_requests
-from staff import access_log, lockout, sessions
+from staff import access_log, consultations, lockout, sessions
 from staff.db import Clock
 from staff.settings import StaffSettings
 
@@ -30,6 +31,7 @@ class Result:
     failures: int
     access_log: int
     callback_requests: int
+    consultations: int = 0
 
 
 def run_once(engine: Engine, settings: StaffSettings, now: dt.datetime) -> Result:
@@ -40,14 +42,17 @@ def run_once(engine: Engine, settings: StaffSettings, now: dt.datetime) -> Resul
         callback_requests=purge_callback_requests(
             engine, settings.callback_retention_days, now.date()
         ),
+        consultations=consultations.purge_expired(engine, now),
     )
+    consultations.purge_lookup_failures(engine, now, settings.lookup_policy)
     logger.info(
         "staff housekeeping: %d sessions/sign-ins, %d sign-in failures, %d access-log entries, "
-        "%d callback requests deleted",
+        "%d callback requests, %d unclaimed consultations deleted",
         result.sessions,
         result.failures,
         result.access_log,
         result.callback_requests,
+        result.consultations,
     )
     return result
 

@@ -81,6 +81,18 @@ class StaffSettings(BaseSettings):
         description="Callback recipient (CALLBACK_RECIPIENT of the bot) -> office code, e.g. "
         '{"Bildungsberatung Landkreis München": "bildungsberatung"}.',
     )
+    # consultations (issue 13, handover; docs/staff.md)
+    handover_ttl_days: int = Field(
+        7, ge=1, le=90, description="Days a handover code is valid (shared with the bot)."
+    )
+    handover_lookup_failures: int = Field(10, ge=1, le=100)
+    handover_lookup_window_minutes: float = Field(15, gt=0, le=24 * 60)
+    search_url: str = Field(
+        "http://127.0.0.1:8000",
+        validation_alias=AliasChoices("SEARCH_URL", "search_url"),
+        description="Search service (POST /search) for the counsellor's search.",
+    )
+    search_timeout_seconds: float = Field(10, gt=0, le=60)
     oidc_issuer: str | None = Field(
         None, description="Issuer of the district's identity provider (unset: local only)."
     )
@@ -127,6 +139,14 @@ class StaffSettings(BaseSettings):
     @property
     def lockout(self) -> Policy:
         return Policy(self.lockout_failures, dt.timedelta(minutes=self.lockout_window_minutes))
+
+    @property
+    def lookup_policy(self) -> Policy:
+        """Rate limit of "open by code" (per account and per address)."""
+        return Policy(
+            self.handover_lookup_failures,
+            dt.timedelta(minutes=self.handover_lookup_window_minutes),
+        )
 
     @property
     def oidc_enabled(self) -> bool:
