@@ -22,6 +22,7 @@ consultation writes an access-log entry (:func:`staff.consultations.open_for_off
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -36,7 +37,12 @@ _STATUS = {"invalid": 400, "locked": 429}
 
 
 def _profile_page(
-    request: Request, template: str, profile: dict, problems: list[str], status: int = 200, **more
+    request: Request,
+    template: str,
+    profile: dict[str, Any],
+    problems: list[str],
+    status: int = 200,
+    **more: Any,
 ) -> Response:
     return render(
         request,
@@ -121,7 +127,9 @@ async def new_create(request: Request, session: Counsellor) -> Response:
     return RedirectResponse(f"{router.prefix}/{new_id}", status_code=303)
 
 
-def _open(request: Request, session: Counsellor, consultation_id: int):
+def _open(
+    request: Request, session: Counsellor, consultation_id: int
+) -> consultations.Consultation | None:
     ctx = context(request)
     return consultations.open_for_office(
         ctx.engine, session.account.office.id, consultation_id, session.account.id, ctx.clock()
@@ -180,7 +188,9 @@ async def profile_save(request: Request, consultation_id: int, session: Counsell
     return RedirectResponse(f"{router.prefix}/{consultation_id}?notice=saved", status_code=303)
 
 
-def _run_search(request: Request, found: consultations.Consultation, form: forms.SearchForm):
+def _run_search(
+    request: Request, found: consultations.Consultation, form: forms.SearchForm
+) -> consultation_search.Answer:
     ctx = context(request)
     body = forms.search_request(form, found.profile, ctx.clock().date().isoformat())
     return consultation_search.search(
@@ -227,7 +237,8 @@ async def compare(request: Request, consultation_id: int, session: Counsellor) -
         return _not_found(request)
     form = forms.parse_search(request.query_params)
     wanted = list(dict.fromkeys(request.query_params.getlist("offer")))[:forms.MAX_LIMIT]
-    hits, problem = [], None
+    hits: list[consultation_search.Hit] = []
+    problem: str | None = None
     if form.problems:
         problem = "filters"
     elif len(wanted) < 2:

@@ -289,7 +289,7 @@ def _plain_templates() -> list[tuple[str, str]]:
         (k, t)
         for k in sorted(plain.keys())
         for t in plain.templates(k)
-        if k.startswith(("info.", "offers.", "reason.", "callback.stored", "path."))
+        if k.startswith(("info.", "offers.", "reason.", "callback.stored", "path.", "handover."))
     ]
     return from_catalogue
 

@@ -188,14 +188,14 @@ def test_search_sends_every_filter_and_shows_reasons(world: StaffWorld, clock) -
         assert 'value="Haar" selected' in first.text or "<option selected>Haar" in first.text
         query = (
             "run=1&query=Pflege&municipality=Haar&max_distance_km=30&include_outside_reach=1"
-            "&municipalities=Haar&municipalities=Vaterstetten&formats=praesenz&formats=hybrid"
+            "&municipalities=Haar&municipalities=Unterhaching&formats=praesenz&formats=hybrid"
             "&time_models=teilzeit&course_types=umschulung&kldb_prefix=813"
             "&title_keywords=Pflege&fundable=true&limit=5"
         )
         page = client.get(f"/staff/consultations/1/search?{query}")
         assert page.status_code == 200
         body = s.bodies[-1]
-        assert body["municipalities"] == ["Haar", "Vaterstetten"]
+        assert body["municipalities"] == ["Haar", "Unterhaching"]
         assert body["formats"] == ["praesenz", "hybrid"] and body["time_models"] == ["teilzeit"]
         assert body["course_types"] == ["umschulung"] and body["kldb_prefix"] == "813"
         assert body["max_distance_km"] == 30 and body["include_outside_reach"] is True
