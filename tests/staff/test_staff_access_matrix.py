@@ -165,8 +165,8 @@ def test_a_counsellor_never_sees_another_offices_consultations(world: StaffWorld
 
 def test_an_expired_code_opens_nothing(world: StaffWorld) -> None:
     code = hand_over(world)
-    client = world.session_client(world.add_account("anna@example.de", "counsellor"))
     world.clock.advance(days=8)
+    client = world.session_client(world.add_account("anna@example.de", "counsellor"))
     token = world.page_token(client)
     answer = client.post("/staff/consultations/open", data={"csrf_token": token, "code": code})
     assert answer.status_code == 400
