@@ -114,7 +114,8 @@ def run(args: argparse.Namespace, settings: StaffSettings) -> int:
         print(
             f"gelöscht: {result.sessions} Sitzungen/Anmeldevorgänge, {result.failures} "
             f"Fehlversuche, {result.access_log} Protokolleinträge, "
-            f"{result.callback_requests} Rückrufwünsche"
+            f"{result.callback_requests} Rückrufwünsche, {result.consultations} nicht geöffnete "
+            "Beratungsübergaben"
         )
     elif args.command == "add":
         email = store.normalise_email(args.email)

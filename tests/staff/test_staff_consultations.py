@@ -252,3 +252,30 @@ def test_logs_hold_no_code_and_no_profile(world: StaffWorld, caplog) -> None:
     assert code not in text and code.replace("-", "") not in text and "Verkäuferin" not in text
     with world.engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(consultations)).scalar_one()
+
+
+def test_consultations_on_postgresql(clock) -> None:
+    """The same queries on PostgreSQL: handover, claim, lock, edit, anonymise, purge."""
+    from appdb import migrate
+    from appdb.engine import dispose_all
+    from tests.pg_support import fresh_database, url_of
+
+    with fresh_database("bl_consult", "postgresql+psycopg") as name:
+        url = url_of(name, "postgresql+psycopg")
+        migrate.upgrade(url)
+        try:
+            world = StaffWorld(url, clock)
+            world.add_office("bb", "Bildungsberatung (Test)", "bildungsberatung")
+            code = hand_over(world, sender="pg-sender")
+            hand_over(world, sender="pg-other")
+            client = world.session_client(world.add_account("anna@example.de", "counsellor"))
+            for _ in range(3):
+                assert _open(world, client, "ZZZZZ-ZZZZZ").status_code == 400
+            assert _open(world, client, code).status_code == 303
+            assert CHAT_LINE in client.get("/staff/consultations/1").text
+            delete_app_rows(world.engine, "pg-sender")
+            assert row(world, 1).anonymised_at is not None and CHAT_LINE not in row(world, 1).snapshot
+            expire_all(world)
+            assert housekeeping.run_once(world.engine, world.settings, clock()).consultations == 1
+        finally:
+            dispose_all()
