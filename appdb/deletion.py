@@ -133,7 +133,9 @@ def release_consultations(
                 .values(
                     sender_id=None,
                     includes_chat_text=False,
-                    snapshot=json.dumps(anonymised_snapshot(_loads(row.snapshot)), ensure_ascii=False),
+                    snapshot=json.dumps(
+                        anonymised_snapshot(_loads(row.snapshot)), ensure_ascii=False
+                    ),
                     profile=json.dumps(anonymised_profile(_loads(row.profile)), ensure_ascii=False),
                     anonymised_at=when,
                     updated_at=when,
@@ -213,8 +215,7 @@ def delete_orphaned_app_rows(app_engine: Engine, tracker_engine: Engine) -> int:
         if inspector.has_table(consultations.name):
             linked = consultations.c.sender_id
             senders = sorted(
-                r[0]
-                for r in conn.execute(sa.select(linked).where(linked.is_not(None)).distinct())
+                r[0] for r in conn.execute(sa.select(linked).where(linked.is_not(None)).distinct())
             )
             gone = sorted(set(senders) - _senders_with_events(tracker_engine, senders))
             deleted += release_consultations(conn, gone)

@@ -44,8 +44,15 @@ FUNDING_COURSE_LABELS = {
     key: v.COURSE_TYPES.get(key, {"studium": "Studium", "anerkennung": "Anerkennung"}.get(key, key))
     for key in v.FUNDING_COURSE_TYPES
 }
-QUALIFICATION_SINCE_LABELS = {"unter_2_jahre": "unter 2 Jahren", "ab_2_jahre": "2 Jahre oder länger"}
-COMPANY_SIZE_LABELS = {"klein": "bis 49 Beschäftigte", "mittel": "50 bis 499", "gross": "500 und mehr"}
+QUALIFICATION_SINCE_LABELS = {
+    "unter_2_jahre": "unter 2 Jahren",
+    "ab_2_jahre": "2 Jahre oder länger",
+}
+COMPANY_SIZE_LABELS = {
+    "klein": "bis 49 Beschäftigte",
+    "mittel": "50 bis 499",
+    "gross": "500 und mehr",
+}
 AGE_GROUP_LABELS = {
     "unter_25": "unter 25",
     "25_bis_44": "25 bis 44",

@@ -83,7 +83,7 @@ def _query() -> sa.Select:
     )
 
 
-def _consultation(row: Mapping[str, Any]) -> Consultation:
+def _consultation(row: Mapping) -> Consultation:
     return Consultation(
         id=row["id"],
         origin=row["origin"],
@@ -146,7 +146,9 @@ def account_key(account_id: int) -> str:
     return sha256_hex(f"account:{account_id}")
 
 
-def is_locked(engine: Engine, account_id: int, address: str, now: dt.datetime, policy: Policy) -> bool:
+def is_locked(
+    engine: Engine, account_id: int, address: str, now: dt.datetime, policy: Policy
+) -> bool:
     """True while the account or the address has ``policy.limit`` failed lookups in the window."""
     since = now - policy.window
     with engine.connect() as conn:
@@ -279,7 +281,9 @@ def start_without_code(
                 updated_at=now,
             )
         )
-        new_id = int(result.inserted_primary_key[0])
+        key = result.inserted_primary_key
+        assert key is not None
+        new_id = int(key[0])
         access_log.record(conn, account_id, RECORD_KIND, new_id, "create", now)
     return new_id
 

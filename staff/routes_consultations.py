@@ -204,8 +204,10 @@ async def search(request: Request, consultation_id: int, session: Counsellor) ->
     if found is None:
         return _not_found(request)
     run = request.query_params.get("run") == "1"
-    form = forms.parse_search(request.query_params) if run else forms.SearchForm.from_profile(
-        found.profile
+    form = (
+        forms.parse_search(request.query_params)
+        if run
+        else forms.SearchForm.from_profile(found.profile)
     )
     answer, problem = None, None
     if run and not form.problems:
@@ -236,7 +238,7 @@ async def compare(request: Request, consultation_id: int, session: Counsellor) -
     if found is None:
         return _not_found(request)
     form = forms.parse_search(request.query_params)
-    wanted = list(dict.fromkeys(request.query_params.getlist("offer")))[:forms.MAX_LIMIT]
+    wanted = list(dict.fromkeys(request.query_params.getlist("offer")))[: forms.MAX_LIMIT]
     hits: list[consultation_search.Hit] = []
     problem: str | None = None
     if form.problems:

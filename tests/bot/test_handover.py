@@ -112,7 +112,9 @@ def test_code_normalisation_and_hash() -> None:
 
 async def test_offer_explains_and_asks(tracker_from, dispatcher, domain, monkeypatch):
     monkeypatch.setenv("STAFF_HANDOVER_TTL_DAYS", "5")
-    await ActionOfferConsultation().run(dispatcher, tracker_from({"intent": "request_consultation"}), domain)
+    await ActionOfferConsultation().run(
+        dispatcher, tracker_from({"intent": "request_consultation"}), domain
+    )
     message = dispatcher.messages[0]
     assert "Profil" in message["text"] and "Gesprächstext" in message["text"]
     assert "5 Tagen" in message["text"]
@@ -123,7 +125,9 @@ async def test_offer_explains_and_asks(tracker_from, dispatcher, domain, monkeyp
     ]
     monkeypatch.setenv("CALLBACK_RECIPIENT", "Bildungsberatung Landkreis München")
     dispatcher.messages.clear()
-    await ActionOfferConsultation().run(dispatcher, tracker_from({"intent": "request_consultation"}), domain)
+    await ActionOfferConsultation().run(
+        dispatcher, tracker_from({"intent": "request_consultation"}), domain
+    )
     assert dispatcher.messages[0]["buttons"][-1]["payload"] == "/request_callback"
 
 
@@ -175,7 +179,9 @@ async def test_yes_stores_the_snapshot_without_chat_text(tracker_from, dispatche
     assert SECRET_LINE not in caplog.text
 
 
-async def test_yes_with_chat_copies_this_conversation(tracker_from, dispatcher, domain, monkeypatch):
+async def test_yes_with_chat_copies_this_conversation(
+    tracker_from, dispatcher, domain, monkeypatch
+):
     monkeypatch.setenv("STAFF_HANDOVER_TTL_DAYS", "3")
     tracker = _tracker(tracker_from, "affirm", [{"entity": "handover_scope", "value": "chat"}])
     await ActionStoreConsultation().run(dispatcher, tracker, domain)
@@ -201,7 +207,9 @@ async def test_store_failure_is_told(tracker_from, dispatcher, domain, monkeypat
 
 async def deletion_rule(url: str, tracker_from, dispatcher, domain) -> None:
     now = dt.datetime(2026, 11, 26, 9, 0)
-    snapshot = ho.snapshot(PROFILE_SLOTS, [SHOWN, {"event": "user", "text": SECRET_LINE}], True, now)
+    snapshot = ho.snapshot(
+        PROFILE_SLOTS, [SHOWN, {"event": "user", "text": SECRET_LINE}], True, now
+    )
     for sender in ("test-user", "test-user", "someone-else"):
         assert consultation_store.write(url, sender, snapshot, snapshot["profile"], True, now, 7)
     with get_engine(url).begin() as conn:  # the second one was claimed by an office

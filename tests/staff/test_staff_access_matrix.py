@@ -54,6 +54,8 @@ def _consultation(world: StaffWorld) -> int:
     return consultations.start_without_code(
         world.engine, owner.office.id, owner.id, {"goal": "umschulung"}, world.clock()
     )
+
+
 PUBLIC = {
     "/staff/sign-in",
     "/staff/auth/oidc/start",

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-import pytest
 import sqlalchemy as sa
 
 from appdb import handover_codes
@@ -143,15 +142,24 @@ def test_profile_is_validated_against_the_vocabulary(world: StaffWorld) -> None:
     assert form.status_code == 200 and 'value="62102"' in form.text
     bad = client.post(
         f"{location}/profile",
-        data={"csrf_token": token, "goal": "lottogewinn", "target_kldb": "99999x",
-              "municipality": "Atlantis"},  # fmt: skip
+        data={
+            "csrf_token": token,
+            "goal": "lottogewinn",
+            "target_kldb": "99999x",
+            "municipality": "Atlantis",
+        },  # fmt: skip
     )
     assert bad.status_code == 400 and bad.text.count('aria-invalid="true"') == 3
     good = client.post(
         f"{location}/profile",
-        data={"csrf_token": token, "goal": "weiterbildung", "municipality": "Unterhaching",
-              "current_kldb": "62102", "employment_status": "beschaeftigt",
-              "foreign_qualification": "true"},  # fmt: skip
+        data={
+            "csrf_token": token,
+            "goal": "weiterbildung",
+            "municipality": "Unterhaching",
+            "current_kldb": "62102",
+            "employment_status": "beschaeftigt",
+            "foreign_qualification": "true",
+        },  # fmt: skip
     )
     assert good.status_code == 303
     stored = row(world, 2)
@@ -166,8 +174,13 @@ def test_start_without_a_code(world: StaffWorld) -> None:
     token = world.page_token(client, "/staff/consultations/new")
     answer = client.post(
         "/staff/consultations/new",
-        data={"csrf_token": token, "current_occupation": "Elektroniker", "current_kldb": "26212",
-              "goal": "aufstieg", "municipality": "Garching b.München"},  # fmt: skip
+        data={
+            "csrf_token": token,
+            "current_occupation": "Elektroniker",
+            "current_kldb": "26212",
+            "goal": "aufstieg",
+            "municipality": "Garching b.München",
+        },  # fmt: skip
     )
     assert answer.status_code == 303
     stored = row(world, 1)
@@ -200,7 +213,10 @@ def test_search_sends_every_filter_and_shows_reasons(world: StaffWorld, clock) -
         assert body["course_types"] == ["umschulung"] and body["kldb_prefix"] == "813"
         assert body["max_distance_km"] == 30 and body["include_outside_reach"] is True
         assert body["fundable"] is True and body["title_keywords"] == ["Pflege"]
-        assert body["profile"]["current_kldb"] == "62102" and "current_occupation" not in body["profile"]
+        assert (
+            body["profile"]["current_kldb"] == "62102"
+            and "current_occupation" not in body["profile"]
+        )
         assert "Umschulung Pflegefachfrau (Testangebot)" in page.text and "Teilzeit" in page.text
         compare = client.get(
             f"/staff/consultations/1/compare?{query}&offer=demo-pflege-1&offer=demo-2"
@@ -274,7 +290,9 @@ def test_consultations_on_postgresql(clock) -> None:
             assert _open(world, client, code).status_code == 303
             assert CHAT_LINE in client.get("/staff/consultations/1").text
             delete_app_rows(world.engine, "pg-sender")
-            assert row(world, 1).anonymised_at is not None and CHAT_LINE not in row(world, 1).snapshot
+            assert (
+                row(world, 1).anonymised_at is not None and CHAT_LINE not in row(world, 1).snapshot
+            )
             expire_all(world)
             assert housekeeping.run_once(world.engine, world.settings, clock()).consultations == 1
         finally:
