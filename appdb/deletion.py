@@ -13,6 +13,13 @@ Who calls it:
   ``ConversationDeleter.purge_older_than`` and ``purge_callback_requests``;
 - the callback store (bot env): :func:`delete_expired_callback_requests` and
   :func:`purge_callback_requests` (its staff CLI purges before it reads);
+- the consultation store (bot env) and the staff housekeeping: :func:`purge_expired_consultations`.
+
+Consultations (``consultations``, issue 13) are not plain per-conversation rows: deleting a
+conversation (by the citizen or by the retention) deletes its **unclaimed** consultations and
+**anonymises** the claimed ones (:func:`release_consultations`): the office that claimed one keeps
+the record that a consultation happened, the coded profile and its plans, but the link to the
+conversation (``sender_id``), the chat text and the free-text occupations go (docs/privacy.md).
 - the consultation deletion (staff handover, when the citizen deletes the conversation):
   :func:`anonymise_plans` for consultations an office keeps anonymised, :func:`delete_plans`
   for consultations that are deleted (rule: docs/privacy.md, "Pläne").
@@ -41,6 +48,7 @@ from sqlalchemy.engine import Connection, Engine
 from appdb.schema import (
     CONVERSATION_TABLES,
     callback_requests,
+    consultations,
     plan_links,
     plan_notes,
     plan_steps,
@@ -77,8 +85,93 @@ def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
         yield items[start : start + _CHUNK]
 
 
+#: Free-text fields of a consultation profile (as the citizen wrote them); anonymisation
+#: removes them and keeps the coded values (KldB codes, municipality, vocabulary values).
+FREE_TEXT_PROFILE_FIELDS = ("current_occupation", "target_occupation")
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def anonymised_profile(profile: object) -> dict:
+    """A profile without its free-text fields (codes stay)."""
+    if not isinstance(profile, dict):
+        return {}
+    return {k: (None if k in FREE_TEXT_PROFILE_FIELDS else v) for k, v in profile.items()}
+
+
+def anonymised_snapshot(snapshot: object) -> dict:
+    """A snapshot without chat text and free-text profile fields."""
+    if not isinstance(snapshot, dict):
+        return {"version": 1, "chat": [], "anonymised": True}
+    result = dict(snapshot)
+    result["chat"] = []
+    result["profile"] = anonymised_profile(snapshot.get("profile"))
+    result["anonymised"] = True
+    return result
+
+
+def _loads(text: str | None) -> object:
+    try:
+        return json.loads(text or "null")
+    except ValueError:
+        return None
+
+
+def release_consultations(
+    conn: Connection, sender_ids: Sequence[str], now: dt.datetime | None = None
+) -> int:
+    """The conversations ``sender_ids`` are being deleted: delete their unclaimed consultations,
+    anonymise the claimed ones; return how many rows were touched (inside the caller's
+    transaction; nothing when the table does not exist yet)."""
+    if not sa.inspect(conn).has_table(consultations.name):
+        return 0
+    when = now or _utcnow()
+    touched = 0
+    c = consultations.c
+    for chunk in _chunks(sender_ids):
+        touched += conn.execute(
+            consultations.delete().where(c.sender_id.in_(chunk), c.claimed_at.is_(None))
+        ).rowcount
+        rows = conn.execute(
+            sa.select(c.id, c.snapshot, c.profile).where(c.sender_id.in_(chunk))
+        ).all()
+        for row in rows:
+            conn.execute(
+                consultations.update()
+                .where(c.id == row.id)
+                .values(
+                    sender_id=None,
+                    includes_chat_text=False,
+                    snapshot=json.dumps(
+                        anonymised_snapshot(_loads(row.snapshot)), ensure_ascii=False
+                    ),
+                    profile=json.dumps(anonymised_profile(_loads(row.profile)), ensure_ascii=False),
+                    anonymised_at=when,
+                    updated_at=when,
+                )
+            )
+            touched += 1
+        # the plans of the claimed ones lose their personal parts too (docs/privacy.md, "Pläne")
+        anonymise_plans(conn, [row.id for row in rows], when)
+    return touched
+
+
+def purge_expired_consultations(conn: Connection, now: dt.datetime) -> int:
+    """Delete unclaimed consultations whose code expired before ``now`` (caller's transaction)."""
+    if not sa.inspect(conn).has_table(consultations.name):
+        return 0
+    c = consultations.c
+    stmt = consultations.delete().where(
+        c.claimed_at.is_(None), c.expires_at.is_not(None), c.expires_at < now
+    )
+    return conn.execute(stmt).rowcount
+
+
 def _delete_rows_of(conn: Connection, sender_ids: Sequence[str]) -> int:
-    """Delete the rows of ``sender_ids`` from every per-conversation table that exists."""
+    """Delete the rows of ``sender_ids`` from every per-conversation table that exists, and
+    release their consultations (:func:`release_consultations`)."""
     inspector = sa.inspect(conn)
     deleted = 0
     for table in CONVERSATION_TABLES:
@@ -86,7 +179,7 @@ def _delete_rows_of(conn: Connection, sender_ids: Sequence[str]) -> int:
             continue
         for chunk in _chunks(sender_ids):
             deleted += conn.execute(table.delete().where(table.c.sender_id.in_(chunk))).rowcount
-    return deleted
+    return deleted + release_consultations(conn, sender_ids)
 
 
 def delete_app_rows(app_engine: Engine, sender_id: str) -> int:
@@ -132,6 +225,13 @@ def delete_orphaned_app_rows(app_engine: Engine, tracker_engine: Engine) -> int:
             for chunk in _chunks(gone):
                 stmt = table.delete().where(table.c.sender_id.in_(chunk))
                 deleted += conn.execute(stmt).rowcount
+        if inspector.has_table(consultations.name):
+            linked = consultations.c.sender_id
+            senders = sorted(
+                r[0] for r in conn.execute(sa.select(linked).where(linked.is_not(None)).distinct())
+            )
+            gone = sorted(set(senders) - _senders_with_events(tracker_engine, senders))
+            deleted += release_consultations(conn, gone)
     return deleted
 
 

@@ -1,8 +1,9 @@
 """The access log: which account opened or changed which record when, without any content.
 
-Kinds of record so far: ``callback_request`` (actions ``view``, ``done``), ``plan`` (``view``,
-``pdf``, ``create``, ``change``, ``link``, ``revoke``, ``delete``); the consultation features add
-theirs. Admins read it on the admin page; rows older than
+Kinds of record: ``callback_request`` (actions ``view``, ``done``), ``consultation``
+(``claim`` by code, ``create`` without a code, ``view``, ``update`` of the working profile) and
+``plan`` (``view``, ``pdf``, ``create``, ``change``, ``link``, ``revoke``, ``delete``). Admins
+read it on the admin page; rows older than
 ``STAFF_ACCESS_LOG_RETENTION_DAYS`` (365) are deleted by the housekeeping.
 """
 
@@ -16,10 +17,10 @@ from sqlalchemy.engine import Connection, Engine
 
 from appdb.schema import offices, staff_access_log, staff_accounts
 
-RECORD_KINDS = ("callback_request", "plan")
-#: plan actions: view, pdf (printable plan), create, change, link (citizen link made),
-#: revoke (citizen link revoked), delete
-ACTIONS = ("view", "done", "pdf", "create", "change", "link", "revoke", "delete")
+RECORD_KINDS = ("callback_request", "consultation", "plan")
+#: consultation: claim (by code), create (without a code), view, update (working profile);
+#: plan: view, pdf (printable plan), create, change, link (citizen link made), revoke, delete
+ACTIONS = ("view", "done", "claim", "create", "update", "pdf", "change", "link", "revoke", "delete")
 
 
 @dataclass(frozen=True)

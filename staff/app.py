@@ -21,7 +21,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.channels.entry_settings import load_entry_settings
-from staff import housekeeping, routes_auth, routes_pages, routes_plans
+from staff import housekeeping, routes_auth, routes_consultations, routes_pages, routes_plans
 from staff.db import Clock, staff_engine, utcnow
 from staff.monitoring import routes as monitoring_routes
 from staff.monitoring.settings import MonitoringSettings
@@ -88,6 +88,7 @@ def create_app(settings: StaffSettings | None = None, clock: Clock = utcnow) -> 
     app.include_router(monitoring_routes.build_router(MonitoringSettings()))
     app.include_router(routes_plans.router)
     app.include_router(routes_plans.public)
+    app.include_router(routes_consultations.router)
 
     @app.middleware("http")
     async def security_headers(

@@ -1,7 +1,8 @@
 """Housekeeping of the staff data: expired sessions and identity-provider sign-ins in progress,
 sign-in failures older than the lockout window, access-log entries older than
 ``STAFF_ACCESS_LOG_RETENTION_DAYS``, and expired callback requests (``CALLBACK_RETENTION_DAYS``,
-the same purge as the web server's retention job), plans unchanged for
+the same purge as the web server's retention job), unclaimed consultations whose code expired
+(``STAFF_HANDOVER_TTL_DAYS``) and failed code lookups older than their window, plans unchanged for
 ``STAFF_PLAN_RETENTION_DAYS`` and expired citizen links (:func:`staff.plan_links.purge`).
 
 Runs in the staff process every ``STAFF_HOUSEKEEPING_INTERVAL_MINUTES`` (first at start-up) and
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 
 from appdb.deletion import purge_callback_requests
-from staff import access_log, lockout, plan_links, sessions
+from staff import access_log, consultations, lockout, plan_links, sessions
 from staff.db import Clock
 from staff.settings import StaffSettings
 
@@ -31,6 +32,7 @@ class Result:
     failures: int
     access_log: int
     callback_requests: int
+    consultations: int = 0
     plans: int = 0
     plan_links: int = 0
 
@@ -44,16 +46,19 @@ def run_once(engine: Engine, settings: StaffSettings, now: dt.datetime) -> Resul
         callback_requests=purge_callback_requests(
             engine, settings.callback_retention_days, now.date()
         ),
+        consultations=consultations.purge_expired(engine, now),
         plans=purged.plans,
         plan_links=purged.links,
     )
+    consultations.purge_lookup_failures(engine, now, settings.lookup_policy)
     logger.info(
         "staff housekeeping: %d sessions/sign-ins, %d sign-in failures, %d access-log entries, "
-        "%d callback requests, %d plans, %d plan links deleted",
+        "%d callback requests, %d unclaimed consultations, %d plans, %d plan links deleted",
         result.sessions,
         result.failures,
         result.access_log,
         result.callback_requests,
+        result.consultations,
         result.plans,
         result.plan_links,
     )

@@ -86,6 +86,12 @@ class StaffSettings(BaseSettings):
         description="Callback recipient (CALLBACK_RECIPIENT of the bot) -> office code, e.g. "
         '{"Bildungsberatung Landkreis München": "bildungsberatung"}.',
     )
+    # consultations (issue 13, handover; docs/staff.md)
+    handover_ttl_days: int = Field(
+        7, ge=1, le=90, description="Days a handover code is valid (shared with the bot)."
+    )
+    handover_lookup_failures: int = Field(10, ge=1, le=100)
+    handover_lookup_window_minutes: float = Field(15, gt=0, le=24 * 60)
     plan_retention_days: int = Field(
         90, ge=1, le=3650, description="Days a plan is kept after its last change."
     )
@@ -100,7 +106,8 @@ class StaffSettings(BaseSettings):
     search_url: str = Field(
         default_factory=_default_search_url,
         validation_alias=AliasChoices("SEARCH_URL", "search_url"),
-        description="The search service (offers by id for the plan builder).",
+        description="The search service: the counsellor's search (POST /search) and offers by id "
+        "for the plan builder (POST /offers/lookup).",
     )
     search_timeout_seconds: float = Field(10, gt=0, le=60)
     oidc_issuer: str | None = Field(
@@ -149,6 +156,14 @@ class StaffSettings(BaseSettings):
     @property
     def lockout(self) -> Policy:
         return Policy(self.lockout_failures, dt.timedelta(minutes=self.lockout_window_minutes))
+
+    @property
+    def lookup_policy(self) -> Policy:
+        """Rate limit of "open by code" (per account and per address)."""
+        return Policy(
+            self.handover_lookup_failures,
+            dt.timedelta(minutes=self.handover_lookup_window_minutes),
+        )
 
     @property
     def oidc_enabled(self) -> bool:

@@ -51,6 +51,7 @@ PROFILE_FORM_REQUIRED = (
 INTENT_REQUEST_HUMAN = "request_human"
 INTENT_REQUEST_CALLBACK = "request_callback"
 INTENT_REQUEST_PLAIN_LANGUAGE = "request_plain_language"
+INTENT_REQUEST_CONSULTATION = "request_consultation"
 
 # Entities and roles
 ENTITY_OCCUPATION = "occupation"
@@ -109,6 +110,8 @@ CUSTOM_ACTIONS = (
     "action_read_situation",
     "action_recognition_details",
     "action_accept_plain_language",
+    "action_offer_consultation",
+    "action_store_consultation",
 )
 
 # Custom payload types (bot -> channel)

@@ -27,6 +27,11 @@ Callback requests (issue 5; see docs/deployment.md):
 - ``CALLBACK_RETENTION_DAYS`` (default 30): days a callback request is kept; the consent text
   names this period and the clean-up deletes older requests.
 
+Consultation handover (issue 13; docs/staff.md):
+
+- ``STAFF_HANDOVER_TTL_DAYS`` (default 7): days a handover code is valid; an unclaimed snapshot
+  is deleted after it (the staff app reads the same setting).
+
 Settings are read on every call of :func:`load_settings` (cheap), so a changed environment
 (tests, restarts) is picked up without import-time state.
 """
@@ -45,6 +50,7 @@ DEFAULT_SEARCH_URL = "http://localhost:8000"
 DEFAULT_SEARCH_TIMEOUT_S = 3.0
 DEFAULT_REACH_KM = 25.0
 DEFAULT_CALLBACK_RETENTION_DAYS = 30
+DEFAULT_HANDOVER_TTL_DAYS = 7
 MAX_RECIPIENT_LENGTH = 200
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -60,6 +66,7 @@ class Settings:
     app_db_url: str = DEFAULT_APP_DB_URL
     callback_recipient: str | None = None
     callback_retention_days: int = DEFAULT_CALLBACK_RETENTION_DAYS
+    handover_ttl_days: int = DEFAULT_HANDOVER_TTL_DAYS
 
     @property
     def callback_configured(self) -> bool:
@@ -71,6 +78,11 @@ class Settings:
         if self.today_override:
             return dt.date.fromisoformat(self.today_override)
         return dt.date.today()
+
+    @staticmethod
+    def now() -> dt.datetime:
+        """The current time, naive UTC (as the application database stores times)."""
+        return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
 def _positive(name: str, default: float, kind: type = float) -> Any:
@@ -110,4 +122,5 @@ def load_settings() -> Settings:
         callback_retention_days=_positive(
             "CALLBACK_RETENTION_DAYS", DEFAULT_CALLBACK_RETENTION_DAYS, int
         ),
+        handover_ttl_days=_positive("STAFF_HANDOVER_TTL_DAYS", DEFAULT_HANDOVER_TTL_DAYS, int),
     )

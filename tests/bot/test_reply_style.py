@@ -289,7 +289,7 @@ def _plain_templates() -> list[tuple[str, str]]:
         (k, t)
         for k in sorted(plain.keys())
         for t in plain.templates(k)
-        if k.startswith(("info.", "offers.", "reason.", "callback.stored", "path."))
+        if k.startswith(("info.", "offers.", "reason.", "callback.stored", "path.", "handover."))
     ]
     return from_catalogue
 
@@ -504,6 +504,8 @@ async def test_funding_checklist_in_plain_language(tracker_from, dispatcher, dom
         "utter_callback_invalid_time",
         "utter_callback_not_stored",
         "utter_callback_declined",
+        "utter_consultation_not_stored",
+        "utter_consultation_store_failed",
     ],
 )
 def test_funding_and_callback_responses_have_english_and_plain_variations(domain, name):

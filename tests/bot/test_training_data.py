@@ -44,14 +44,20 @@ CONTRACT_INTENTS = (
     "greet goodbye affirm deny thank bot_challenge help request_guidance search_courses inform "
     "ask_funding ask_recognition ask_language_course request_human ask_shortage_occupations "
     "explain_recommendation more_results restart delete_my_data out_of_scope request_plain_language "
-    "request_callback ask_more_detail mood_distress mood_positive"
+    "request_callback ask_more_detail mood_distress mood_positive request_consultation"
 ).split()
 TRAINED_ENTITIES = (
     "occupation municipality goal time_model format topic qualification language "
     "employment_status company_size age"
 ).split()
 # set by nlu.components.input_guard, never trained
-UNTRAINED_ENTITIES = ["input_issue", "reply_language", "search_scope", "indifferent"]
+UNTRAINED_ENTITIES = [
+    "input_issue",
+    "reply_language",
+    "search_scope",
+    "indifferent",
+    "handover_scope",  # only from the handover button "Ja, mit Gesprächstext"
+]
 CONTRACT_ENTITIES = [*TRAINED_ENTITIES, *UNTRAINED_ENTITIES]
 CONTRACT_RESPONSES = (
     "utter_greet utter_goodbye utter_iamabot utter_help utter_thank utter_ask_current_occupation "

@@ -24,6 +24,7 @@ import sqlalchemy as sa
 
 from appdb.schema import (
     callback_requests,
+    consultations,
     offices,
     staff_access_log,
     staff_accounts,
@@ -32,10 +33,13 @@ from appdb.schema import (
     staff_signin_failures,
 )
 from appdb.urls import app_db_url, with_installed_driver
+from bot.actions.clients import consultation_store
+from bot.actions.utils import handover
 from staff import passwords, store
 from staff.db import utcnow
 from tests.prereq import missing, require_module
 from tests.security.entry_clients import PROXY_URL
+from tests.staff.consultation_helpers import CHAT_LINE, EVENTS, SLOTS
 
 pytestmark = [pytest.mark.integration, pytest.mark.app]
 
@@ -115,6 +119,7 @@ def data(engine: sa.Engine) -> Iterator[BrowserData]:
     with engine.begin() as conn:
         conn.execute(staff_access_log.delete().where(staff_access_log.c.account_id == account.id))
         conn.execute(callback_requests.delete().where(callback_requests.c.office_id == office.id))
+        conn.execute(consultations.delete().where(consultations.c.office_id == office.id))
         conn.execute(staff_sessions.delete().where(staff_sessions.c.account_id == account.id))
         conn.execute(staff_roles.delete().where(staff_roles.c.account_id == account.id))
         conn.execute(staff_accounts.delete().where(staff_accounts.c.id == account.id))
@@ -251,6 +256,53 @@ def test_sign_in_inbox_and_admin_keyboard_only(
     assert fits_320(page) and axe_findings(page) == []
     page.goto(f"{STAFF}/callbacks")
     assert page.url.startswith(f"{STAFF}/sign-in")
+
+
+def test_open_by_code_and_edit_profile_keyboard_only(
+    page: Any, data: BrowserData, engine: sa.Engine
+) -> None:
+    now = utcnow()
+    snapshot = handover.snapshot(SLOTS, EVENTS, True, now)
+    code = consultation_store.write(
+        app_db_url(), uuid.uuid4().hex, snapshot, snapshot["profile"], True, now, 7
+    )
+    assert code is not None
+    page.goto(f"{STAFF}/sign-in")
+    sign_in_by_keyboard(page, data.email, data.password)
+    page.goto(f"{STAFF}/consultations/open")
+    assert axe_findings(page) == []
+    tab_to(page, "#code")
+    page.keyboard.type(code.lower().replace("-", " "))
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "/staff/consultations/" in page.url
+    consultation_path = page.url.removeprefix(PROXY_URL)
+    main = page.inner_text("main")
+    assert "Verkäuferin" in main and "Umschulung Pflegefachfrau (Testangebot)" in main
+    assert CHAT_LINE in main
+    assert axe_findings(page) == []
+    tab_to(page, 'main a[href$="/profile"]')
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/profile") and axe_findings(page) == []
+    tab_to(page, "#goal")
+    page.keyboard.press("End")  # the last goal of the list, by keyboard
+    chosen = page.eval_on_selector("#goal", "e => e.options[e.selectedIndex].text")
+    tab_to(page, "main form button[type=submit]", limit=60)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("?notice=saved")
+    assert "Das Profil ist gespeichert." in page.inner_text("main")
+    assert chosen in page.inner_text("main")
+    page.goto(f"{PROXY_URL}{consultation_path}/search")
+    assert axe_findings(page) == []
+    page.set_viewport_size({"width": 320, "height": 640})
+    for path in ("/consultations", "/consultations/open", "/consultations/new"):
+        page.goto(f"{STAFF}{path}")
+        assert fits_320(page), f"horizontal scrolling at 320 px on {path}"
+    for suffix in ("", "/profile", "/search"):
+        page.goto(f"{PROXY_URL}{consultation_path}{suffix}")
+        assert fits_320(page), f"horizontal scrolling at 320 px on {suffix or 'the consultation'}"
 
 
 def test_wrong_password_and_lockout_messages(page: Any, data: BrowserData) -> None:

@@ -1,8 +1,8 @@
 """The access-control matrix: every role (and anonymous) against every route of the staff app.
 
 Anonymous requests go to the sign-in page; a signed-in account without the route's role gets
-403; a counsellor sees only the callback requests of the own office (another office's request
-answers 404, like a missing one).
+403; a counsellor sees only the callback requests and consultations of the own office (another
+office's record answers 404, like a missing one); an expired handover code opens nothing.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import pytest
 from fastapi.routing import APIRoute
 
 from staff.app import create_app
+from tests.staff.consultation_helpers import hand_over
 from tests.staff.staff_helpers import StaffWorld
 
 ROLES = ("counsellor", "editor", "analyst", "admin")
@@ -25,11 +26,34 @@ PAGES: dict[str, str | None] = {
     "/staff/analyst/export": "analyst",
     "/staff/admin": "admin",
     "/staff/admin/access-log": "admin",
+    "/staff/consultations": "counsellor",
+    "/staff/consultations/open": "counsellor",
+    "/staff/consultations/new": "counsellor",
+    "/staff/consultations/{cid}": "counsellor",
+    "/staff/consultations/{cid}/profile": "counsellor",
+    "/staff/consultations/{cid}/search": "counsellor",
+    "/staff/consultations/{cid}/compare": "counsellor",
 }
 POSTS: dict[str, str | None] = {
     "/staff/callbacks/{id}/done": "counsellor",
     "/staff/sign-out": None,
+    "/staff/consultations/open": "counsellor",
+    "/staff/consultations/new": "counsellor",
+    "/staff/consultations/{cid}/profile": "counsellor",
 }
+CONSULTATION_POSTS = [p for p in POSTS if p.startswith("/staff/consultations")]
+
+
+def _consultation(world: StaffWorld) -> int:
+    """A consultation claimed by office bb (started without a code)."""
+    from staff import consultations
+
+    owner = world.add_account("owner@example.de", "counsellor")
+    return consultations.start_without_code(
+        world.engine, owner.office.id, owner.id, {"goal": "umschulung"}, world.clock()
+    )
+
+
 PUBLIC = {
     "/staff/sign-in",
     "/staff/auth/oidc/start",
@@ -60,7 +84,7 @@ PLAN_POSTS = (
     "/staff/plans/{id}/links/revoke",
     "/staff/plans/{id}/delete",
 )
-_PARAMS = {"{request_id}": "{id}", "{plan_id}": "{id}", "{step_id}": "{step}", "{index}": "{n}",
+_PARAMS = {"{request_id}": "{id}", "{consultation_id}": "{cid}", "{plan_id}": "{id}", "{step_id}": "{step}", "{index}": "{n}",
            "{note_id}": "{note}"}  # fmt: skip
 
 
@@ -85,9 +109,10 @@ def test_the_matrix_covers_every_route_of_the_app(world: StaffWorld) -> None:
 
 def test_anonymous_requests_go_to_the_sign_in_page(world: StaffWorld) -> None:
     request_id = world.add_callback()
+    consultation_id = _consultation(world)
     client = world.client()
     for path in sorted({*PAGES, *POSTS}):
-        target = path.format(id=request_id)
+        target = path.format(id=request_id, cid=consultation_id)
         if path in POSTS:
             answer = client.post(target, data={"csrf_token": "x"})
         else:
@@ -101,8 +126,12 @@ def test_anonymous_requests_go_to_the_sign_in_page(world: StaffWorld) -> None:
 def test_each_role_on_each_route(world: StaffWorld, role: str) -> None:
     account = world.add_account(f"{role}@example.de", role)
     request_id = world.add_callback()  # office bb, like the account
+    consultation_id = _consultation(world)
     client = world.session_client(account)
-    seen = {path: client.get(path.format(id=request_id)).status_code for path in PAGES}
+    seen = {
+        path: client.get(path.format(id=request_id, cid=consultation_id)).status_code
+        for path in PAGES
+    }
     expected = {path: 200 if needed in (None, role) else 403 for path, needed in PAGES.items()}
     assert seen == expected
     assert "Kein Zugriff" in client.get("/staff/admin" if role != "admin" else "/staff/editor").text
@@ -111,6 +140,10 @@ def test_each_role_on_each_route(world: StaffWorld, role: str) -> None:
     done = client.post(f"/staff/callbacks/{request_id}/done", data={"csrf_token": token})
     assert done.status_code == (303 if role == "counsellor" else 403)
     assert (world.callback_row(request_id).done_at is not None) == (role == "counsellor")
+    if role != "counsellor":
+        for path in CONSULTATION_POSTS:
+            target = path.format(cid=consultation_id)
+            assert client.post(target, data={"csrf_token": token}).status_code == 403, path
     out = client.post("/staff/sign-out", data={"csrf_token": token})
     assert out.status_code == 303 and client.get("/staff/").status_code == 303
 
@@ -225,3 +258,28 @@ def test_a_counsellor_of_another_office_gets_404_on_every_plan_route(world: Staf
     mine = world.session_client(world.add_account("anna@example.de", "counsellor"))
     page = mine.get(f"/staff/plans/{plan_id}")
     assert page.status_code == 200 and "Weitere" in page.text
+
+
+def test_a_counsellor_never_sees_another_offices_consultations(world: StaffWorld) -> None:
+    theirs = _consultation(world)  # office bb
+    jens = world.session_client(world.add_account("jens@example.de", "counsellor", office="jc"))
+    for path in PAGES:
+        if "{cid}" in path:
+            assert jens.get(path.format(cid=theirs)).status_code == 404, path
+    token = world.page_token(jens)
+    saved = jens.post(
+        f"/staff/consultations/{theirs}/profile", data={"csrf_token": token, "goal": "aufstieg"}
+    )
+    assert saved.status_code == 404
+    assert jens.get("/staff/consultations/999999").status_code == 404
+    assert jens.get("/staff/consultations/not-a-number").status_code == 404
+
+
+def test_an_expired_code_opens_nothing(world: StaffWorld) -> None:
+    code = hand_over(world)
+    world.clock.advance(days=8)
+    client = world.session_client(world.add_account("anna@example.de", "counsellor"))
+    token = world.page_token(client)
+    answer = client.post("/staff/consultations/open", data={"csrf_token": token, "code": code})
+    assert answer.status_code == 400
+    assert client.get("/staff/consultations/1").status_code == 404
