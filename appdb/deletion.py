@@ -158,6 +158,18 @@ def release_consultations(
     return touched
 
 
+def purge_idle_consultations(conn: Connection, before: dt.datetime) -> int:
+    """Delete claimed and staff-started consultations unchanged since ``before`` that have no plan
+    left (caller's transaction): the office's record ends with its last plan, whose own retention
+    counts from its last change (docs/privacy.md)."""
+    if not sa.inspect(conn).has_table(consultations.name):
+        return 0
+    c = consultations.c
+    has_plan = sa.exists().where(plans.c.consultation_id == c.id)
+    stmt = consultations.delete().where(c.claimed_at.is_not(None), c.updated_at < before, ~has_plan)
+    return conn.execute(stmt).rowcount
+
+
 def purge_expired_consultations(conn: Connection, now: dt.datetime) -> int:
     """Delete unclaimed consultations whose code expired before ``now`` (caller's transaction)."""
     if not sa.inspect(conn).has_table(consultations.name):

@@ -114,8 +114,8 @@ def run(args: argparse.Namespace, settings: StaffSettings) -> int:
         print(
             f"gelöscht: {result.sessions} Sitzungen/Anmeldevorgänge, {result.failures} "
             f"Fehlversuche, {result.access_log} Protokolleinträge, "
-            f"{result.callback_requests} Rückrufwünsche, {result.consultations} nicht geöffnete "
-            f"Beratungsübergaben, {result.plans} Pläne, {result.plan_links} Plan-Links"
+            f"{result.callback_requests} Rückrufwünsche, {result.consultations} Beratungen "
+            f"(abgelaufene Codes, ohne Änderung), {result.plans} Pläne, {result.plan_links} Plan-Links"
         )
     elif args.command == "add":
         email = store.normalise_email(args.email)

@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from appdb import handover_codes
-from appdb.deletion import purge_expired_consultations
+from appdb.deletion import purge_expired_consultations, purge_idle_consultations
 from appdb.schema import consultation_lookup_failures as failures
 from appdb.schema import consultations, staff_accounts
 from bot.actions.utils import handover
@@ -221,6 +221,12 @@ def purge_expired(engine: Engine, now: dt.datetime) -> int:
     """Delete unclaimed consultations whose code expired (housekeeping)."""
     with engine.begin() as conn:
         return purge_expired_consultations(conn, now)
+
+
+def purge_idle(engine: Engine, now: dt.datetime, retention_days: int) -> int:
+    """Delete claimed consultations without plans unchanged for ``retention_days`` (housekeeping)."""
+    with engine.begin() as conn:
+        return purge_idle_consultations(conn, now - dt.timedelta(days=retention_days))
 
 
 # ------------------------------------------------------------------ working profile

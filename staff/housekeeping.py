@@ -2,7 +2,8 @@
 sign-in failures older than the lockout window, access-log entries older than
 ``STAFF_ACCESS_LOG_RETENTION_DAYS``, and expired callback requests (``CALLBACK_RETENTION_DAYS``,
 the same purge as the web server's retention job), unclaimed consultations whose code expired
-(``STAFF_HANDOVER_TTL_DAYS``) and failed code lookups older than their window, plans unchanged for
+(``STAFF_HANDOVER_TTL_DAYS``), claimed consultations without plans unchanged for
+``STAFF_CONSULTATION_RETENTION_DAYS`` and failed code lookups older than their window, plans unchanged for
 ``STAFF_PLAN_RETENTION_DAYS`` and expired citizen links (:func:`staff.plan_links.purge`).
 
 Runs in the staff process every ``STAFF_HOUSEKEEPING_INTERVAL_MINUTES`` (first at start-up) and
@@ -46,14 +47,16 @@ def run_once(engine: Engine, settings: StaffSettings, now: dt.datetime) -> Resul
         callback_requests=purge_callback_requests(
             engine, settings.callback_retention_days, now.date()
         ),
-        consultations=consultations.purge_expired(engine, now),
+        consultations=consultations.purge_expired(engine, now)
+        + consultations.purge_idle(engine, now, settings.consultation_retention_days),
         plans=purged.plans,
         plan_links=purged.links,
     )
     consultations.purge_lookup_failures(engine, now, settings.lookup_policy)
     logger.info(
         "staff housekeeping: %d sessions/sign-ins, %d sign-in failures, %d access-log entries, "
-        "%d callback requests, %d unclaimed consultations, %d plans, %d plan links deleted",
+        "%d callback requests, %d consultations (expired codes, idle), %d plans, %d plan links "
+        "deleted",
         result.sessions,
         result.failures,
         result.access_log,

@@ -95,6 +95,12 @@ class StaffSettings(BaseSettings):
     plan_retention_days: int = Field(
         90, ge=1, le=3650, description="Days a plan is kept after its last change."
     )
+    consultation_retention_days: int = Field(
+        90,
+        ge=1,
+        le=3650,
+        description="Days a claimed consultation without plans is kept after its last change.",
+    )
     plan_link_ttl_days: int = Field(
         30, ge=1, le=365, description="Days a citizen's read-only plan link works."
     )

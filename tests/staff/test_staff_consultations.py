@@ -297,3 +297,29 @@ def test_consultations_on_postgresql(clock) -> None:
             assert housekeeping.run_once(world.engine, world.settings, clock()).consultations == 1
         finally:
             dispose_all()
+
+
+def test_claimed_consultations_end_with_their_last_plan(world: StaffWorld) -> None:
+    """Retention of the office's record: a claimed consultation without plans goes
+    STAFF_CONSULTATION_RETENTION_DAYS (90) after its last change; one with a plan stays while the
+    plan stays (the plan's own retention counts from its last change)."""
+    from appdb.schema import plans
+    from tests.staff.plan_helpers import add_consultation
+
+    idle = add_consultation(world)
+    with_plan = add_consultation(world)
+    now = world.clock()
+    with world.engine.begin() as conn:
+        office_id = conn.execute(sa.text("SELECT id FROM offices WHERE code = 'bb'")).scalar_one()
+        conn.execute(
+            plans.insert().values(consultation_id=with_plan, office_id=office_id, title="Plan",
+                                  created_at=now, updated_at=now)
+        )  # fmt: skip
+    world.clock.advance(days=89)
+    housekeeping.run_once(world.engine, world.settings, world.clock())
+    assert row(world, idle) is not None and row(world, with_plan) is not None
+    world.clock.advance(days=2)  # 91 days: the plan goes first, then its consultation too
+    housekeeping.run_once(world.engine, world.settings, world.clock())
+    assert row(world, idle) is None
+    housekeeping.run_once(world.engine, world.settings, world.clock())
+    assert row(world, with_plan) is None
