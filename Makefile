@@ -144,6 +144,9 @@ test-integration: setup test-venvs chromium ## start the real stack and run API,
 	$(APP)/python scripts/with_stack.py -- bash -c '$(APP)/python -m pytest -q -m integration \
 		tests/search tests/web tests/integration tests/security && $(BOT)/python -m pytest -q -m integration tests/bot'
 
+docs-screenshots: setup test-venvs chromium ## screenshots of the staff app for docs/counsellor-guide.md (real stack, Chromium; not in make test)
+	$(APP)/python scripts/with_stack.py -- $(APP)/python scripts/docs_screenshots.py
+
 test: setup test-venvs chromium validate test-unit test-nlu test-stories test-integration ## set up and run every test (CI runs this)
 
 LINT_PATHS := knowledge search web eval nlu bot scripts tests appdb i18n proxy staff
@@ -177,4 +180,4 @@ eval: build/e5-small-ft/.built ## search quality: nDCG@10, MRR, recall@10 of BM2
 clean: ## remove generated artefacts (keeps the virtualenvs)
 	rm -rf build models results rasa.db
 
-.PHONY: help venvs nginx pdf-libs test-venvs lint lint-mypy setup migrate run chromium validate test-unit test-nlu test-stories test-integration test bench bench-scale bench-encoder bench-load eval clean
+.PHONY: help docs-screenshots venvs nginx pdf-libs test-venvs lint lint-mypy setup migrate run chromium validate test-unit test-nlu test-stories test-integration test bench bench-scale bench-encoder bench-load eval clean
