@@ -35,13 +35,32 @@ _CURRENT_BEFORE_ALS = word_set("current_before_als")
 _RETURN_WORDS = word_set("return_words")
 _EN_WISH = word_set("en_wish")  # "I'd love to work as a nurse"
 _ARTICLES = frozenset({"den", "die", "meinen", "meine", "einen", "eine", "nen", "ne"})
+# "Ich suche Büroarbeit", "suche was im Büro", "suche eine Stelle als Lagerist": looked for
+_SEARCH_WORDS = word_set("search_words")
+_SEARCH_FILLERS = word_set("search_fillers")
+_SEARCH_FILLER_ENDINGS = ("stelle", "job", "arbeit")
+# "dass ich diesen Bürojob nicht mehr machen möchte": the job held now
+_CURRENT_DETERMINERS = word_set("current_determiners")
+
+
+def searched_for(left: list[str]) -> bool:
+    """True if the clause part left of an occupation ends in a search verb followed only by
+    filler words ("suche [eine neue Stelle als]"); not for "suche als Koch ..." (the searcher's
+    own occupation)."""
+    index = max((i for i, w in enumerate(left) if w in _SEARCH_WORDS), default=-1)
+    if index < 0:
+        return False
+    between = left[index + 1 :]
+    if between[:1] in (["als"], ["as"]):
+        return False
+    return all(w in _SEARCH_FILLERS or w.endswith(_SEARCH_FILLER_ENDINGS) for w in between)
 
 
 def occupation_role(text: str, start: int, end: int) -> str | None:
     """``target``/``current`` for the occupation at ``text[start:end]`` from German context cues.
 
     Target: "in die/den ...", "zur/zum ...", "Umschulung zur ...", "... werden", "wechseln in ...",
-    "als ... arbeiten möchte". Current: "bin ...", "arbeite als/im ...", "gelernte ...", "war ...",
+    "als ... arbeiten möchte", "suche (eine Stelle als / was im) ...". Current: "bin ...", "arbeite als/im ...", "gelernte ...", "war ...",
     "habe ... gelernt". Only the clause around the occupation counts (split at commas, "und", ...).
     """
     left = words(text[:start])
@@ -51,10 +70,14 @@ def occupation_role(text: str, start: int, end: int) -> str | None:
     stop = next((i for i, w in enumerate(right) if w in _CLAUSE_BREAKS), len(right))
     right = right[:stop]
     tail = left[-4:]
+    if searched_for(left):
+        return TARGET
     if right[:1] and right[0] in _CURRENT_RIGHT_FIRST:
         return CURRENT
     if right[:1] == ["machen"] and tail[-1:] and tail[-1] in _ARTICLES:  # "den Techniker machen"
         return TARGET
+    if tail[-1:] and tail[-1] in _CURRENT_DETERMINERS:
+        return CURRENT
     if tail[-1:] == ["als"] and len(tail) > 1 and tail[-2] in _CURRENT_BEFORE_ALS:
         return CURRENT
     if any(w in _RETURN_WORDS for w in right + tail):
