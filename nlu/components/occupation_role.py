@@ -60,8 +60,8 @@ def occupation_role(text: str, start: int, end: int) -> str | None:
     """``target``/``current`` for the occupation at ``text[start:end]`` from German context cues.
 
     Target: "in die/den ...", "zur/zum ...", "Umschulung zur ...", "... werden", "wechseln in ...",
-    "als ... arbeiten möchte", "suche (eine Stelle als / was im) ...". Current: "bin ...", "arbeite als/im ...", "gelernte ...", "war ...",
-    "habe ... gelernt". Only the clause around the occupation counts (split at commas, "und", ...).
+    "als ... arbeiten möchte", "suche (eine Stelle als / was im) ...". Current: "bin ...",
+    "arbeite als/im ...", "gelernte ...", "war ...", "habe ... gelernt", "diesen ...". Only the clause around the occupation counts (split at commas, "und", ...).
     """
     left = words(text[:start])
     right = words(text[end:])
