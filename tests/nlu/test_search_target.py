@@ -18,9 +18,9 @@ def occupations(message):
     return [e for e in message.get("entities", []) if e["entity"] == "occupation"]
 
 
-def role_of(text: str, occupation: str) -> str | None:
+def role_of(text: str, occupation: str, code: str | None = None) -> str | None:
     start = text.index(occupation)
-    return occupation_role(text, start, start + len(occupation))
+    return occupation_role(text, start, start + len(occupation), code)
 
 
 @pytest.mark.parametrize(
@@ -58,15 +58,36 @@ def test_bricklayer_looking_for_office_work_keeps_his_occupation(parse):
         # a search in another clause says nothing about this occupation
         ("Ich bin Koch und suche eine Weiterbildung", "Koch", "current"),
         ("Ich suche wieder eine Stelle als Erzieherin", "Erzieherin", "current"),
+        # a service looked for, not work: no role from the search verb
+        ("Ich suche einen Elektriker", "Elektriker", None),
     ],
 )
 def test_search_cue_roles(text, occupation, role):
     assert role_of(text, occupation) == role
 
 
-def test_searched_for_needs_only_fillers_between():
-    assert searched_for(words("ich suche eine neue Stelle als"))
-    assert searched_for(words("suche"))
-    assert not searched_for(words("ich suche als"))
-    assert not searched_for(words("ich suche eine Weiterbildung für"))
-    assert not searched_for(words("ich bin"))
+def test_searched_for_needs_fillers_between_and_work_looked_for():
+    assert searched_for(words("ich suche eine neue Stelle als"), "Lagerist", "51312")
+    assert searched_for(words("suche was im"), "Büro", "714")  # a field
+    assert searched_for(words("suche"), "Büroarbeit", "714")
+    assert searched_for(words("suche"), "Bürojob")  # a job compound, code unknown
+    assert not searched_for(words("ich suche einen"), "Elektriker", "26212")
+    assert not searched_for(words("ich suche als"), "Koch", "29302")
+    assert not searched_for(words("ich suche eine Weiterbildung für"), "Altenpfleger", "82102")
+    assert not searched_for(words("ich bin"), "Büro", "714")
+
+
+def test_work_looked_for_is_a_profile_fact_but_a_service_is_not(parse, rasa_context):
+    """ "suche was im Büro" classified as small talk becomes inform (the profile form starts
+    with the target); "Ich suche einen Zahnarzt" stays what it was."""
+    from rasa.engine.storage.resource import Resource
+
+    from nlu.components.profile_intent import ProfileFactsIntentOverride
+
+    storage, context = rasa_context
+    override = ProfileFactsIntentOverride.create({}, storage, Resource("override"), context)
+    office = parse("suche was im Büro", intent={"name": "out_of_scope", "confidence": 0.6})
+    dentist = parse("Ich suche einen Zahnarzt", intent={"name": "out_of_scope", "confidence": 0.6})
+    override.process([office, dentist])
+    assert office.get("intent")["name"] == "inform"
+    assert dentist.get("intent")["name"] == "out_of_scope"
