@@ -71,11 +71,14 @@ def occupation_role(text: str, start: int, end: int, code: str | None = None) ->
 
     Target: "in die/den ...", "zur/zum ...", "Umschulung zur ...", "... werden", "wechseln in ...",
     "als ... arbeiten möchte", "suche (eine Stelle als / was im) ...". Current: "bin ...",
-    "arbeite als/im ...", "gelernte ...", "war ...", "habe ... gelernt", "diesen ...". Only the
+    "arbeite als/im ...", "gelernte ...", "war ...", "habe ... gelernt", "diesen ...", a job title
+    opening the message before a comma ("Kfz-Mechatroniker, suche ..."). Only the
     clause around the occupation counts (split at commas, "und", ...).
     """
     left = words(text[:start])
     right = words(text[end:])
+    if not left and right[:1] == [","]:  # "Kfz-Mechatroniker, suche Kurs in Teilzeit"
+        return CURRENT
     cut = max((i for i, w in enumerate(left) if w in _CLAUSE_BREAKS), default=-1)
     left = left[cut + 1 :]
     stop = next((i for i, w in enumerate(right) if w in _CLAUSE_BREAKS), len(right))

@@ -58,6 +58,8 @@ def test_bricklayer_looking_for_office_work_keeps_his_occupation(parse):
         # a search in another clause says nothing about this occupation
         ("Ich bin Koch und suche eine Weiterbildung", "Koch", "current"),
         ("Ich suche wieder eine Stelle als Erzieherin", "Erzieherin", "current"),
+        # a job title opening the message before a comma is the writer's own
+        ("Kfz-Mechatroniker, suche Kurs in Teilzeit", "Kfz-Mechatroniker", "current"),
         # a service looked for, not work: no role from the search verb
         ("Ich suche einen Elektriker", "Elektriker", None),
     ],
