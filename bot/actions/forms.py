@@ -22,11 +22,12 @@ message implies"):
   position of the current occupation's field (``knowledge.kldb.upgrade_code``), and an
   occupation the NLU took as the target there is the current one;
 - the goal the message implies (``bot.actions.utils.profile.implied_goal``: upgrade ->
-  ``aufstieg``, target in another Berufshauptgruppe -> ``umschulung``) when none was stated;
+  ``aufstieg``, target in another field -> ``umschulung``) when none was stated;
 - an answer that means "no preference" or "don't know" (entity ``indifferent`` from the NLU:
   "egal", "weiß nicht", "doesn't matter") to a form question: the format becomes ``egal``, any
   other question is left open (slot ``profile_skipped``, which :meth:`required_slots` leaves
-  out), so the form moves on instead of asking again.
+  out), so the form moves on instead of asking again - to the next question, which the same
+  "egal" does not answer (:func:`requested_this_turn`).
 """
 
 from __future__ import annotations
@@ -92,6 +93,24 @@ def _value_before_turn(tracker: Tracker, slot: str) -> Any:
         if event.get("event") == "slot" and event.get("name") == slot:
             value = event.get("value")
     return before
+
+
+def requested_this_turn(tracker: Tracker) -> Any:
+    """The slot the form had asked for when the latest message came.
+
+    This action runs twice per turn: during slot extraction (custom mappings of
+    ``current_kldb``/``profile_skipped``) and then in the form. With a question left open
+    ("egal") the first run already moves ``requested_slot`` on; read afterwards, the same "egal"
+    to the goal question would also answer (and skip) the time-model question. So when
+    ``requested_slot`` changed after the latest user message, its value before the message
+    counts.
+    """
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            break
+        if event.get("event") == "slot" and event.get("name") == c.REQUESTED_SLOT:
+            return _value_before_turn(tracker, c.REQUESTED_SLOT)
+    return tracker.get_slot(c.REQUESTED_SLOT)
 
 
 class ValidateProfileForm(FormValidationAction):
@@ -186,7 +205,7 @@ class ValidateProfileForm(FormValidationAction):
     def _indifferent_events(tracker: Tracker, events: list[EventType]) -> list[EventType]:
         """ "egal"/"weiß nicht" to a form question: format ``egal``, other questions left open;
         a format ``egal`` the NLU read from the same word is undone for the other questions."""
-        requested = tracker.get_slot(c.REQUESTED_SLOT)
+        requested = requested_this_turn(tracker)
         entities = tracker.latest_message.get("entities", [])
         if not requested or not any(e.get("entity") == ENTITY_INDIFFERENT for e in entities):
             return []
@@ -288,7 +307,7 @@ class ValidateProfileForm(FormValidationAction):
         """Canonical time model; answering only the time model leaves the format open ("egal")."""
         time_model = vocabulary.canonical("time_model", value)
         result: dict[str, Any] = {c.SLOT_TIME_MODEL: time_model}
-        asked_now = tracker.get_slot(c.REQUESTED_SLOT) == c.SLOT_TIME_MODEL
+        asked_now = requested_this_turn(tracker) == c.SLOT_TIME_MODEL
         format_given = bool(_entities(tracker, c.ENTITY_FORMAT)) or bool(
             tracker.slots_to_validate().get(c.SLOT_FORMAT)
         )

@@ -7,7 +7,9 @@ that decides for the person's occupation (``knowledge/data/facts/recognition.jso
 the next step (the counselling contact for recognition from ``contacts.json``) - with source and
 Stand; (2) job-related language courses (Berufssprachkurse) near the person from the search
 service, and the offer of more detail as buttons. Someone who stated limited German (B1 or
-lower, "wenig Deutsch") is offered the detail in einfache Sprache.
+lower, "wenig Deutsch") is offered the detail in einfache Sprache. A place outside the
+Landkreis in the municipality slot (a first message answered here never reaches the profile
+form's municipality check) is cleared, and the courses are those of the Landkreis.
 
 ``action_recognition_details`` gives the rest when the offer is accepted ("ja", "Mehr dazu"):
 the full checklist with the Anerkennungszuschuss, the office, sources and Stand, and the
@@ -32,6 +34,7 @@ from bot.actions.clients.search_client import get_search_client
 from bot.actions.settings import load_settings
 from bot.actions.utils import facts, formatting, nearby, occupations
 from bot.actions.utils.info_texts import text as info_text
+from bot.actions.utils.places import outside_landkreis
 from bot.actions.utils.profile import kldb_of, occupation_entities, profile_from_slots
 from knowledge import facts as kfacts
 from knowledge import situation
@@ -39,6 +42,9 @@ from knowledge import situation
 logger = logging.getLogger(__name__)
 
 INTENT_AFFIRM = "affirm"
+#: a yes to the offer: "ja", and a one-word positive such as "super" or "gut" that the NLU may
+#: read as a mood (the rules of bot/data/rules/dialogue_fit.yml accept both)
+YES_INTENTS = frozenset({INTENT_AFFIRM, "mood_positive"})
 INTENT_MORE_DETAIL = "ask_more_detail"
 LANGUAGE_COURSES_SHOWN = 2
 RECOGNITION_SITUATION = "anerkennung"
@@ -124,6 +130,13 @@ class ActionRecognitionInfo(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         slots = tracker.current_slot_values()
+        # a first message answered here never reaches the profile form's municipality check:
+        # a place outside the Landkreis must not stay in the slot (nor be searched around)
+        outside = outside_landkreis(slots.get(c.SLOT_MUNICIPALITY))
+        events: list[EventType] = []
+        if outside is not None:
+            events = [SlotSet(c.SLOT_MUNICIPALITY, None), SlotSet(c.SLOT_OUTSIDE_AREA, True)]
+            slots = {**slots, c.SLOT_MUNICIPALITY: None}
         style = formatting.style_of_slots(slots)
         profile = profile_from_slots(slots)
         code = occupation_code(tracker)
@@ -141,10 +154,12 @@ class ActionRecognitionInfo(Action):
             limit=LANGUAGE_COURSES_SHOWN,
         )
         if links:
-            where = info_text("near", style, place=profile.municipality)
-            heading = info_text(
-                "recognition_language", style, where=where if profile.municipality else ""
-            )
+            where = ""
+            if profile.municipality:
+                where = info_text("near", style, place=profile.municipality)
+            elif outside is not None:
+                where = info_text("outside_district", style, place=outside.name)
+            heading = info_text("recognition_language", style, where=where)
             lines = nearby.offer_lines(heading, links, style)
         else:
             lines = [info_text("recognition_language_none", style)]
@@ -152,7 +167,7 @@ class ActionRecognitionInfo(Action):
         lines.append(info_text("recognition_more_plain" if plain else "recognition_more", style))
         dispatcher.utter_message(text="\n".join(lines), buttons=offer_buttons(plain, style))
         logger.info("recognition info: body=%s courses=%d", bool(topic.body_for(code)), len(links))
-        return []
+        return events
 
 
 class ActionRecognitionDetails(Action):
@@ -167,7 +182,7 @@ class ActionRecognitionDetails(Action):
         slots = tracker.current_slot_values()
         events: list[EventType] = []
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if intent == INTENT_AFFIRM and plain_offered(slots):
+        if intent in YES_INTENTS and plain_offered(slots):
             events.append(SlotSet(c.SLOT_PLAIN_LANGUAGE, True))  # what the "ja" accepted
             slots = {**slots, c.SLOT_PLAIN_LANGUAGE: True}
         style = formatting.style_of_slots(slots)

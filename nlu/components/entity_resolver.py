@@ -252,11 +252,16 @@ def default_role(intent: str | None) -> str | None:
 
 
 def _occupation_role(
-    text: str, start: int, end: int, crf_role: str | None, intent: str | None
+    text: str,
+    start: int,
+    end: int,
+    crf_role: str | None,
+    intent: str | None,
+    code: str | None = None,
 ) -> str | None:
     """Context cue first, then the CRF's role, then the intent's default."""
     crf_role = crf_role if crf_role in (CURRENT, TARGET) else None
-    return occupation_role(text, start, end) or crf_role or default_role(intent)
+    return occupation_role(text, start, end, code) or crf_role or default_role(intent)
 
 
 def resolve_entities(
@@ -300,7 +305,7 @@ def resolve_entities(
                 None,
             )
             entity["role"] = _occupation_role(
-                text, entity["start"], entity["end"], crf_role, intent
+                text, entity["start"], entity["end"], crf_role, intent, entity.get("kldb")
             )
         result.append(entity)
     covered = [(s["start"], s["end"]) for s in spans]
@@ -312,14 +317,21 @@ def resolve_entities(
             continue
         if resolved["entity"] == OCCUPATION:
             resolved["role"] = _occupation_role(
-                text, resolved["start"], resolved["end"], entity.get("role"), intent
+                text,
+                resolved["start"],
+                resolved["end"],
+                entity.get("role"),
+                intent,
+                resolved.get("kldb"),
             )
         result.append(resolved)
     result = recover_occupations(text, result, occupation_entity)
     result = places_for_codeless_occupations(text, result)
     for entity in result:
         if entity["entity"] == OCCUPATION and "role" not in entity:
-            entity["role"] = _occupation_role(text, entity["start"], entity["end"], None, intent)
+            entity["role"] = _occupation_role(
+                text, entity["start"], entity["end"], None, intent, entity.get("kldb")
+            )
     complete_roles(result)
     taken = covered + [_span(e) for e in result]
     result.extend(

@@ -35,26 +35,63 @@ _CURRENT_BEFORE_ALS = word_set("current_before_als")
 _RETURN_WORDS = word_set("return_words")
 _EN_WISH = word_set("en_wish")  # "I'd love to work as a nurse"
 _ARTICLES = frozenset({"den", "die", "meinen", "meine", "einen", "eine", "nen", "ne"})
+# "Ich suche Büroarbeit", "suche was im Büro", "suche eine Stelle als Lagerist": looked for
+_SEARCH_WORDS = word_set("search_words")
+_SEARCH_FILLERS = word_set("search_fillers")
+_JOB_NOUNS = word_set("search_job_nouns")
+_JOB_SUFFIXES = ("stelle", "job", "arbeit", "tätigkeit", "taetigkeit")
+# "dass ich diesen Bürojob nicht mehr machen möchte": the job held now
+_CURRENT_DETERMINERS = word_set("current_determiners")
 
 
-def occupation_role(text: str, start: int, end: int) -> str | None:
+def _job_word(word: str) -> bool:
+    return word in _JOB_NOUNS or word.endswith(_JOB_SUFFIXES)
+
+
+def searched_for(left: list[str], occupation: str = "", code: str | None = None) -> bool:
+    """True if the clause part left of an occupation ends in a search verb followed only by
+    filler words, and the search is for work: a job noun in between ("suche [eine Stelle als]
+    Lagerist"), a job compound ("Büroarbeit") or a field ("suche was im Büro"). Not for "suche
+    als Koch ..." (the searcher's own occupation) nor "Ich suche einen Elektriker" (a service,
+    not a job)."""
+    index = max((i for i, w in enumerate(left) if w in _SEARCH_WORDS), default=-1)
+    if index < 0:
+        return False
+    between = left[index + 1 :]
+    if between[:1] in (["als"], ["as"]):
+        return False
+    if not all(w in _SEARCH_FILLERS or _job_word(w) for w in between):
+        return False
+    field = code is not None and len(code) < 5
+    return field or any(_job_word(w) for w in between) or _job_word(occupation.lower())
+
+
+def occupation_role(text: str, start: int, end: int, code: str | None = None) -> str | None:
     """``target``/``current`` for the occupation at ``text[start:end]`` from German context cues.
 
     Target: "in die/den ...", "zur/zum ...", "Umschulung zur ...", "... werden", "wechseln in ...",
-    "als ... arbeiten möchte". Current: "bin ...", "arbeite als/im ...", "gelernte ...", "war ...",
-    "habe ... gelernt". Only the clause around the occupation counts (split at commas, "und", ...).
+    "als ... arbeiten möchte", "suche (eine Stelle als / was im) ...". Current: "bin ...",
+    "arbeite als/im ...", "gelernte ...", "war ...", "habe ... gelernt", "diesen ...", a job title
+    opening the message before a comma ("Kfz-Mechatroniker, suche ..."). Only the
+    clause around the occupation counts (split at commas, "und", ...).
     """
     left = words(text[:start])
     right = words(text[end:])
+    if not left and right[:1] == [","]:  # "Kfz-Mechatroniker, suche Kurs in Teilzeit"
+        return CURRENT
     cut = max((i for i, w in enumerate(left) if w in _CLAUSE_BREAKS), default=-1)
     left = left[cut + 1 :]
     stop = next((i for i, w in enumerate(right) if w in _CLAUSE_BREAKS), len(right))
     right = right[:stop]
     tail = left[-4:]
+    if searched_for(left, text[start:end], code):
+        return TARGET
     if right[:1] and right[0] in _CURRENT_RIGHT_FIRST:
         return CURRENT
     if right[:1] == ["machen"] and tail[-1:] and tail[-1] in _ARTICLES:  # "den Techniker machen"
         return TARGET
+    if tail[-1:] and tail[-1] in _CURRENT_DETERMINERS:
+        return CURRENT
     if tail[-1:] == ["als"] and len(tail) > 1 and tail[-2] in _CURRENT_BEFORE_ALS:
         return CURRENT
     if any(w in _RETURN_WORDS for w in right + tail):

@@ -30,14 +30,15 @@ OVERRIDDEN_INTENTS = frozenset({"out_of_scope", "nlu_fallback", "goodbye", "gree
 
 def has_profile_facts(entities: Iterable[dict[str, Any]]) -> bool:
     """True if the message states the user's own profile: an occupation with a KldB code and the
-    role ``current``, or two kinds of profile facts (coded occupation, Landkreis municipality,
-    goal, time model, format). A place or a job alone is no profile ("Wann hat das Freibad in
-    Ismaning offen?", "Kennst du einen guten Zahnarzt?")."""
+    role ``current`` or ``target`` (a role needs a cue: "bin ...", "... werden", "suche was im
+    Büro"), or two kinds of profile facts (coded occupation, Landkreis municipality, goal, time
+    model, format). A place or a job alone is no profile ("Wann hat das Freibad in Ismaning
+    offen?", "Kennst du einen guten Zahnarzt?")."""
     kinds = set()
     for entity in entities:
         kind = entity.get("entity")
         if kind == "occupation" and entity.get("kldb"):
-            if entity.get("role") == "current":
+            if entity.get("role") in ("current", "target"):
                 return True
             kinds.add(kind)
         elif kind == "municipality" and entity.get("in_landkreis"):

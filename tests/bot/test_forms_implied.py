@@ -174,3 +174,98 @@ async def test_doesnt_matter_to_the_format_question_is_format_egal(
     )
     slots = await run_form(tracker, dispatcher, domain)
     assert slots["format"] == "egal"
+
+
+@pytest.mark.parametrize(
+    ("current", "target", "goal"),
+    [
+        ("32122", "714", "umschulung"),  # bricklayer -> office work (a field word)
+        ("71402", "714", None),  # office clerk -> office work: same field
+        ("62102", "2", "umschulung"),  # sales -> "Handwerk": another Berufsbereich
+        ("26212", "2", None),  # electronics technician -> "Handwerk": same Berufsbereich
+    ],
+)
+def test_implied_goal_for_field_targets(current, target, goal):
+    assert implied_goal(current, target) == goal
+
+
+async def test_bricklayer_looking_for_office_work_is_a_career_change(
+    tracker_from, dispatcher, domain
+):
+    """ "Ich bin Maurer und suche Büroarbeit": Büro is the target, never the current
+    occupation, and a target in another field implies the goal Umschulung."""
+    text = "Ich bin Maurer und suche Büroarbeit"
+    tracker = tracker_from(
+        {
+            "active_loop": "profile_form",
+            "latest_message": {
+                "text": text,
+                "entities": [
+                    occupation("Maurer", "32122", "current", 8),
+                    occupation("Büroarbeit", "714", "target", 25),
+                ],
+            },
+            "candidates": {"current_occupation": "Maurer", "target_occupation": "Büroarbeit"},
+        }
+    )
+    slots = await run_form(tracker, dispatcher, domain)
+    assert (slots["current_occupation"], slots["current_kldb"]) == ("Maurer", "32122")
+    assert (slots["target_occupation"], slots["target_kldb"]) == ("Büroarbeit", "714")
+    assert slots["goal"] == "umschulung"
+
+
+async def test_office_work_alone_is_no_current_occupation(tracker_from, dispatcher, domain):
+    """ "Ich suche Büroarbeit" as the first message: a target only (the form then asks for the
+    occupation held now)."""
+    tracker = tracker_from(
+        {
+            "active_loop": "profile_form",
+            "latest_message": {
+                "text": "Ich suche Büroarbeit",
+                "entities": [occupation("Büroarbeit", "714", "target", 10)],
+            },
+            "candidates": {"target_occupation": "Büroarbeit"},
+        }
+    )
+    slots = await run_form(tracker, dispatcher, domain)
+    assert slots.get("current_occupation") is None and slots.get("current_kldb") is None
+    assert slots["target_kldb"] == "714" and "goal" not in slots  # no current field known
+
+
+@pytest.mark.parametrize(
+    ("requested", "following"),
+    [("goal", "time_model"), ("time_model", "format"), ("municipality", "goal")],
+)
+async def test_egal_answers_one_question_only_over_both_runs_of_a_turn(
+    tracker_from, dispatcher, domain, requested, following
+):
+    """Rasa runs this action twice per turn: in slot extraction (custom mappings) and in the
+    form. The first run moves requested_slot on; the second must not take the same "egal" as
+    the answer to the next question too ("egal" to the goal question skipped the time model)."""
+    state = {
+        "active_loop": "profile_form",
+        "requested_slot": requested,
+        "slots": {
+            slot: value
+            for slot, value in {
+                "current_occupation": "Koch",
+                "current_kldb": "29302",
+                "municipality": "Haar",
+                "goal": "weiterbildung",
+                "time_model": "teilzeit",
+            }.items()
+            if slot not in (requested, following)
+        },
+        "latest_message": {
+            "text": "egal",
+            "entities": [{"entity": "indifferent", "value": "egal", "start": 0, "end": 4}],
+        },
+    }
+    first = await run_form(tracker_from(state), dispatcher, domain)  # slot extraction
+    assert first == {"profile_skipped": [requested], "requested_slot": following}
+    tracker = tracker_from({**state, "candidates": first})  # the form, after the first run
+    tracker.events.insert(0, {"event": "slot", "name": "requested_slot", "value": requested})
+    second = await run_form(tracker, dispatcher, domain)
+    assert second["profile_skipped"] == [requested]
+    assert second["requested_slot"] == following
+    assert second.get("format") in (None, tracker.get_slot("format"))

@@ -227,3 +227,26 @@ async def test_read_situation_is_a_slot_mapping_action(tracker_from, dispatcher,
 async def test_accepting_plain_language_sets_the_style(tracker_from, dispatcher, domain):
     events = await ActionAcceptPlainLanguage().run(dispatcher, tracker_from({}), domain)
     assert events_by_name(events) == {c.SLOT_PLAIN_LANGUAGE: True, c.SLOT_SITUATION_NEWS: None}
+
+
+async def test_place_outside_the_landkreis_does_not_stay_in_the_slot(
+    search_server, tracker_from, dispatcher, domain
+):
+    """A first message answered by the recognition flow never reaches the profile form's
+    municipality check: a place outside the Landkreis is cleared here, the language courses are
+    searched without it, and the answer says that the place is not in the Landkreis."""
+    events = await ActionRecognitionInfo().run(
+        dispatcher, tracker_from(nurse_state(municipality="Dachau")), domain
+    )
+    assert events_by_name(events) == {c.SLOT_MUNICIPALITY: None, c.SLOT_OUTSIDE_AREA: True}
+    request = next(r for r in search_server.requests if r["course_types"] == ["berufssprachkurs"])
+    assert request["municipality"] is None
+    courses = dispatcher.messages[1]["text"]
+    assert titles(courses, "berufssprachkurs")
+    assert "Dachau gehört nicht zum Landkreis" in courses and "Nähe von Dachau" not in courses
+
+
+async def test_place_in_the_landkreis_stays(search_server, tracker_from, dispatcher, domain):
+    events = await ActionRecognitionInfo().run(dispatcher, tracker_from(nurse_state()), domain)
+    assert events == []
+    assert "in der Nähe von Unterhaching" in dispatcher.messages[1]["text"]

@@ -42,6 +42,13 @@ def resolve_municipality(text: str | None) -> ResolvedPlace | None:
     return ResolvedPlace(found.name, bool(found.in_landkreis))
 
 
+def outside_landkreis(value: str | None) -> ResolvedPlace | None:
+    """The resolved place when ``value`` names a known place outside the Landkreis, else None
+    (a municipality of the Landkreis, an unknown place, nothing)."""
+    resolved = resolve_municipality(value)
+    return resolved if resolved is not None and not resolved.in_landkreis else None
+
+
 @dataclass(frozen=True)
 class VhsInfo:
     """Responsible adult-education centre of a municipality (as researched)."""

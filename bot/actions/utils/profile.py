@@ -214,16 +214,21 @@ def implied_goal(
 
     An upgrade wish (Meister, Techniker, Fachwirt) or a target above the current occupation in
     its own Berufsgruppe (higher Anforderungsniveau, or an Aufsichts-/Führungsposition of the
-    field) is ``aufstieg``; a target in another Berufshauptgruppe (first two digits) is a career
-    change, ``umschulung``. Anything else implies nothing.
+    field) is ``aufstieg``; a target in another field is a career change, ``umschulung``: another
+    Berufshauptgruppe (first two digits), also for a field word as target ("Büroarbeit" = 714
+    for a bricklayer), or another Berufsbereich (first digit) when one code has only one digit
+    ("Handwerk" = 2). Anything else implies nothing.
     """
     if upgrade:
         return "aufstieg"
     current, target = clean_kldb(current_kldb), clean_kldb(target_kldb)
-    if not current or not target or len(current) != 5 or len(target) != 5:
+    if not current or not target:
         return None
-    if current[:2] != target[:2]:
+    level = min(2, len(current), len(target))
+    if current[:level] != target[:level]:
         return "umschulung"
+    if len(current) != 5 or len(target) != 5:
+        return None
     if current[:3] == target[:3] and (target[4] > current[4] or target[3] == "9"):
         return "aufstieg"
     return None
