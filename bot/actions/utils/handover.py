@@ -192,5 +192,10 @@ def consent_buttons(style: str = STYLE_DE, callback: bool = False) -> list[dict[
 
 
 def stored_text(code: str, days: int, with_chat: bool, style: str = STYLE_DE) -> str:
-    text = _text("stored", style, code=code, days=days)
-    return f"{text}\n{_text('stored_chat', style)}" if with_chat else text
+    """The code message; ends with the hint that the plan can be asked for here later
+    ("Mein Plan", :mod:`bot.actions.plan_link`)."""
+    lines = [_text("stored", style, code=code, days=days)]
+    if with_chat:
+        lines.append(_text("stored_chat", style))
+    lines.append(_text("plan_later", style))
+    return "\n".join(lines)
