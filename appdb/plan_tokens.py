@@ -27,6 +27,7 @@ TOKEN_BITS = TOKEN_BYTES * 8
 #: what ``secrets.token_urlsafe(32)`` produces
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")
 PUBLIC_PATH = "/plan"
+_LINK_IN_TEXT = re.compile(r"(/plan/)[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])")
 DEFAULT_TTL_DAYS = 30
 
 
@@ -43,6 +44,12 @@ def token_hash(token: str) -> str:
 def public_url(base_url: str, token: str) -> str:
     """The citizen's link ``<base_url>/plan/<token>``."""
     return f"{base_url.rstrip('/')}{PUBLIC_PATH}/{token}"
+
+
+def redact(text: str) -> str:
+    """``text`` with the token of every plan link replaced by "…" (a chat copied into a
+    handover snapshot must not carry a working link)."""
+    return _LINK_IN_TEXT.sub(r"\1…", text)
 
 
 def insert_link(conn: Connection, plan_id: int, now: dt.datetime, ttl_days: int) -> str:

@@ -255,6 +255,17 @@ def test_token_helpers() -> None:
     assert plan_tokens.public_url("https://x.de/", "T") == "https://x.de/plan/T"
 
 
+def test_plan_links_are_not_copied_into_a_handover_snapshot() -> None:
+    token = plan_tokens.new_token()
+    events = [
+        {"event": "user", "text": "Mein Plan"},
+        {"event": "bot", "text": f"Ihr Plan:\nhttps://bl.example.de/plan/{token}\nDer Link gilt"},
+    ]
+    [asked, shown] = ho.chat_text(events)
+    assert asked["text"] == "Mein Plan"
+    assert token not in shown["text"] and "https://bl.example.de/plan/…" in shown["text"]
+
+
 def test_the_code_message_says_where_the_plan_comes_later() -> None:
     assert "„Mein Plan“" in ho.stored_text("AAAAA-BBBBB", 7, False)
     assert "„Mein Plan“" in ho.stored_text("AAAAA-BBBBB", 7, True, STYLE_PLAIN)
