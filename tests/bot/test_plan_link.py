@@ -20,6 +20,7 @@ from appdb import plan_tokens
 from appdb.engine import dispose_all, get_engine
 from appdb.schema import consultations, offices, plan_links, plans
 from bot.actions.clients import plan_link_store as store
+from bot.actions.housekeeping import ActionDeleteMyData
 from bot.actions.plan_link import ActionShowPlan, local_date
 from bot.actions.settings import load_settings
 from bot.actions.utils import handover as ho
@@ -216,6 +217,20 @@ async def test_link_text_in_english_and_plain_language(
     plain = await _ask(dispatcher, tracker_from, domain, {"plain_language": True})
     assert "Der Link ist nur für Sie." in plain["text"]
     assert re.search(r"bis zum \d{2}\.\d{2}\.\d{4}\.", plain["text"])
+
+
+async def test_deleting_the_conversation_deletes_the_links(tracker_from, dispatcher, domain):
+    with get_engine(db_url()).begin() as conn:
+        office = _office(conn, "haar", "Bildungsberatung Haar")
+        plan_id = _plan(conn, _consultation(conn, SENDER, office), office, "Mein Weg", T0)
+    await _ask(dispatcher, tracker_from, domain)
+    assert len(_links(db_url())) == 1
+    await ActionDeleteMyData().run(dispatcher, tracker_from({"intent": "delete_my_data"}), domain)
+    assert _links(db_url()) == []  # claimed: anonymised, its plans keep no link
+    with get_engine(db_url()).connect() as conn:
+        assert conn.execute(sa.select(plans.c.anonymised_at).where(plans.c.id == plan_id)).scalar()
+    message = await _ask(dispatcher, tracker_from, domain)
+    assert message["response"] == "utter_plan_no_consultation"
 
 
 async def test_database_failure_is_told(tracker_from, dispatcher, domain, monkeypatch, tmp_path):
