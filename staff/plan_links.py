@@ -1,7 +1,8 @@
 """The citizen's read-only link to a plan, and the retention of plans and links.
 
 A link is ``$PUBLIC_URL/plan/<token>`` (page) and ``…/plan/<token>.pdf`` (printable plan). The
-token has 256 random bits (``secrets.token_urlsafe(32)``, 43 characters); the database keeps
+token has 256 random bits (``secrets.token_urlsafe(32)``, 43 characters; made and hashed by
+:mod:`appdb.plan_tokens`, shared with the bot's "Mein Plan" in the chat); the database keeps
 only its SHA-256 (``plan_links.token_hash``), so the counsellor sees the link once, right after
 making it. A link works until ``expires_at`` (``STAFF_PLAN_LINK_TTL_DAYS``, default 30) or until
 a counsellor of the office revokes it; an unknown, expired or revoked token gets the same 404.
@@ -15,27 +16,20 @@ links expired (or revoked) more than a day ago are deleted.
 from __future__ import annotations
 
 import datetime as dt
-import re
-import secrets
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from appdb import plan_tokens
+from appdb.plan_tokens import PUBLIC_PATH, TOKEN_RE
 from appdb.schema import plan_links, plan_notes, plan_steps, plans
 from staff import access_log
-from staff.db import sha256_hex
 from staff.plans import RECORD_KIND, Plan, load_public
 
-#: what ``secrets.token_urlsafe(32)`` produces
-TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")
-PUBLIC_PATH = "/plan"
+__all__ = ["PUBLIC_PATH", "TOKEN_RE", "create_link", "plan_for_token", "purge", "revoke_link"]
 #: revoked or expired links stay visible on the plan page this long, then they are deleted
 LINK_GRACE = dt.timedelta(days=1)
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(32)
 
 
 def create_link(
@@ -48,7 +42,6 @@ def create_link(
 ) -> str | None:
     """A new link to the office's plan; returns the token (never stored), None if not the
     office's plan. Logged ``link``."""
-    token = new_token()
     with engine.begin() as conn:
         owned = conn.execute(
             sa.select(plans.c.id).where(
@@ -59,15 +52,7 @@ def create_link(
         ).first()
         if owned is None:
             return None
-        conn.execute(
-            plan_links.insert().values(
-                token_hash=sha256_hex(token),
-                plan_id=plan_id,
-                created_at=now,
-                expires_at=now + dt.timedelta(days=ttl_days),
-                revoked_at=None,
-            )
-        )
+        token = plan_tokens.insert_link(conn, plan_id, now, ttl_days)
         access_log.record(conn, account_id, RECORD_KIND, plan_id, "link", now)
     return token
 
@@ -101,7 +86,7 @@ def plan_for_token(engine: Engine, token: str, now: dt.datetime) -> tuple[Plan, 
     if not TOKEN_RE.match(token):
         return None
     stmt = sa.select(plan_links.c.plan_id, plan_links.c.expires_at).where(
-        plan_links.c.token_hash == sha256_hex(token),
+        plan_links.c.token_hash == plan_tokens.token_hash(token),
         plan_links.c.revoked_at.is_(None),
         plan_links.c.expires_at > now,
     )

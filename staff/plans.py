@@ -49,6 +49,7 @@ class ConsultationRef:
     profile: dict[str, Any]
     snapshot: dict[str, Any]
     anonymised: bool
+    origin: str = "staff"  # chat: handed over from the chat (the person can ask there for the plan)
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,7 @@ def consultation_for_office(
         _json(row["profile"], {}),
         _json(row["snapshot"], {}),
         row["anonymised_at"] is not None,
+        row["origin"],
     )
 
 

@@ -31,6 +31,10 @@ Consultation handover (issue 13; docs/staff.md):
 
 - ``STAFF_HANDOVER_TTL_DAYS`` (default 7): days a handover code is valid; an unclaimed snapshot
   is deleted after it (the staff app reads the same setting).
+- ``STAFF_PLAN_LINK_TTL_DAYS`` (default 30): days a citizen link to a plan works ("Mein Plan" in
+  the chat makes one; the staff app reads the same setting).
+- ``PUBLIC_URL`` (default ``http://127.0.0.1:$PROXY_PORT``, ``PROXY_PORT`` default 8080): the
+  address citizens open; the plan link shown in the chat is ``$PUBLIC_URL/plan/<token>``.
 
 Settings are read on every call of :func:`load_settings` (cheap), so a changed environment
 (tests, restarts) is picked up without import-time state.
@@ -51,6 +55,8 @@ DEFAULT_SEARCH_TIMEOUT_S = 3.0
 DEFAULT_REACH_KM = 25.0
 DEFAULT_CALLBACK_RETENTION_DAYS = 30
 DEFAULT_HANDOVER_TTL_DAYS = 7
+DEFAULT_PLAN_LINK_TTL_DAYS = 30
+DEFAULT_PROXY_PORT = 8080
 MAX_RECIPIENT_LENGTH = 200
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -67,6 +73,8 @@ class Settings:
     callback_recipient: str | None = None
     callback_retention_days: int = DEFAULT_CALLBACK_RETENTION_DAYS
     handover_ttl_days: int = DEFAULT_HANDOVER_TTL_DAYS
+    plan_link_ttl_days: int = DEFAULT_PLAN_LINK_TTL_DAYS
+    public_url: str = f"http://127.0.0.1:{DEFAULT_PROXY_PORT}"
 
     @property
     def callback_configured(self) -> bool:
@@ -107,6 +115,17 @@ def _recipient() -> str | None:
     return raw or None
 
 
+def _public_url() -> str:
+    """``PUBLIC_URL`` without a trailing slash (as the proxy and the staff app read it)."""
+    raw = os.environ.get("PUBLIC_URL", "").strip()
+    if not raw:
+        port = os.environ.get("PROXY_PORT", "").strip() or str(DEFAULT_PROXY_PORT)
+        raw = f"http://127.0.0.1:{port}"
+    if not raw.startswith(("http://", "https://")):
+        raise ValueError(f"PUBLIC_URL must be an http(s) URL, got {raw!r}")
+    return raw.rstrip("/")
+
+
 def load_settings() -> Settings:
     """Read the settings from the environment (raises ValueError on malformed values)."""
     today = os.environ.get("BL_TODAY", "").strip() or None
@@ -123,4 +142,6 @@ def load_settings() -> Settings:
             "CALLBACK_RETENTION_DAYS", DEFAULT_CALLBACK_RETENTION_DAYS, int
         ),
         handover_ttl_days=_positive("STAFF_HANDOVER_TTL_DAYS", DEFAULT_HANDOVER_TTL_DAYS, int),
+        plan_link_ttl_days=_positive("STAFF_PLAN_LINK_TTL_DAYS", DEFAULT_PLAN_LINK_TTL_DAYS, int),
+        public_url=_public_url(),
     )

@@ -44,7 +44,8 @@ CONTRACT_INTENTS = (
     "greet goodbye affirm deny thank bot_challenge help request_guidance search_courses inform "
     "ask_funding ask_recognition ask_language_course request_human ask_shortage_occupations "
     "explain_recommendation more_results restart delete_my_data out_of_scope request_plain_language "
-    "request_callback ask_more_detail mood_distress mood_positive request_consultation"
+    "request_callback ask_more_detail mood_distress mood_positive request_consultation "
+    "ask_plan"
 ).split()
 TRAINED_ENTITIES = (
     "occupation municipality goal time_model format topic qualification language "

@@ -63,6 +63,7 @@ def add_consultation(
 ) -> int:
     """A consultation of ``office`` (claimed), started by staff with ``profile``."""
     now = world.clock()
+    origin = extra.pop("origin", "staff")  # "chat": as if handed over from the chat
     with world.engine.begin() as conn:
         office_id = conn.execute(
             offices.select().with_only_columns(offices.c.id).where(offices.c.code == office)
@@ -71,7 +72,7 @@ def add_consultation(
                     "offers": extra.pop("offers", []), "learning_path": None, "chat": []}  # fmt: skip
         result = conn.execute(
             consultations.insert().values(
-                code_hash=None, sender_id=extra.pop("sender_id", None), origin="staff",
+                code_hash=None, sender_id=extra.pop("sender_id", None), origin=origin,
                 snapshot=json.dumps(snapshot), includes_chat_text=False,
                 profile=json.dumps(profile or PROFILE), created_at=now, expires_at=None,
                 claimed_at=now, office_id=office_id, updated_at=now, **extra,

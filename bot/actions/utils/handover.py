@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import i18n
+from appdb import plan_tokens
 from bot.actions.utils import funding_profile as fp
 from bot.actions.utils.style import STYLE_DE
 from knowledge import funding
@@ -109,13 +110,15 @@ def learning_path(events: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
 
 
 def chat_text(events: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
-    """User and bot messages as text (button payloads such as ``/affirm`` are left out)."""
+    """User and bot messages as text (button payloads such as ``/affirm`` are left out, the
+    tokens of plan links removed)."""
     lines: list[dict[str, str]] = []
     for event in _current_events(events):
         kind = event.get("event")
         text = str(event.get("text") or "").strip()
         if kind not in ("user", "bot") or not text or text.startswith("/"):
             continue
+        text = plan_tokens.redact(text)  # a plan link shown by "Mein Plan" stays in the chat only
         lines.append({"from": kind, "text": text[:MAX_MESSAGE_CHARS]})
     return lines[-MAX_CHAT_MESSAGES:]
 
@@ -192,5 +195,10 @@ def consent_buttons(style: str = STYLE_DE, callback: bool = False) -> list[dict[
 
 
 def stored_text(code: str, days: int, with_chat: bool, style: str = STYLE_DE) -> str:
-    text = _text("stored", style, code=code, days=days)
-    return f"{text}\n{_text('stored_chat', style)}" if with_chat else text
+    """The code message; ends with the hint that the plan can be asked for here later
+    ("Mein Plan", :mod:`bot.actions.plan_link`)."""
+    lines = [_text("stored", style, code=code, days=days)]
+    if with_chat:
+        lines.append(_text("stored_chat", style))
+    lines.append(_text("plan_later", style))
+    return "\n".join(lines)
