@@ -46,6 +46,9 @@ from sqlalchemy.engine import Connection, Engine
 
 # consultations and plans: their own module; the names are re-exported for the callers
 from appdb.consultation_deletion import (
+    ANONYMISED_PLAN_TITLE as ANONYMISED_PLAN_TITLE,
+)
+from appdb.consultation_deletion import (
     anonymise_plans as anonymise_plans,
 )
 from appdb.consultation_deletion import (
