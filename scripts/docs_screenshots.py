@@ -56,7 +56,7 @@ CHROMIUM = os.environ.get("BL_CHROMIUM", "/usr/bin/chromium")
 OUT = ROOT / "docs" / "img" / "counsellor"
 CODE = re.compile(r"\b[0-9A-Z]{5}-[0-9A-Z]{5}\b")
 WITH_CHAT = '/affirm{"handover_scope": "chat"}'
-VIEWPORT = {"width": 1200, "height": 900}
+VIEWPORT = {"width": 1200, "height": 1000}
 
 
 @dataclass
@@ -134,7 +134,7 @@ def chat_handover(sender: str) -> str:
 
 def shot(page: Any, name: str) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(OUT / f"{name}.png"))  # the visible part: long pages would be megabytes
     print(f"docs-screenshots: {name}.png")
 
 

@@ -2,7 +2,12 @@
 # Make sure the libraries and fonts WeasyPrint needs for the printable plan (staff/plan_pdf.py) are installed:
 # Pango (text layout, with HarfBuzz and FreeType through pangoft2) and the DejaVu fonts it embeds.
 set -euo pipefail
-have_libs() { ldconfig -p | grep -q 'libpangoft2-1.0.so.0' && fc-list 2>/dev/null | grep -q 'DejaVu Sans'; }
+# (outputs read whole first: with pipefail, `grep -q` closing a pipe early would fail the check)
+have_libs() {
+  local libs fonts
+  libs=$(ldconfig -p) && fonts=$(fc-list 2>/dev/null) || return 1
+  [[ $libs == *libpangoft2-1.0.so.0* && $fonts == *"DejaVu Sans"* ]]
+}
 if have_libs; then exit 0; fi
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
