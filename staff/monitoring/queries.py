@@ -20,11 +20,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+# the search's ``min_results``, shared with the monthly aggregates: fewer offers than this is
+# "unmet demand"
+from appdb.demand_retention import MIN_FITTING as MIN_FITTING
 from appdb.schema import demand_records as d
 from staff.monitoring.filters import Filters, municipality_bucket
-
-#: the search's ``min_results``: fewer offers than this is "unmet demand"
-MIN_FITTING = 3
 
 
 @dataclass
