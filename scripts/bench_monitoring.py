@@ -273,6 +273,7 @@ def measure(
     times: dict[tuple[str, str], list[float]] = {}
     count = sa.select(sa.func.count()).select_from(demand_records)
     for name, f in scenarios(today).items():
+        print(f"  {engine.dialect.name}: {name}", file=sys.stderr, flush=True)
         steps = page_steps(engine, f)
         for round_no in range(warmup + repeat):
             results, page_start = [], time.perf_counter()
