@@ -175,10 +175,14 @@ bench-encoder: build/index/.built ## query-encoding variants: latency and agreem
 bench-load: build/index/.built ## search service on port 8100: one client + open-loop 20 req/s for 60 s
 	$(APP)/python scripts/bench_load.py --start --port 8100
 
+bench-monitoring: .venv-app/.installed ## Bildungsmonitoring queries on 1M synthetic demand rows: SQLite + PostgreSQL 127.0.0.1:5432 (throw-away databases)
+	$(APP)/python scripts/bench_monitoring.py
+	rm -rf build/bench-monitoring
+
 eval: build/e5-small-ft/.built ## search quality: nDCG@10, MRR, recall@10 of BM25 / dense / hybrid / hybrid+ranking on eval/queries_test.jsonl, fine-tuned vs base model
 	$(APP)/python -m eval.run --baseline-model build/e5-small
 
 clean: ## remove generated artefacts (keeps the virtualenvs)
 	rm -rf build models results rasa.db
 
-.PHONY: help docs-screenshots venvs nginx pdf-libs test-venvs lint lint-mypy setup migrate run chromium validate test-unit test-nlu test-stories test-integration test bench bench-scale bench-encoder bench-load eval clean
+.PHONY: help docs-screenshots venvs nginx pdf-libs test-venvs lint lint-mypy setup migrate run chromium validate test-unit test-nlu test-stories test-integration test bench bench-scale bench-encoder bench-load bench-monitoring eval clean

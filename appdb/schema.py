@@ -25,6 +25,27 @@ demand_records = sa.Table(
     sa.Column("time_model", sa.String(40)),
     sa.Column("offers_found", sa.Integer, nullable=False),
     sa.Column("asked_for_human", sa.Boolean, nullable=False),
+    # the monitoring pages filtered by municipality (docs/benchmarks.md, monitoring queries)
+    sa.Index("ix_demand_records_municipality_day", "municipality", "day"),
+)
+
+#: Monthly counts of demand rows older than the retention (``DEMAND_RETENTION_MONTHS``): the
+#: retention adds a month's rows here before it deletes them (``appdb/demand_retention.py``).
+#: ``target_group`` = the first four digits of the target KldB code (enough for the fields and
+#: the shortage codes the monitoring shows); no day, nothing about a single request.
+demand_monthly = sa.Table(
+    "demand_monthly",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("month", sa.Date, nullable=False, index=True),
+    sa.Column("municipality", sa.String(100)),
+    sa.Column("goal", sa.String(40)),
+    sa.Column("target_group", sa.String(4)),
+    sa.Column("time_model", sa.String(40)),
+    sa.Column("requests", sa.Integer, nullable=False),
+    sa.Column("unmet", sa.Integer, nullable=False),
+    sa.Column("no_offer", sa.Integer, nullable=False),
+    sa.Column("human", sa.Integer, nullable=False),
 )
 
 #: Callback requests for the counselling staff (stored only with the user's consent).

@@ -4,7 +4,9 @@ sign-in failures older than the lockout window, access-log entries older than
 the same purge as the web server's retention job), unclaimed consultations whose code expired
 (``STAFF_HANDOVER_TTL_DAYS``), claimed consultations without plans unchanged for
 ``STAFF_CONSULTATION_RETENTION_DAYS`` and failed code lookups older than their window, plans unchanged for
-``STAFF_PLAN_RETENTION_DAYS`` and expired citizen links (:func:`staff.plan_links.purge`).
+``STAFF_PLAN_RETENTION_DAYS`` and expired citizen links (:func:`staff.plan_links.purge`), and
+raw demand rows older than ``DEMAND_RETENTION_MONTHS`` (kept as monthly counts,
+:mod:`appdb.demand_retention`).
 
 Runs in the staff process every ``STAFF_HOUSEKEEPING_INTERVAL_MINUTES`` (first at start-up) and
 as ``python -m staff housekeeping``. Logs counts only.
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 
 from appdb.deletion import purge_callback_requests
+from appdb.demand_retention import purge_demand_records
 from staff import access_log, consultations, lockout, plan_links, sessions
 from staff.db import Clock
 from staff.settings import StaffSettings
@@ -36,6 +39,7 @@ class Result:
     consultations: int = 0
     plans: int = 0
     plan_links: int = 0
+    demand_records: int = 0
 
 
 def run_once(engine: Engine, settings: StaffSettings, now: dt.datetime) -> Result:
@@ -51,12 +55,13 @@ def run_once(engine: Engine, settings: StaffSettings, now: dt.datetime) -> Resul
         + consultations.purge_idle(engine, now, settings.consultation_retention_days),
         plans=purged.plans,
         plan_links=purged.links,
+        demand_records=purge_demand_records(engine, settings.demand_retention_months, now.date()),
     )
     consultations.purge_lookup_failures(engine, now, settings.lookup_policy)
     logger.info(
         "staff housekeeping: %d sessions/sign-ins, %d sign-in failures, %d access-log entries, "
-        "%d callback requests, %d consultations (expired codes, idle), %d plans, %d plan links "
-        "deleted",
+        "%d callback requests, %d consultations (expired codes, idle), %d plans, %d plan links, "
+        "%d demand records (kept as monthly counts) deleted",
         result.sessions,
         result.failures,
         result.access_log,
@@ -64,6 +69,7 @@ def run_once(engine: Engine, settings: StaffSettings, now: dt.datetime) -> Resul
         result.consultations,
         result.plans,
         result.plan_links,
+        result.demand_records,
     )
     return result
 

@@ -81,6 +81,14 @@ class StaffSettings(BaseSettings):
         validation_alias=AliasChoices("CALLBACK_RETENTION_DAYS", "callback_retention_days"),
         description="Days a callback request is kept (the same setting as the bot's).",
     )
+    demand_retention_months: int = Field(
+        24,
+        ge=1,
+        le=120,
+        validation_alias=AliasChoices("DEMAND_RETENTION_MONTHS", "demand_retention_months"),
+        description="Whole months (before the current one) the raw demand rows are kept; older "
+        "months are kept as monthly counts only (appdb/demand_retention.py).",
+    )
     callback_offices: dict[str, str] = Field(
         default_factory=dict,
         description="Callback recipient (CALLBACK_RECIPIENT of the bot) -> office code, e.g. "

@@ -8,10 +8,17 @@ the caller. The counts are raw: the pages and exports pass them through
 the number of offers the bot showed after the search service's own relaxation; fewer than
 three (the search's ``min_results``) counts as unmet, none as "no offer"; ``asked_for_human``
 means the person asked for a person or a callback in the conversation.
+
+Months older than the retention of the raw rows (``DEMAND_RETENTION_MONTHS``) survive as
+monthly counts in ``demand_monthly`` (:mod:`appdb.demand_retention`; the target KldB code cut
+to four digits): the views by month add them, so every request counts exactly once, before or
+after the retention. Views by week cannot split a month and show raw rows only
+(:func:`raw_rows_from` tells the page from when on weeks are complete).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -20,11 +27,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+# the search's ``min_results``, shared with the monthly aggregates: fewer offers than this is
+# "unmet demand"
+from appdb.demand_retention import MIN_FITTING as MIN_FITTING
+from appdb.schema import demand_monthly as agg
 from appdb.schema import demand_records as d
-from staff.monitoring.filters import Filters, municipality_bucket
-
-#: the search's ``min_results``: fewer offers than this is "unmet demand"
-MIN_FITTING = 3
+from staff.monitoring.filters import MONTH, Filters, municipality_bucket
 
 
 @dataclass
@@ -115,12 +123,70 @@ def grouped(engine: Engine, filters: Filters, dims: Iterable[str]) -> dict[tuple
     )
     out: dict[tuple[str, ...], Counts] = defaultdict(Counts)
     with engine.connect() as conn:
-        for row in conn.execute(query):
+        found = list(conn.execute(query))
+        if filters.unit == MONTH:
+            found += conn.execute(_monthly(engine, filters, names))
+        for row in found:
             key = tuple(_bucket(n, row[i]) for i, n in enumerate(names))
             out[key].add(
                 Counts(int(row.requests), int(row.unmet), int(row.no_offer), int(row.human))
             )
     return dict(out)
+
+
+def _monthly_dimension(engine: Engine, name: str) -> sa.ColumnElement[Any]:
+    if name == "period":
+        if engine.dialect.name == "postgresql":
+            return sa.func.to_char(agg.c.month, _lit("YYYY-MM"))
+        return sa.func.strftime(_lit("%Y-%m"), agg.c.month)
+    if name == "field":
+        return sa.func.substr(agg.c.target_group, sa.literal_column("1"), sa.literal_column("2"))
+    columns = {
+        "municipality": agg.c.municipality,
+        "goal": agg.c.goal,
+        "time_model": agg.c.time_model,
+        "target": agg.c.target_group,
+    }
+    return columns[name]
+
+
+def _monthly_where(filters: Filters) -> list[sa.ColumnElement[bool]]:
+    cond = [agg.c.month >= filters.start.replace(day=1), agg.c.month <= filters.end]
+    if filters.municipality:
+        cond.append(agg.c.municipality == filters.municipality)
+    if filters.field:
+        cond.append(agg.c.target_group.like(f"{filters.field}%"))
+    if filters.goal:
+        cond.append(agg.c.goal == filters.goal)
+    if filters.time_model:
+        cond.append(agg.c.time_model == filters.time_model)
+    return cond
+
+
+def _monthly(engine: Engine, filters: Filters, names: list[str]) -> sa.Select[Any]:
+    """The same grouping over the monthly counts of the months past the retention."""
+    keys = [_monthly_dimension(engine, n).label(f"k{i}") for i, n in enumerate(names)]
+    total = [
+        sa.func.coalesce(sa.func.sum(agg.c[c]), 0).label(c)
+        for c in ("requests", "unmet", "no_offer", "human")
+    ]
+    return (
+        sa.select(*keys, *total)
+        .where(*_monthly_where(filters))
+        .group_by(*[_monthly_dimension(engine, n) for n in names])
+    )
+
+
+def raw_rows_from(engine: Engine) -> dt.date | None:
+    """The first day from which on every request is a raw row (the day after the newest month
+    of the monthly counts), or None when the retention has not moved any month yet."""
+    with engine.connect() as conn:
+        newest = conn.execute(sa.select(sa.func.max(agg.c.month))).scalar()
+    if newest is None:
+        return None
+    if isinstance(newest, str):  # SQLite returns the aggregate of a date column as text
+        newest = dt.date.fromisoformat(newest)
+    return (newest.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
 def _bucket(name: str, value: object) -> str:
@@ -132,14 +198,26 @@ def _bucket(name: str, value: object) -> str:
 
 
 def demand_by_target(engine: Engine, filters: Filters) -> dict[str, int]:
-    """Requests per stated target KldB code (rows without a target are left out)."""
+    """Requests per stated target KldB code (rows without a target are left out; months past
+    the retention by the first four digits)."""
     query = (
         sa.select(d.c.target_kldb, sa.func.count())
         .where(*_where(filters), d.c.target_kldb.is_not(None))
         .group_by(d.c.target_kldb)
     )
+    monthly = (
+        sa.select(agg.c.target_group, sa.func.sum(agg.c.requests))
+        .where(*_monthly_where(filters), agg.c.target_group.is_not(None))
+        .group_by(agg.c.target_group)
+    )
+    out: dict[str, int] = defaultdict(int)
     with engine.connect() as conn:
-        return {str(code): int(n) for code, n in conn.execute(query)}
+        found = list(conn.execute(query))
+        if filters.unit == MONTH:
+            found += conn.execute(monthly)
+        for code, n in found:
+            out[str(code)] += int(n)
+    return dict(out)
 
 
 def demand_for_codes(by_target: dict[str, int], codes: Iterable[str]) -> dict[str, int]:

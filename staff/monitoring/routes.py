@@ -14,6 +14,7 @@ a chart or an export shows it.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from urllib.parse import urlencode
@@ -55,6 +56,12 @@ class Builder:
         self.supply_available = True
         self._by_place: tuple[tables.Table, tables.Table | None, tables.Table | None] | None = None
         self._linked: tuple[tables.Table, tables.Table] | None = None
+        #: a view by weeks that starts before the raw rows: from this day on it is complete
+        self.weeks_complete_from: dt.date | None = None
+        if self.filters.unit == flt.WEEK:
+            first = queries.raw_rows_from(self.engine)
+            if first is not None and self.filters.start < first:
+                self.weeks_complete_from = first
 
     def grouped(self, *dims: str) -> dict[tuple[str, ...], queries.Counts]:
         if dims not in self._grouped:
@@ -157,6 +164,14 @@ class Builder:
             f"Zeitraum: {periods[0].label} bis {periods[-1].label} "
             f"({f.start.strftime('%d.%m.%Y')} bis {f.end.strftime('%d.%m.%Y')})",
             "Filter: " + (", ".join(f"{n}: {v}" for n, v in chosen if v) or "keine"),
+            *(
+                [
+                    f"Wochen vor dem {self.weeks_complete_from.strftime('%d.%m.%Y')} ohne die "
+                    "Anfragen, die nur noch als Monatswerte vorliegen (Aufbewahrungsfrist)"
+                ]
+                if self.weeks_complete_from
+                else []
+            ),
             f"{export.SUPPRESSED} = ausgeblendet: weniger als {self.k} Anfragen oder zum Schutz "
             "kleiner Zahlen ausgeblendet (docs/monitoring.md)",
             f"Erstellt am {self.today.strftime('%d.%m.%Y')}",
@@ -218,6 +233,7 @@ def _page(
         charts={name: json.dumps(spec) for name, spec in charts.specs(found).items()},
         k=built.k,
         supply_available=built.supply_available,
+        weeks_complete_from=built.weeks_complete_from,
         municipalities=flt.municipalities(),
         fields=flt.fields(),
         goals=flt.vocabulary.GOALS,

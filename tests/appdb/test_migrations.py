@@ -56,6 +56,8 @@ CONSULTATION_TABLES = {
     "plan_notes",
     "plan_links",
 }
+#: revision 0004 (monthly demand aggregates kept by the retention, issue 14)
+MONITORING_TABLES = {"demand_monthly"}
 
 
 def test_upgrade_creates_the_schema_and_autogenerate_finds_no_difference(dbs) -> None:
@@ -65,6 +67,7 @@ def test_upgrade_creates_the_schema_and_autogenerate_finds_no_difference(dbs) ->
         "callback_requests",
         *STAFF_TABLES,
         *CONSULTATION_TABLES,
+        *MONITORING_TABLES,
     }
     assert _differences(dbs.app_url) == []
     engine = sa.create_engine(dbs.app_url)
@@ -134,11 +137,35 @@ def test_the_consultation_revision_goes_back_to_the_staff_schema(dbs) -> None:
     assert _differences(dbs.app_url) == []
 
 
+def test_the_monitoring_revision_goes_back_to_the_consultation_schema(dbs) -> None:
+    """0004 -> 0003 drops the monthly aggregates and the (municipality, day) index only."""
+    migrate.downgrade(dbs.app_url, "0003")
+    engine = sa.create_engine(dbs.app_url)
+    indexes = {i["name"] for i in sa.inspect(engine).get_indexes("demand_records")}
+    engine.dispose()
+    assert indexes == {"ix_demand_records_day"}
+    assert _tables(dbs.app_url) == {
+        "alembic_version",
+        "demand_records",
+        "callback_requests",
+        *STAFF_TABLES,
+        *CONSULTATION_TABLES,
+    }
+    migrate.upgrade(dbs.app_url)
+    assert _differences(dbs.app_url) == []
+
+
 def test_an_unmigrated_database_differs_from_the_schema(tmp_path: Path) -> None:
     """The comparison is not vacuous: an empty database lacks both tables."""
     diffs = _differences(f"sqlite:///{tmp_path / 'empty.db'}")
     added = {d[1].name for d in diffs if d[0] == "add_table"}
-    assert added == {"demand_records", "callback_requests", *STAFF_TABLES, *CONSULTATION_TABLES}
+    assert added == {
+        "demand_records",
+        "callback_requests",
+        *STAFF_TABLES,
+        *CONSULTATION_TABLES,
+        *MONITORING_TABLES,
+    }
 
 
 def test_upgrade_is_idempotent_and_downgrade_to_base_drops_the_tables(dbs) -> None:
