@@ -134,7 +134,8 @@ def chat_handover(sender: str) -> str:
 
 def shot(page: Any, name: str) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(OUT / f"{name}.png"))  # the visible part: long pages would be megabytes
+    # the visible part only: full pages would be megabytes each
+    page.screenshot(path=str(OUT / f"{name}.png"))
     print(f"docs-screenshots: {name}.png")
 
 
