@@ -15,18 +15,22 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator, Sequence
+from typing import TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from appdb.schema import consultations, plan_links, plan_notes, plan_steps, plans
 
-_CHUNK = 500  # ids per IN (...) list
+CHUNK = 500  # ids per IN (...) list
+T = TypeVar("T")
 
 
-def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
-    for start in range(0, len(items), _CHUNK):
-        yield items[start : start + _CHUNK]
+def chunks(items: Sequence[T]) -> Iterator[Sequence[T]]:
+    """``items`` in slices of :data:`CHUNK` (one IN (...) list each); also used by
+    :mod:`appdb.deletion`."""
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
 
 
 #: Free-text fields of a consultation profile (as the citizen wrote them); anonymisation
@@ -74,7 +78,7 @@ def release_consultations(
     when = now or _utcnow()
     touched = 0
     c = consultations.c
-    for chunk in _chunks(sender_ids):
+    for chunk in chunks(sender_ids):
         touched += conn.execute(
             consultations.delete().where(c.sender_id.in_(chunk), c.claimed_at.is_(None))
         ).rowcount
@@ -147,7 +151,7 @@ def anonymise_plans(conn: Connection, consultation_ids: Sequence[int], now: dt.d
     ``updated_at`` is not touched, so the retention still counts from the last change.
     """
     ids = _plan_ids(conn, consultation_ids)
-    for chunk in (ids[i : i + _CHUNK] for i in range(0, len(ids), _CHUNK)):
+    for chunk in chunks(ids):
         conn.execute(plan_links.delete().where(plan_links.c.plan_id.in_(chunk)))
         conn.execute(plan_notes.delete().where(plan_notes.c.plan_id.in_(chunk)))
         for plan_id, contacts in conn.execute(
@@ -175,7 +179,7 @@ def delete_plans(conn: Connection, consultation_ids: Sequence[int]) -> int:
     caller's transaction; explicit, because SQLite enforces the cascade only with the
     ``foreign_keys`` pragma); return how many plans."""
     ids = _plan_ids(conn, consultation_ids)
-    for chunk in (ids[i : i + _CHUNK] for i in range(0, len(ids), _CHUNK)):
+    for chunk in chunks(ids):
         for table in (plan_links, plan_notes, plan_steps):
             conn.execute(table.delete().where(table.c.plan_id.in_(chunk)))
         conn.execute(plans.delete().where(plans.c.id.in_(chunk)))

@@ -38,7 +38,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -57,6 +57,7 @@ from appdb.consultation_deletion import (
 from appdb.consultation_deletion import (
     anonymised_snapshot as anonymised_snapshot,
 )
+from appdb.consultation_deletion import chunks, release_consultations
 from appdb.consultation_deletion import (
     delete_plans as delete_plans,
 )
@@ -66,7 +67,6 @@ from appdb.consultation_deletion import (
 from appdb.consultation_deletion import (
     purge_idle_consultations as purge_idle_consultations,
 )
-from appdb.consultation_deletion import release_consultations
 from appdb.schema import CONVERSATION_TABLES, callback_requests, consultations
 from appdb.urls import with_installed_driver
 
@@ -74,7 +74,6 @@ logger = logging.getLogger(__name__)
 
 EVENTS_TABLE = "events"  # Rasa's SQLTrackerStore table
 _events = sa.table(EVENTS_TABLE, sa.column("sender_id"), sa.column("timestamp"))
-_CHUNK = 500  # sender ids per IN (...) list
 
 
 @dataclass(frozen=True)
@@ -94,11 +93,6 @@ class PurgeResult:
     app_rows: int = 0
 
 
-def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
-    for start in range(0, len(items), _CHUNK):
-        yield items[start : start + _CHUNK]
-
-
 def _delete_rows_of(conn: Connection, sender_ids: Sequence[str]) -> int:
     """Delete the rows of ``sender_ids`` from every per-conversation table that exists, and
     release their consultations (:func:`release_consultations`)."""
@@ -107,7 +101,7 @@ def _delete_rows_of(conn: Connection, sender_ids: Sequence[str]) -> int:
     for table in CONVERSATION_TABLES:
         if not inspector.has_table(table.name):
             continue
-        for chunk in _chunks(sender_ids):
+        for chunk in chunks(sender_ids):
             deleted += conn.execute(table.delete().where(table.c.sender_id.in_(chunk))).rowcount
     return deleted + release_consultations(conn, sender_ids)
 
@@ -130,7 +124,7 @@ def delete_expired_callback_requests(conn: Connection, cutoff: dt.date) -> int:
 def _senders_with_events(tracker_engine: Engine, sender_ids: Sequence[str]) -> set[str]:
     found: set[str] = set()
     with tracker_engine.connect() as conn:
-        for chunk in _chunks(sender_ids):
+        for chunk in chunks(sender_ids):
             stmt = sa.select(_events.c.sender_id).where(_events.c.sender_id.in_(chunk)).distinct()
             found.update(row[0] for row in conn.execute(stmt))
     return found
@@ -152,7 +146,7 @@ def delete_orphaned_app_rows(app_engine: Engine, tracker_engine: Engine) -> int:
                 continue
             senders = sorted(r[0] for r in conn.execute(sa.select(table.c.sender_id).distinct()))
             gone = sorted(set(senders) - _senders_with_events(tracker_engine, senders))
-            for chunk in _chunks(gone):
+            for chunk in chunks(gone):
                 stmt = table.delete().where(table.c.sender_id.in_(chunk))
                 deleted += conn.execute(stmt).rowcount
         if inspector.has_table(consultations.name):

@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 
-from bot.actions.utils.funding_profile import engine_facts
+from bot.actions.utils import handover
 from i18n.reasons import render_reason
 from i18n.render import label
 from knowledge import funding
@@ -58,28 +58,8 @@ def lookup_offers(
     return list(data.get("items", [])), list(data.get("missing", []))
 
 
-def offer_step(item: Mapping[str, Any]) -> dict[str, Any]:
-    """A plan step from a search item (reasons rendered in German)."""
-    reasons = [render_reason(r) for r in item.get("reasons", []) if isinstance(r, Mapping)]
-    return {
-        "kind": "offer",
-        "title": str(item.get("title", "")),
-        "provider": str(item.get("provider", "")),
-        "municipality": str(item.get("municipality", "")),
-        "format": label("format", str(item.get("format", ""))),
-        "time_model": label("time_model", str(item.get("time_model", ""))),
-        "url": str(item.get("url", "")),
-        "next_start": item.get("next_start"),
-        "duration_months": item.get("duration_months"),
-        "reasons": [r for r in reasons if r],
-        "example": bool(item.get("example_fields")),
-    }
-
-
-def snapshot_offer_step(offer: Mapping[str, Any]) -> dict[str, Any]:
-    """A plan step from an offer the bot showed (snapshot; reasons are sentences already)."""
-    reasons = offer.get("reasons") or []
-    texts = [r if isinstance(r, str) else str(r.get("text", "")) for r in reasons]
+def _step(offer: Mapping[str, Any], reasons: Sequence[str | None], example: bool) -> dict[str, Any]:
+    """A plan step of kind "offer" with the fields the plan shows."""
     return {
         "kind": "offer",
         "title": str(offer.get("title", "")),
@@ -90,9 +70,22 @@ def snapshot_offer_step(offer: Mapping[str, Any]) -> dict[str, Any]:
         "url": str(offer.get("url", "")),
         "next_start": offer.get("next_start"),
         "duration_months": offer.get("duration_months"),
-        "reasons": [t for t in texts if t],
-        "example": bool(offer.get("example_fields", True)),
+        "reasons": [r for r in reasons if r],
+        "example": example,
     }
+
+
+def offer_step(item: Mapping[str, Any]) -> dict[str, Any]:
+    """A plan step from a search item (reasons rendered in German)."""
+    reasons = [render_reason(r) for r in item.get("reasons", []) if isinstance(r, Mapping)]
+    return _step(item, reasons, bool(item.get("example_fields")))
+
+
+def snapshot_offer_step(offer: Mapping[str, Any]) -> dict[str, Any]:
+    """A plan step from an offer the bot showed (snapshot; reasons are sentences already)."""
+    reasons = offer.get("reasons") or []
+    texts = [r if isinstance(r, str) else str(r.get("text", "")) for r in reasons]
+    return _step(offer, texts, bool(offer.get("example_fields", True)))
 
 
 def snapshot_offers(snapshot: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -145,12 +138,6 @@ def path_step(path_id: str, index: int) -> dict[str, Any] | None:
 # ---------------------------------------------------------------- funding checklist
 
 
-def funding_facts(profile: Mapping[str, Any]) -> dict[str, Any]:
-    """The rule engine's facts for a consultation profile (the bot's funding-form values)."""
-    values = {k: (None if v is None else str(v)) for k, v in profile.items() if isinstance(v, str)}
-    return engine_facts(values, profile.get("target_kldb"))
-
-
 def checklist_item(item: funding.ChecklistItem) -> dict[str, Any]:
     return {
         "id": item.id,
@@ -178,4 +165,4 @@ def checklist_item(item: funding.ChecklistItem) -> dict[str, Any]:
 
 def checklist_for(profile: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The funding checklist for the profile (instruments that "passen eher nicht" left out)."""
-    return [checklist_item(i) for i in funding.evaluate(funding_facts(profile))]
+    return [checklist_item(i) for i in funding.evaluate(handover.engine_facts(profile))]

@@ -123,17 +123,22 @@ def chat_text(events: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
     return lines[-MAX_CHAT_MESSAGES:]
 
 
+def engine_facts(profile: Mapping[str, Any]) -> dict[str, Any]:
+    """Facts of :func:`knowledge.funding.evaluate` for a consultation profile (the bot's
+    funding-form values under their slot names; unknown facts left out)."""
+    values = {slot: profile.get(key) for key, slot in PROFILE_SLOTS.items()}
+    return fp.engine_facts(values, profile.get("target_kldb"))
+
+
 def funding_facts(profile: Mapping[str, Any]) -> dict[str, Any]:
     """Facts of :func:`knowledge.funding.evaluate` from the profile (ranges as [lo, hi])."""
-    values = {slot: profile.get(key) for key, slot in PROFILE_SLOTS.items()}
-    facts = fp.engine_facts(values, profile.get("target_kldb"))
+    facts = engine_facts(profile)
     return {k: ([v.low, v.high] if isinstance(v, funding.Range) else v) for k, v in facts.items()}
 
 
 def checklist(profile: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The funding checklist for the profile, as shown in the staff app."""
-    values = {slot: profile.get(key) for key, slot in PROFILE_SLOTS.items()}
-    items = funding.evaluate(fp.engine_facts(values, profile.get("target_kldb")))
+    items = funding.evaluate(engine_facts(profile))
     return [
         {
             "id": item.id,
