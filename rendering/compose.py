@@ -67,7 +67,7 @@ def _units(
         tail = _lines(payload.get("footer"))
     else:
         body = ch.strip_numbered_block(str(message.get("text") or ""), ch.buttons_of(message))
-        head, tail = _lines(body), []
+        head, tail = body.strip().split("\n") if body.strip() else [], []  # blank lines kept
     if channel == "page":
         if kind == LEARNING_PATH and payload is not None and "lead" in payload:
             head.append(text("path.see_overview", style))
@@ -105,14 +105,16 @@ def pack(units: list[str], limit: int | None) -> list[str]:
     current = ""
     for unit in units:
         for piece in _cut(unit, limit) if len(unit) > limit else [unit]:
+            if not current and not piece.strip():
+                continue  # no part starts with a blank line
             joined = f"{current}\n{piece}" if current else piece
             if len(joined) <= limit:
                 current = joined
             else:
-                parts.append(current)
+                parts.append(current.rstrip("\n"))
                 current = piece
-    if current:
-        parts.append(current)
+    if current.strip():
+        parts.append(current.rstrip("\n"))
     return parts
 
 
