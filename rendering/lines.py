@@ -17,7 +17,7 @@ from i18n import STYLE_DE, STYLE_EN, STYLE_PLAIN, catalogue, format_date, format
 
 MAX_REASONS_IN_TEXT = 2
 ONLINE = "online"
-_TAG = re.compile(r"<[^>]*>")
+_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")  # a tag, not "1 < 2"
 _SPACE = re.compile(r"\s+")
 
 
