@@ -12,7 +12,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from i18n import STYLES, text
-
 from rendering.model import TELEGRAM_CALLBACK_BYTES, Choice
 
 #: the callback data of a mapped choice ("choice:2" = the second button shown last)
@@ -33,9 +32,7 @@ def buttons_of(message: Mapping[str, Any]) -> tuple[Choice, ...]:
 
 def numbered_block(choices: Sequence[Choice], style: str) -> str:
     """ "1) Ja\\n2) Nein\\n(hint)" – the choices for clients without buttons."""
-    lines = [
-        text("choices.line", style, number=n, title=c.title) for n, c in enumerate(choices, 1)
-    ]
+    lines = [text("choices.line", style, number=n, title=c.title) for n, c in enumerate(choices, 1)]
     return "\n".join([*lines, text("choices.hint", style)])
 
 

@@ -24,7 +24,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from i18n import STYLES, text
-
 from rendering import choices as ch
 from rendering import lines as ln
 from rendering.markup import html_body

@@ -13,7 +13,17 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from i18n import STYLE_DE, STYLE_EN, STYLE_PLAIN, catalogue, format_date, format_date_de, label, quoted, text
+from i18n import (
+    STYLE_DE,
+    STYLE_EN,
+    STYLE_PLAIN,
+    catalogue,
+    format_date,
+    format_date_de,
+    label,
+    quoted,
+    text,
+)
 
 MAX_REASONS_IN_TEXT = 2
 ONLINE = "online"
@@ -199,7 +209,13 @@ def funding_lines(funding: Sequence[Mapping[str, Any]], style: str = STYLE_DE) -
         )
         office = record_text(note.get("office"))
         lines.append(
-            _t("funding_line", style, label=record_text(note.get("label")), office=office, cited=cited)
+            _t(
+                "funding_line",
+                style,
+                label=record_text(note.get("label")),
+                office=office,
+                cited=cited,
+            )
         )
     return lines
 

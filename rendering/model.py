@@ -49,4 +49,4 @@ class Outgoing:
     text: str
     html: str | None = None
     choices: tuple[Choice, ...] = ()
-    payload: dict | None = None  # type: ignore[type-arg]
+    payload: dict | None = None

@@ -67,13 +67,20 @@ def test_after_an_offer_list_a_number_means_the_offer() -> None:
     events = turn(OFFERS, {"buttons": BUTTONS})
     assert resolve_from_events("2", events) == "2"
     # older socket.io shape stored in trackers
-    assert resolve_from_events("2", turn({"custom": {"data": OFFERS["custom"]}}, {"buttons": BUTTONS})) == "2"
+    assert (
+        resolve_from_events("2", turn({"custom": {"data": OFFERS["custom"]}}, {"buttons": BUTTONS}))
+        == "2"
+    )
     # Telegram's mapped callback data always means the button
     assert resolve_from_events("choice:3", events) == "/request_human"
 
 
 def test_only_the_last_turn_counts() -> None:
-    events = [*turn({"buttons": BUTTONS}), {"event": "user", "text": "2"}, {"event": "bot", "data": {}}]
+    events = [
+        *turn({"buttons": BUTTONS}),
+        {"event": "user", "text": "2"},
+        {"event": "bot", "data": {}},
+    ]
     assert resolve_from_events("1", events) == "1"
     assert resolve_from_events("1", turn({})) == "1"
 
@@ -98,11 +105,22 @@ async def test_resolution_reads_rasas_tracker_store() -> None:
 async def test_rest_collector_returns_the_complete_text_and_keeps_custom() -> None:
     payload = {
         "type": "recommendations",
-        "items": [{"title": "Kurs A&amp;B <br/>(1 < 2)", "provider": "VHS", "municipality": "Haar", "url": "https://x.de"}],
+        "items": [
+            {
+                "title": "Kurs A&amp;B <br/>(1 < 2)",
+                "provider": "VHS",
+                "municipality": "Haar",
+                "url": "https://x.de",
+            }
+        ],
         "lead": "Hier ist ein Angebot:",
         "footer": "Fragen Sie gern.",
     }
-    message = {"text": "Hier ist ein Angebot:\nFragen Sie gern.", "custom": payload, "buttons": BUTTONS}
+    message = {
+        "text": "Hier ist ein Angebot:\nFragen Sie gern.",
+        "custom": payload,
+        "buttons": BUTTONS,
+    }
     text = RenderingCollectingOutput("text")
     await text.send_response("u", dict(message))
     (out,) = text.messages

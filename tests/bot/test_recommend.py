@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import pytest
-
 from bot.actions import constants as c
 from bot.actions.recommend import (
     ActionExplainRecommendation,
@@ -90,7 +88,9 @@ async def test_messages_are_the_same_whatever_the_input_channel(
     sent = []
     for channel in ("socketio", "rest", "telegram"):
         dispatcher = CollectingDispatcher()
-        await ActionRecommendOffers().run(dispatcher, tracker_from(_state(input_channel=channel)), domain)
+        await ActionRecommendOffers().run(
+            dispatcher, tracker_from(_state(input_channel=channel)), domain
+        )
         sent.append(dispatcher.messages)
     assert sent[0] == sent[1] == sent[2]
     assert all("data" not in m.get("custom", {}) for m in sent[0])
@@ -339,7 +339,7 @@ async def test_project_socketio_output_sends_page_and_text_forms(
     sent = {}
     for form in ("page", "text"):
         server = RecordingServer()
-        output = RenderingSocketIOOutput(server, "bot_uttered", lambda _: form)
+        output = RenderingSocketIOOutput(server, "bot_uttered", lambda _, f=form: f)
         responses = copy.deepcopy(dispatcher.messages)
         for bot in await RemoteAction._utter_responses(responses, output, None, None):
             await output.send_response("test-user", bot.message())
@@ -350,7 +350,11 @@ async def test_project_socketio_output_sends_page_and_text_forms(
     assert kinds == ["learning_path", "recommendations"]  # the path comes first
     page_text = "\n".join(m.get("text", "") for m in sent["page"])
     assert page_text.startswith("Ein möglicher Lernweg") and "in der Übersicht" in page_text
-    offers = next(m["custom"] for m in sent["page"] if "custom" in m and m["custom"]["type"] == "recommendations")
+    offers = next(
+        m["custom"]
+        for m in sent["page"]
+        if "custom" in m and m["custom"]["type"] == "recommendations"
+    )
     assert not any(i["title"] in page_text for i in offers["items"])
 
     assert not any("custom" in m for m in sent["text"])  # a widget gets text only

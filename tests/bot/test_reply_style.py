@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import re
-from rendering import render
 from typing import Any
 
 import pytest
@@ -23,6 +22,7 @@ from bot.actions.utils import formatting
 from bot.actions.utils import paths as path_render
 from bot.actions.utils.profile import Profile
 from i18n import catalogue
+from rendering import render
 from tests.bot.responses import rendered
 from tests.bot.responses import variations as _variations
 

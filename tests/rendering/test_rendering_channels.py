@@ -158,7 +158,10 @@ def test_text_channels_get_every_offer_complete(channel: str) -> None:
 def test_page_gets_lead_and_payload_without_the_list() -> None:
     message = recommendations(5)
     [part] = render(message, "page")
-    assert part.text == "Hier sind passende Angebote:\nFragen Sie „Warum passt das?“ für die Begründung."
+    assert (
+        part.text
+        == "Hier sind passende Angebote:\nFragen Sie „Warum passt das?“ für die Begründung."
+    )
     assert part.payload == message["custom"] and part.html is None
     for channel in TEXT_CHANNELS:
         assert all(p.payload is None for p in render(message, channel))
@@ -269,7 +272,7 @@ def test_telegram_is_plain_text_with_callback_data_within_64_bytes() -> None:
         "text": "Wo wohnen Sie?",
         "buttons": [
             {"title": "Höhenkirchen-Siegertsbrunn", "payload": long_payload},
-            {"title": "Haar", "payload": "/inform{\"municipality\": \"Haar\"}"},
+            {"title": "Haar", "payload": '/inform{"municipality": "Haar"}'},
         ],
     }
     [part] = render(message, "telegram")
@@ -304,7 +307,10 @@ def test_rendering_a_rest_answer_again_gives_the_same_text() -> None:
         {"text": "Wie geht es weiter?", "buttons": BUTTONS},
     ):
         [rest] = render(copy.deepcopy(message), "text")
-        returned = {"text": rest.text, "buttons": message["buttons"] if "buttons" in message else []}
+        returned = {
+            "text": rest.text,
+            "buttons": message["buttons"] if "buttons" in message else [],
+        }
         returned["custom"] = message.get("custom")
         assert joined(render(returned, "matrix")) == joined(render(message, "matrix"))
 

@@ -29,9 +29,9 @@ from bot.actions.utils.style import (
 )
 from i18n import plural, text
 from i18n.reasons import rendered_reasons
+from knowledge.vocabulary import RELAX_KLDB_GROUP, RELAX_WIDER_AREA, WIDER_AREA_FACTOR
 from rendering import lines as text_lines
 from rendering import render
-from knowledge.vocabulary import RELAX_KLDB_GROUP, RELAX_WIDER_AREA, WIDER_AREA_FACTOR
 
 # re-exported for the modules that still import them from here (utils.paths, utils.nearby)
 __all__ = [

@@ -89,7 +89,7 @@ def offer_place(offer: LinkedOffer, style: str = STYLE_DE) -> str:
 
 
 def offer_line(offer: LinkedOffer, style: str = STYLE_DE) -> str:
-    """ „Title“ (Provider, Place, nächster Start …) – :func:`rendering.lines.path_offer_line`."""
+    """„Title“ (Provider, Place, nächster Start …) – :func:`rendering.lines.path_offer_line`."""
     return lines.path_offer_line(_offer_item(offer, style), style)
 
 
