@@ -31,9 +31,11 @@ def buttons_of(message: Mapping[str, Any]) -> tuple[Choice, ...]:
 
 
 def numbered_block(choices: Sequence[Choice], style: str) -> str:
-    """ "1) Ja\\n2) Nein\\n(hint)" – the choices for clients without buttons."""
-    lines = [text("choices.line", style, number=n, title=c.title) for n, c in enumerate(choices, 1)]
-    return "\n".join([*lines, text("choices.hint", style)])
+    """ "1) Ja" and "2) Nein" on lines of their own – the choices for clients without buttons.
+    No hint sentence: a channel does not know the conversation's language, the titles are in it."""
+    return "\n".join(
+        text("choices.line", style, number=n, title=c.title) for n, c in enumerate(choices, 1)
+    )
 
 
 def strip_numbered_block(message_text: str, choices: Sequence[Choice]) -> str:

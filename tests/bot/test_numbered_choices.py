@@ -125,7 +125,7 @@ async def test_rest_collector_returns_the_complete_text_and_keeps_custom() -> No
     await text.send_response("u", dict(message))
     (out,) = text.messages
     assert "1. „Kurs A&B (1 < 2)“ – VHS, Haar" in out["text"] and "https://x.de" in out["text"]
-    assert "\n1) Größerer Umkreis\n2) Online-Angebote\n3) Persönliche Beratung\n" in out["text"]
+    assert "\n1) Größerer Umkreis\n2) Online-Angebote\n3) Persönliche Beratung" in out["text"]
     assert out["custom"] == payload and out["buttons"] == BUTTONS
     page = RenderingCollectingOutput("page")
     await page.send_response("u", dict(message))

@@ -288,8 +288,7 @@ def test_buttons_become_numbered_choices_for_text_clients() -> None:
     message = {"text": "Möchten Sie Angebote sehen?", "buttons": BUTTONS}
     for channel in ("text", "matrix", "twilio"):
         [part] = render(message, channel)
-        assert "\n1) Ja, bitte\n2) Nein\n" in part.text, channel
-        assert "Nummer" in part.text
+        assert part.text.endswith("\n1) Ja, bitte\n2) Nein"), channel
     [page] = render(message, "page")
     assert page.text == "Möchten Sie Angebote sehen?"
     assert page.choices == (Choice("Ja, bitte", "/affirm"), Choice("Nein", "/deny"))
