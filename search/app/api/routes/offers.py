@@ -18,9 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from knowledge import geo
 from search import facts, ranking
-from search.coverage import coverage
 from search.app.api.deps import HolderDep, SettingsDep
 from search.app.schemas import ProfileIn, SearchItem, SearchRequest
+from search.coverage import coverage
 from search.params import UnknownPlaceError, to_params
 from search.service import IndexUnavailableError, item_payload
 
