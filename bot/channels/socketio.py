@@ -32,6 +32,7 @@ from sanic import Blueprint
 from sanic.exceptions import SanicException
 from sanic.request import Request
 
+from bot.channels import simulation
 from bot.channels.commands import neutralise
 from bot.channels.entry_settings import EntrySettings, is_valid_session_id, load_entry_settings
 from bot.channels.limits import NewConversationLimiter
@@ -164,3 +165,8 @@ class RestInput(rest.RestInput):
         message = super()._extract_message(req)
         limit = entry_settings().max_message_chars
         return neutralise(message[: limit + 1]) if isinstance(message, str) else message
+
+    def get_metadata(self, request: Request) -> dict[str, Any] | None:
+        """Only the flag of a signed demo message (:mod:`bot.channels.simulation`), never the
+        metadata a client sent."""
+        return simulation.channel_metadata(request.json)
