@@ -1,0 +1,77 @@
+"""The simulation flag of signed demo messages (bot/channels/simulation.py; stdlib only): valid,
+wrong key, expired, from the future, replayed for another conversation, malformed; the REST
+channel passes on only the boolean, never a client's metadata."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from bot.channels import simulation as sim
+
+SECRET = b"0123456789abcdef0123456789abcdef"
+SENDER = "a" * 32
+OTHER = "b" * 32
+
+
+def test_a_fresh_signature_of_the_same_conversation_is_valid() -> None:
+    assert sim.verify(SECRET, SENDER, sim.sign(SECRET, SENDER))
+
+
+def test_wrong_key_is_refused() -> None:
+    assert not sim.verify(SECRET, SENDER, sim.sign(b"another-secret-of-32-characters!", SENDER))
+
+
+def test_expired_and_future_signatures_are_refused() -> None:
+    now = time.time()
+    old = sim.sign(SECRET, SENDER, now - sim.MAX_AGE_SECONDS - 5)
+    assert not sim.verify(SECRET, SENDER, old, now=now)
+    assert sim.verify(SECRET, SENDER, sim.sign(SECRET, SENDER, now - 60), now=now)
+    future = sim.sign(SECRET, SENDER, now + sim.MAX_SKEW_SECONDS + 60)
+    assert not sim.verify(SECRET, SENDER, future, now=now)
+
+
+def test_a_signature_replayed_for_another_conversation_is_refused() -> None:
+    assert not sim.verify(SECRET, OTHER, sim.sign(SECRET, SENDER))
+
+
+@pytest.mark.parametrize(
+    "metadata",
+    [
+        None,
+        "x",
+        {},
+        {"simulated": True},
+        {"simulation": "x"},
+        {"simulation": {"ts": "1", "mac": "00"}},
+        {"simulation": {"ts": True, "mac": "00"}},
+        {"simulation": {"ts": int(time.time()), "mac": 5}},
+        {"simulation": {"ts": int(time.time()), "mac": "0" * 64}},
+    ],
+)
+def test_malformed_or_forged_metadata_is_not_simulated(metadata: object) -> None:
+    assert not sim.verify(SECRET, SENDER, metadata)
+
+
+def test_no_secret_means_nothing_is_simulated() -> None:
+    assert not sim.verify(None, SENDER, sim.sign(SECRET, SENDER))
+    assert sim.secret_from_env({}) is None
+    assert sim.secret_from_env({sim.SECRET_VARIABLE: "short"}) is None
+    assert sim.secret_from_env({sim.SECRET_VARIABLE: SECRET.decode()}) == SECRET
+
+
+def test_the_channel_passes_on_only_the_boolean() -> None:
+    signed = {"sender": SENDER, "message": "Hallo", "metadata": sim.sign(SECRET, SENDER)}
+    assert sim.channel_metadata(signed, lambda: SECRET) == {"simulated": True}
+    forged = {"sender": SENDER, "message": "Hallo", "metadata": {"simulated": True, "x": 1}}
+    assert sim.channel_metadata(forged, lambda: SECRET) is None
+    assert sim.channel_metadata(signed, lambda: None) is None
+    assert sim.channel_metadata("not a dict", lambda: SECRET) is None
+
+
+def test_is_simulated_reads_only_a_true_boolean() -> None:
+    assert sim.is_simulated({"metadata": {"simulated": True}})
+    assert not sim.is_simulated({"metadata": {"simulated": "true"}})
+    assert not sim.is_simulated({})
+    assert not sim.is_simulated(None)
