@@ -29,7 +29,10 @@ _INFORM = re.compile(r"^/inform(\{.*\})$")
 #: keywords of the bot's free-text questions -> the citizen's answer key
 QUESTIONS = (
     (re.compile(r"gemeinde|wohnen sie|\bort\b", re.I), "municipality"),
-    (re.compile(r"beruflich|ihr beruf|zuletzt gearbeitet|letzte arbeit", re.I), "current_occupation"),
+    (
+        re.compile(r"beruflich|ihr beruf|zuletzt gearbeitet|letzte arbeit", re.I),
+        "current_occupation",
+    ),
     (re.compile(r"zielberuf|welche[nm]? beruf", re.I), "target_occupation"),
 )
 
@@ -65,9 +68,7 @@ def _button_answer(citizen: Citizen, buttons: Sequence[dict[str, Any]]) -> str |
             values = json.loads(found.group(1))
         except ValueError:
             continue
-        if isinstance(values, dict) and any(
-            citizen.answers.get(k) == v for k, v in values.items()
-        ):
+        if isinstance(values, dict) and any(citizen.answers.get(k) == v for k, v in values.items()):
             return str(button["payload"])
     return None
 

@@ -26,7 +26,15 @@ DEFAULT_PERIODS = {MONTH: 6, WEEK: 12}
 #: row keys for demand rows outside the 29 municipalities and without a municipality
 OUTSIDE = "_outside"
 UNKNOWN = "_unknown"
-BREAKDOWNS = ("field", "municipality", "goal", "time_model", "format", "employment_status", "age_band")
+BREAKDOWNS = (
+    "field",
+    "municipality",
+    "goal",
+    "time_model",
+    "format",
+    "employment_status",
+    "age_band",
+)
 BREAKDOWN_LABELS = {
     "field": "Berufsbereich (Zielberuf)",
     "municipality": "Gemeinde",

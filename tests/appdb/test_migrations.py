@@ -172,7 +172,13 @@ def test_the_demand_columns_revision_keeps_rows_and_goes_back_cleanly(dbs) -> No
         "asked_for_human": False,
     }
     old_table = sa.table("demand_records", *(sa.column(c) for c in old_row))
-    old_monthly = {"month": dt.date(2024, 1, 1), "requests": 7, "unmet": 1, "no_offer": 0, "human": 0}
+    old_monthly = {
+        "month": dt.date(2024, 1, 1),
+        "requests": 7,
+        "unmet": 1,
+        "no_offer": 0,
+        "human": 0,
+    }
     monthly_table = sa.table("demand_monthly", *(sa.column(c) for c in old_monthly))
     with engine.begin() as conn:
         conn.execute(old_table.insert().values(**old_row))
@@ -275,7 +281,9 @@ def test_import_legacy_copies_rows_from_the_old_tracker_database(tmp_path: Path)
             *(
                 sa.Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable)
                 for c in table.columns
-                if c.name not in ("office_id", "done_at", "done_by")
+                if c.name
+                not in ("office_id", "done_at", "done_by")
+                + ("format", "employment_status", "age_band", "simulated")  # revision 0005
             ),
         )
     old_tables.create_all(old)

@@ -37,6 +37,10 @@ def row(day: dt.date, **values: Any) -> dict[str, Any]:
         "time_model": "teilzeit",
         "offers_found": 5,
         "asked_for_human": False,
+        "format": None,
+        "employment_status": None,
+        "age_band": None,
+        "simulated": False,
     }
     data.update(values)
     return data
@@ -49,9 +53,7 @@ def random_rows(
     from a second generator, so the older columns are the same as before for a seed."""
     rnd = random.Random(seed)
     extra = random.Random(seed + 1_000_003)
-    return [
-        {**found, **_extra(extra, simulated)} for found in _base_rows(rnd, count, first, days)
-    ]
+    return [{**found, **_extra(extra, simulated)} for found in _base_rows(rnd, count, first, days)]
 
 
 def _extra(rnd: random.Random, simulated: float) -> dict[str, Any]:

@@ -79,7 +79,9 @@ def test_answers_follow_the_bots_buttons_and_questions() -> None:
         {"title": t, "payload": f'/inform{{"time_model":"{t}"}}'}
         for t in ("vollzeit", "teilzeit", "berufsbegleitend")
     ]
-    chosen = conversations.answer(person, [{"text": "Wie möchten Sie lernen?", "buttons": buttons}], set())
+    chosen = conversations.answer(
+        person, [{"text": "Wie möchten Sie lernen?", "buttons": buttons}], set()
+    )
     assert chosen == f'/inform{{"time_model":"{person.time_model}"}}'
     asked: set[str] = set()
     where = [{"text": "In welcher Gemeinde im Landkreis München wohnen Sie?"}]

@@ -141,9 +141,20 @@ def test_views_by_month_are_the_same_before_and_after_the_retention(engine: sa.E
         flt.parse({"von": "2024-06", "bis": "2026-05", "gemeinde": "Haar", "nach": "goal"}, TODAY),
         flt.parse({"von": "2024-06", "bis": "2026-05", "bereich": "82"}, TODAY),
         flt.parse({"von": "2025-01", "bis": "2025-12", "ziel": "umschulung"}, TODAY),
-        flt.parse({"von": "2024-06", "bis": "2026-05", "lernform": "online", "nach": "age_band"}, TODAY),
-        flt.parse({"von": "2024-06", "bis": "2026-05", "erwerb": "arbeitslos", "demo": "ohne",
-                   "alter": "ab_45", "nach": "employment_status"}, TODAY),  # fmt: skip
+        flt.parse(
+            {"von": "2024-06", "bis": "2026-05", "lernform": "online", "nach": "age_band"}, TODAY
+        ),
+        flt.parse(
+            {
+                "von": "2024-06",
+                "bis": "2026-05",
+                "erwerb": "arbeitslos",
+                "demo": "ohne",
+                "alter": "ab_45",
+                "nach": "employment_status",
+            },
+            TODAY,
+        ),  # fmt: skip
     ]
     assert not any(f.problems for f in filters)
     before = [_views(engine, f) for f in filters]
