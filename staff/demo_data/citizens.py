@@ -48,7 +48,7 @@ AGE = {
     "ab_45": "Ich bin über 45.",
 }
 GOAL_PHRASES = {
-    "umschulung": ("eine Umschulung zur {target} machen", "in die {target_field} wechseln"),
+    "umschulung": ("eine Umschulung zur {target} machen", "in den Bereich {target_field} wechseln"),
     "weiterbildung": ("mich als {current} weiterbilden", "eine Weiterbildung im Beruf machen"),
     "aufstieg": ("als {current} beruflich aufsteigen", "mich als {current} weiterqualifizieren"),
     "wiedereinstieg": (
@@ -157,8 +157,7 @@ def _pick(rnd: random.Random, weights: dict[str, int]) -> str:
 
 def _field_word(code: str) -> str:
     group = load_kldb().get(code[:3])
-    title = _title(group.short_title) if group is not None else ""
-    return title or "neuen Beruf"
+    return _title(group.short_title) if group is not None else ""
 
 
 def make(rnd: random.Random) -> Citizen:
@@ -182,7 +181,10 @@ def make(rnd: random.Random) -> Citizen:
         "employment": EMPLOYMENT.get(employment or "", ""),
         "age": AGE.get(age_band or "", ""),
     }
-    values["goal_phrase"] = rnd.choice(GOAL_PHRASES[goal]).format(**values)
+    phrases = GOAL_PHRASES[goal]
+    if not values["target_field"]:  # no plain name of the field: name the occupation
+        phrases = tuple(p for p in phrases if "{target_field}" not in p)
+    values["goal_phrase"] = rnd.choice(phrases).format(**values)
     text = rnd.choice(TEMPLATES).format(**values)
     return Citizen(
         municipality=municipality,
@@ -212,8 +214,3 @@ def population(count: int, seed: int | None = None) -> list[Citizen]:
     """``count`` citizens (the same ones for the same seed)."""
     rnd = random.Random(seed)
     return [make(rnd) for _ in range(count)]
-
-
-def weighted_share(citizens: Sequence[Citizen], name: str) -> float:
-    """Share of ``citizens`` living in ``name`` (for tests of the weighting)."""
-    return sum(c.municipality == name for c in citizens) / max(len(citizens), 1)

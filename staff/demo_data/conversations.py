@@ -73,13 +73,27 @@ def _button_answer(citizen: Citizen, buttons: Sequence[dict[str, Any]]) -> str |
     return None
 
 
+#: how a citizen names a time model and a format in a typed answer
+TIME_WORDS = {
+    "vollzeit": "Vollzeit",
+    "teilzeit": "Teilzeit",
+    "berufsbegleitend": "berufsbegleitend",
+}
+FORMAT_WORDS = {"praesenz": "vor Ort", "online": "online", "hybrid": "hybrid", "egal": "egal"}
+
+
 def answer(citizen: Citizen, replies: Sequence[dict[str, Any]], asked: set[str]) -> str:
-    """The citizen's next message to the bot's ``replies``."""
+    """The citizen's next message to the bot's ``replies``: a button's payload, or typed text
+    where the question asks for two things at once (time model and format) or has no button."""
+    text = " ".join(str(r.get("text") or "") for r in replies)
     for reply in reversed(replies):
         chosen = _button_answer(citizen, reply.get("buttons") or ())
+        if chosen and '"time_model"' in chosen and "online" in text and citizen.format != "egal":
+            asked.update(("time_model", "format"))
+            time_word = TIME_WORDS[citizen.time_model]
+            return f"{time_word}, und am liebsten {FORMAT_WORDS[citizen.format]}"
         if chosen:
             return chosen
-    text = " ".join(str(r.get("text") or "") for r in replies)
     for pattern, key in QUESTIONS:
         if pattern.search(text) and key in citizen.answers and key not in asked:
             asked.add(key)
@@ -89,12 +103,8 @@ def answer(citizen: Citizen, replies: Sequence[dict[str, Any]], asked: set[str])
             asked.add(key)
             return {
                 "municipality": f"Ich wohne in {citizen.municipality}.",
-                "time_model": {"vollzeit": "Vollzeit", "teilzeit": "Teilzeit"}.get(
-                    citizen.time_model, "berufsbegleitend"
-                ),
-                "format": {"praesenz": "vor Ort", "egal": "egal"}.get(
-                    citizen.format, citizen.format
-                ),
+                "time_model": TIME_WORDS[citizen.time_model],
+                "format": FORMAT_WORDS[citizen.format],
             }[key]
     return "Zeigen Sie mir bitte passende Angebote."
 

@@ -83,6 +83,12 @@ def test_answers_follow_the_bots_buttons_and_questions() -> None:
         person, [{"text": "Wie möchten Sie lernen?", "buttons": buttons}], set()
     )
     assert chosen == f'/inform{{"time_model":"{person.time_model}"}}'
+    both = [
+        {"text": "Vollzeit, Teilzeit … Und lieber vor Ort, online oder hybrid?", "buttons": buttons}
+    ]
+    online = citizens.Citizen(**{**vars(person), "format": "online"})
+    typed = conversations.answer(online, both, set())
+    assert typed == f"{conversations.TIME_WORDS[person.time_model]}, und am liebsten online"
     asked: set[str] = set()
     where = [{"text": "In welcher Gemeinde im Landkreis München wohnen Sie?"}]
     assert conversations.answer(person, where, asked) == person.municipality
