@@ -181,9 +181,9 @@ def make(rnd: random.Random) -> Citizen:
         "employment": EMPLOYMENT.get(employment or "", ""),
         "age": AGE.get(age_band or "", ""),
     }
-    phrases = GOAL_PHRASES[goal]
+    phrases: list[str] = list(GOAL_PHRASES[goal])
     if not values["target_field"]:  # no plain name of the field: name the occupation
-        phrases = tuple(p for p in phrases if "{target_field}" not in p)
+        phrases = [p for p in phrases if "{target_field}" not in p]
     values["goal_phrase"] = rnd.choice(phrases).format(**values)
     text = rnd.choice(TEMPLATES).format(**values)
     return Citizen(

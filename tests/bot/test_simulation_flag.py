@@ -75,3 +75,23 @@ def test_is_simulated_reads_only_a_true_boolean() -> None:
     assert not sim.is_simulated({"metadata": {"simulated": "true"}})
     assert not sim.is_simulated({})
     assert not sim.is_simulated(None)
+
+
+def test_the_rest_channel_forwards_only_the_flag(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hook in :class:`bot.channels.socketio.RestInput` (bot env: Rasa's REST channel)."""
+    from types import SimpleNamespace
+
+    from bot.channels.socketio import RestInput
+
+    monkeypatch.setenv(sim.SECRET_VARIABLE, SECRET.decode())
+    channel = RestInput()
+    signed = {"sender": SENDER, "message": "x", "metadata": sim.sign(SECRET, SENDER)}
+    assert channel.get_metadata(SimpleNamespace(json=signed)) == {"simulated": True}
+    own = {
+        "sender": SENDER,
+        "message": "x",
+        "metadata": {"input_issue": "empty", "simulated": True},
+    }
+    assert channel.get_metadata(SimpleNamespace(json=own)) is None
+    monkeypatch.delenv(sim.SECRET_VARIABLE)
+    assert channel.get_metadata(SimpleNamespace(json=signed)) is None
