@@ -186,7 +186,9 @@ async def _record_demand(
         time_model=profile.time_model,
         offers_found=offers_found,
         asked_for_human=asked_for_human(tracker.events),
-        **demand.record_extras(tracker.slots, profile.format, tracker.latest_message),
+        **demand.record_extras(
+            tracker.slots, profile.format, tracker.latest_message, tracker.sender_id
+        ),
     )
     await asyncio.to_thread(demand_store.write, settings.app_db_url, record)
 

@@ -5,13 +5,16 @@ A message counts as simulated only when its JSON body carries
 ``mac = HMAC-SHA256(DEMO_DATA_SECRET, "<sender>.<ts>")``, ``ts`` at most :data:`MAX_AGE_SECONDS`
 old (and not more than :data:`MAX_SKEW_SECONDS` in the future). The MAC binds the conversation id,
 so a signature cannot be replayed for another conversation. The REST channel
-(:class:`bot.channels.socketio.RestInput`) passes on only :func:`channel_metadata`: the boolean
-``{"simulated": true}`` or nothing, never what the client sent. Without a secret in the
+(:class:`bot.channels.socketio.RestInput`) passes on only :func:`channel_metadata`: the marker
+``{"simulated": HMAC-SHA256(secret, "tracker.<sender>")}`` or nothing, never what the client sent.
+The action that writes the demand row (:func:`is_simulated`) accepts only that marker, checked
+with the same secret: another channel whose client can put metadata into the tracker (socket.io's
+``customData``) cannot forge it, nor reuse one of another conversation. Without a secret in the
 environment, or with a missing, malformed, expired or wrong MAC, the message is an ordinary one:
 no error, no hint what was wrong (a public client learns nothing by trying).
 
 Stdlib only: the Rasa process, the action server (bot env) and the demo-data command (app env)
-import it.
+import it; all three read the secret from their environment.
 """
 
 from __future__ import annotations
@@ -73,19 +76,35 @@ def verify(
     return hmac.compare_digest(mac(secret, sender, ts), given.strip().lower())
 
 
+def marker(secret: bytes, sender: str) -> str:
+    """The tracker's proof that the channel verified a demo message of conversation ``sender``
+    (another context than :func:`mac`: a request signature is never a valid marker)."""
+    return hmac.new(secret, f"tracker.{sender}".encode(), hashlib.sha256).hexdigest()
+
+
 def channel_metadata(
     body: object, secret_of: Callable[[], bytes | None] = secret_from_env
 ) -> dict[str, Any] | None:
-    """What the REST channel passes on to the tracker for a request ``body``: the flag of a signed
-    demo message, else nothing (the client's own metadata is never passed on)."""
+    """What the REST channel passes on to the tracker for a request ``body``: the marker of a
+    signed demo message, else nothing (the client's own metadata is never passed on)."""
     if not isinstance(body, Mapping):
         return None
-    if verify(secret_of(), body.get("sender"), body.get("metadata")):
-        return {METADATA_KEY: True}
+    secret, sender = secret_of(), body.get("sender")
+    if secret and isinstance(sender, str) and verify(secret, sender, body.get("metadata")):
+        return {METADATA_KEY: marker(secret, sender)}
     return None
 
 
-def is_simulated(latest_message: Mapping[str, Any] | None) -> bool:
-    """Whether the tracker's latest user message came with the channel's simulation flag."""
+def is_simulated(
+    latest_message: Mapping[str, Any] | None,
+    sender: str,
+    secret_of: Callable[[], bytes | None] = secret_from_env,
+) -> bool:
+    """Whether the tracker's latest user message of conversation ``sender`` carries the REST
+    channel's marker (checked in constant time with the secret of the environment)."""
     metadata = (latest_message or {}).get("metadata")
-    return isinstance(metadata, Mapping) and metadata.get(METADATA_KEY) is True
+    found = metadata.get(METADATA_KEY) if isinstance(metadata, Mapping) else None
+    secret = secret_of()
+    if not secret or not isinstance(found, str):
+        return False
+    return hmac.compare_digest(marker(secret, sender), found)

@@ -453,21 +453,25 @@ async def test_demand_record_notes_an_earlier_request_for_a_person_and_zero_hits
 
 
 async def test_demand_record_holds_format_employment_band_and_the_channel_flag(
-    search_server, tracker_from, dispatcher, domain
+    search_server, tracker_from, dispatcher, domain, monkeypatch
 ):
     """Format wish, employment status and the age as a band only (issue 14); ``simulated`` only
-    from the channel's boolean, never from what a client put into the metadata."""
+    with the REST channel's marker, never from what a client put into the metadata."""
     from bot.actions.clients import demand_store
     from bot.actions.settings import load_settings
+    from bot.channels import simulation
 
+    secret = "demo-secret-for-the-test-0123456789"
+    monkeypatch.setenv(simulation.SECRET_VARIABLE, secret)
     url = load_settings().app_db_url
     tracker = tracker_from("altenpflege_profile")
     tracker.slots.update(format="online", employment_status="Ich bin arbeitslos", age_group="52")
-    tracker.latest_message["metadata"] = {"simulated": True}
+    mark = simulation.marker(secret.encode(), tracker.sender_id)
+    tracker.latest_message["metadata"] = {"simulated": mark}
     await ActionRecommendOffers().run(dispatcher, tracker, domain)
     tracker = tracker_from("altenpflege_profile")
     tracker.slots.update(employment_status="unbekannt", age_group="unbekannt")
-    tracker.latest_message["metadata"] = {"simulated": "true", "simulation": {"mac": "x"}}
+    tracker.latest_message["metadata"] = {"simulated": True, "simulation": {"mac": "x"}}
     await ActionRecommendOffers().run(dispatcher, tracker, domain)
     first, second = demand_store.read_all(url)
     assert (first.format, first.employment_status, first.age_band) == (

@@ -61,20 +61,27 @@ def test_no_secret_means_nothing_is_simulated() -> None:
     assert sim.secret_from_env({sim.SECRET_VARIABLE: SECRET.decode()}) == SECRET
 
 
-def test_the_channel_passes_on_only_the_boolean() -> None:
+def test_the_channel_passes_on_only_its_marker() -> None:
     signed = {"sender": SENDER, "message": "Hallo", "metadata": sim.sign(SECRET, SENDER)}
-    assert sim.channel_metadata(signed, lambda: SECRET) == {"simulated": True}
+    assert sim.channel_metadata(signed, lambda: SECRET) == {"simulated": sim.marker(SECRET, SENDER)}
     forged = {"sender": SENDER, "message": "Hallo", "metadata": {"simulated": True, "x": 1}}
     assert sim.channel_metadata(forged, lambda: SECRET) is None
     assert sim.channel_metadata(signed, lambda: None) is None
     assert sim.channel_metadata("not a dict", lambda: SECRET) is None
 
 
-def test_is_simulated_reads_only_a_true_boolean() -> None:
-    assert sim.is_simulated({"metadata": {"simulated": True}})
-    assert not sim.is_simulated({"metadata": {"simulated": "true"}})
-    assert not sim.is_simulated({})
-    assert not sim.is_simulated(None)
+def test_the_action_accepts_only_the_marker_of_its_own_conversation() -> None:
+    """Another channel's client (socket.io ``customData``) may put anything into the tracker's
+    metadata: only the REST channel's marker, made with the secret, counts."""
+    good = {"metadata": {"simulated": sim.marker(SECRET, SENDER)}}
+    assert sim.is_simulated(good, SENDER, lambda: SECRET)
+    assert not sim.is_simulated(good, OTHER, lambda: SECRET)  # another conversation's marker
+    assert not sim.is_simulated(good, SENDER, lambda: None)  # no secret: nothing is simulated
+    mac_reused = {"metadata": {"simulated": sim.mac(SECRET, SENDER, 1)}}
+    for forged in ({"metadata": {"simulated": True}}, {"metadata": {"simulated": "x"}}, mac_reused):
+        assert not sim.is_simulated(forged, SENDER, lambda: SECRET)
+    assert not sim.is_simulated({}, SENDER, lambda: SECRET)
+    assert not sim.is_simulated(None, SENDER, lambda: SECRET)
 
 
 def test_the_rest_channel_forwards_only_the_flag(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -86,7 +93,9 @@ def test_the_rest_channel_forwards_only_the_flag(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv(sim.SECRET_VARIABLE, SECRET.decode())
     channel = RestInput()
     signed = {"sender": SENDER, "message": "x", "metadata": sim.sign(SECRET, SENDER)}
-    assert channel.get_metadata(SimpleNamespace(json=signed)) == {"simulated": True}
+    assert channel.get_metadata(SimpleNamespace(json=signed)) == {
+        "simulated": sim.marker(SECRET, SENDER)
+    }
     own = {
         "sender": SENDER,
         "message": "x",

@@ -4,8 +4,9 @@ Format wish (profile slot ``format``), employment status and age band (slots of 
 questions or an entity of a message, normalised by the funding form's parsers: ``unbekannt`` or
 anything unreadable is stored as nothing; an age only as its band of
 :data:`knowledge.vocabulary.AGE_BANDS`, never the number), and whether the
-message came with the channel's flag of a signed demo conversation
-(:mod:`bot.channels.simulation`).
+message came with the REST channel's marker of a signed demo conversation
+(:mod:`bot.channels.simulation`, checked with ``DEMO_DATA_SECRET`` of the action server's
+environment).
 """
 
 from __future__ import annotations
@@ -23,7 +24,10 @@ def _known(value: Any, allowed: Any) -> str | None:
 
 
 def record_extras(
-    slots: Mapping[str, Any], fmt: str | None, latest_message: Mapping[str, Any] | None
+    slots: Mapping[str, Any],
+    fmt: str | None,
+    latest_message: Mapping[str, Any] | None,
+    sender: str,
 ) -> dict[str, Any]:
     """The extra fields of :class:`bot.actions.clients.demand_store.DemandRecord`."""
     return {
@@ -33,5 +37,5 @@ def record_extras(
             vocabulary.EMPLOYMENT_STATUSES,
         ),
         "age_band": _known(funding_answers.age_group(slots.get("age_group")), vocabulary.AGE_BANDS),
-        "simulated": is_simulated(latest_message),
+        "simulated": is_simulated(latest_message, sender),
     }
