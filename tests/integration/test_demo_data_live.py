@@ -2,8 +2,8 @@
 the tests when it is not set): ``python -m staff.demo_data generate`` drives the real bot with 10
 simulated citizens over the internal REST address; their demand rows in the stack's application
 database are flagged ``simulated``; a conversation without the MAC, with a forged MAC and with a
-MAC made for another conversation gives unflagged rows; the analyst page in Chromium (through the
-proxy) shows the banner; ``remove`` clears the simulated rows and the banner goes.
+MAC made for another conversation, with the flag set by a REST or a socket.io client gives
+unflagged rows; the analyst page in Chromium (through the proxy) shows the banner; ``remove`` clears the simulated rows and the banner goes.
 
 The test removes what it wrote (the unflagged rows by id, the accounts).
 """
@@ -36,7 +36,7 @@ from tests.integration.test_staff_browser import (  # noqa: F401  (fixtures by n
     page,
 )
 from tests.prereq import missing
-from tests.security.entry_clients import RASA_URL
+from tests.security.entry_clients import RASA_URL, SocketIOPolling, client_from
 
 pytestmark = [pytest.mark.integration, pytest.mark.app]
 
@@ -116,6 +116,21 @@ def _talk(metadata_of: Any) -> None:
             client.post("/webhooks/rest/webhook", json=body).raise_for_status()
 
 
+def _talk_socketio(custom: dict[str, Any]) -> None:
+    """The same conversation over socket.io through the proxy, with ``customData`` (which Rasa
+    passes into the tracker's metadata) set by the client."""
+    with client_from("127.0.0.94") as client:
+        sio = SocketIOPolling(client)
+        sio.connect()
+        session_id = secrets.token_hex(16)
+        sio.emit("session_request", {"session_id": session_id})
+        assert sio.wait_for("session_confirm", 20) == session_id
+        for text in UNSIGNED:
+            message = {"message": text, "session_id": session_id, "customData": custom}
+            sio.emit("user_uttered", message)
+            assert sio.wait_for("bot_uttered", 60) is not None
+
+
 def test_demo_data_is_flagged_shown_and_removed(
     engine: sa.Engine,  # noqa: F811
     page: Any,  # noqa: F811
@@ -138,8 +153,9 @@ def test_demo_data_is_flagged_shown_and_removed(
     _talk(lambda sender: {"simulation": {"ts": int(time.time()), "mac": "0" * 64}})  # forged
     _talk(lambda sender: simulation.sign(secret, other))  # made for another conversation
     _talk(lambda sender: {"simulated": True})  # the flag itself, as a client would set it
+    _talk_socketio({"simulated": True})  # socket.io passes customData on: the action refuses it
     unsigned = _rows_after(engine, mark)
-    assert len(unsigned) == 4 and not any(r["simulated"] for r in unsigned)
+    assert len(unsigned) == 5 and not any(r["simulated"] for r in unsigned)
 
     try:
         sign_in(page, *analyst)
