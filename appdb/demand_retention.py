@@ -1,7 +1,7 @@
 """Retention of the raw demand rows (``demand_records``): rows of months older than
 ``DEMAND_RETENTION_MONTHS`` (default 24) are counted into ``demand_monthly`` (month x
 municipality x goal x first four digits of the target KldB code x time model x format wish x
-employment status x age band x demo flag: requests, fewer than three offers, no offer, asked for
+employment status x age band x demo flag x search term: requests, fewer than three offers, no offer, asked for
 a person) and deleted, in one transaction.
 
 Whole months only: the cutoff is the first day of the month ``months`` months before the
@@ -26,8 +26,8 @@ logger = logging.getLogger(__name__)
 MIN_FITTING = 3
 #: digits of the target KldB code kept in the aggregates (covers fields and shortage codes)
 TARGET_GROUP_DIGITS = 4
-#: keys of the monthly counts taken over as they are (revision 0005)
-EXTRA_KEYS = ("format", "employment_status", "age_band", "simulated")
+#: keys of the monthly counts taken over as they are (revisions 0005 and 0006)
+EXTRA_KEYS = ("format", "employment_status", "age_band", "simulated", "search_term")
 
 
 def cutoff_day(today: dt.date, months: int) -> dt.date:

@@ -32,6 +32,8 @@ demand_records = sa.Table(
     sa.Column("employment_status", sa.String(20)),
     sa.Column("age_band", sa.String(20)),
     sa.Column("simulated", sa.Boolean, nullable=False, server_default=sa.false(), index=True),
+    #: closed-vocabulary term of a search that found nothing (knowledge.search_terms), else NULL
+    sa.Column("search_term", sa.String(40)),
     # the monitoring pages filtered by municipality (docs/benchmarks.md, monitoring queries)
     sa.Index("ix_demand_records_municipality_day", "municipality", "day"),
 )
@@ -56,6 +58,7 @@ demand_monthly = sa.Table(
     sa.Column("employment_status", sa.String(20)),
     sa.Column("age_band", sa.String(20)),
     sa.Column("simulated", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("search_term", sa.String(40)),
     sa.Column("requests", sa.Integer, nullable=False),
     sa.Column("unmet", sa.Integer, nullable=False),
     sa.Column("no_offer", sa.Integer, nullable=False),

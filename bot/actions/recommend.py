@@ -50,6 +50,7 @@ from bot.actions.utils.profile import (
     profile_from_slots,
     upgrade_kind,
 )
+from knowledge import search_terms
 from knowledge.paths import ResolvedPath
 
 logger = logging.getLogger(__name__)
@@ -159,9 +160,14 @@ def asked_for_human(events: Sequence[Mapping[str, Any]]) -> bool:
 
 
 async def _record_demand(
-    settings: Settings, profile: Profile, offers_found: int, tracker: Tracker
+    settings: Settings,
+    profile: Profile,
+    offers_found: int,
+    tracker: Tracker,
+    upgrade: str | None = None,
 ) -> None:
-    """Anonymous demand record for the Bildungsmonitoring (never blocks or breaks the turn)."""
+    """Anonymous demand record for the Bildungsmonitoring (never blocks or breaks the turn);
+    a search that found nothing keeps its closed-vocabulary term, never the typed text."""
     record = DemandRecord(
         day=settings.today(),
         municipality=profile.municipality,
@@ -173,6 +179,9 @@ async def _record_demand(
         **demand.record_extras(
             tracker.slots, profile.format, tracker.latest_message, tracker.sender_id
         ),
+        search_term=None
+        if offers_found
+        else search_terms.term_for(profile.target_kldb, profile.target_occupation, upgrade),
     )
     await asyncio.to_thread(demand_store.write, settings.app_db_url, record)
 
@@ -245,7 +254,7 @@ class ActionRecommendOffers(Action):
             raise outcome
         hits, relaxed = outcome
         logger.info("recommend: %d hits, relaxed=%s, upgrade=%s", len(hits), relaxed, upgrade)
-        await _record_demand(settings, profile, len(hits), tracker)
+        await _record_demand(settings, profile, len(hits), tracker, upgrade)
         if not hits:
             options: dict[str, dict[str, Any]] = {}
             if targets.stated_target(profile, upgrade):

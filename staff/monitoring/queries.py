@@ -208,6 +208,29 @@ def demand_by_target(engine: Engine, filters: Filters) -> dict[str, int]:
     return dict(out)
 
 
+def terms_without_offer(engine: Engine, filters: Filters) -> dict[str, int]:
+    """Requests that found no offer, per closed-vocabulary search term (``knowledge.search_terms``;
+    rows without a term – written before revision 0006 – are left out)."""
+    query = (
+        sa.select(d.c.search_term, sa.func.count())
+        .where(*_where(filters), d.c.offers_found == 0, d.c.search_term.is_not(None))
+        .group_by(d.c.search_term)
+    )
+    monthly = (
+        sa.select(agg.c.search_term, sa.func.sum(agg.c.no_offer))
+        .where(*_monthly_where(filters), agg.c.search_term.is_not(None), agg.c.no_offer > 0)
+        .group_by(agg.c.search_term)
+    )
+    out: dict[str, int] = defaultdict(int)
+    with engine.connect() as conn:
+        found = list(conn.execute(query))
+        if filters.unit == MONTH:
+            found += conn.execute(monthly)
+        for term, n in found:
+            out[str(term)] += int(n)
+    return dict(out)
+
+
 def demand_for_codes(by_target: dict[str, int], codes: Iterable[str]) -> dict[str, int]:
     """Requests whose target lies inside each code (prefix match, as the shortage table's
     entries cover their groups)."""

@@ -24,7 +24,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from knowledge.shortage import load_shortages
-from staff.monitoring import charts, coverage, export, queries, report, supply, tables
+from staff.monitoring import charts, coverage, export, queries, report, supply, tables, terms
 from staff.monitoring import filters as flt
 from staff.monitoring.settings import MonitoringSettings
 from staff.settings import BASE_PATH
@@ -40,6 +40,7 @@ OVERVIEW = (
     "beratung",
     "rangfolge-beratung",
     "engpass",
+    "suchbegriffe",
     "abdeckung",
     "luecken",
 )
@@ -115,6 +116,9 @@ class Builder:
         self.supply_available = offers is not None
         return tables.shortage_table(entries, demand, offers, self.k, self.filters.municipality)
 
+    def search_terms(self) -> tables.Table:
+        return terms.terms_table(queries.terms_without_offer(self.engine, self.filters), self.k)
+
     def offer_coverage(self) -> coverage.Coverage | None:
         if self._coverage is None and self.coverage_available:
             self._coverage = coverage.fetch(self.settings, self.today)
@@ -156,6 +160,7 @@ class Builder:
             "beratung": self.human,
             "rangfolge-beratung": self.human_ranking,
             "engpass": self.shortage,
+            "suchbegriffe": self.search_terms,
             "abdeckung": self.coverage,
             "luecken": self.gaps,
             "engpass-nachfrage": lambda: self._place_table(0),

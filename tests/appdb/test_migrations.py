@@ -205,6 +205,35 @@ def test_the_demand_columns_revision_keeps_rows_and_goes_back_cleanly(dbs) -> No
     assert _differences(dbs.app_url) == []
 
 
+def test_the_search_term_revision_keeps_rows_and_goes_back_cleanly(dbs) -> None:
+    """0005 -> 0006 adds an empty search_term to filled demand tables; back removes only it."""
+    import datetime as dt
+
+    migrate.downgrade(dbs.app_url, "0005")
+    engine = sa.create_engine(dbs.app_url)
+    old_row = {
+        "day": dt.date(2026, 11, 2),
+        "offers_found": 0,
+        "asked_for_human": False,
+        "format": "online",
+    }
+    old_table = sa.table("demand_records", *(sa.column(c) for c in old_row))
+    with engine.begin() as conn:
+        conn.execute(old_table.insert().values(**old_row))
+    migrate.upgrade(dbs.app_url)
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(demand_records)).mappings().one()
+    assert row["search_term"] is None and row["format"] == "online"
+    assert _differences(dbs.app_url) == []
+    migrate.downgrade(dbs.app_url, "0005")
+    for table in ("demand_records", "demand_monthly"):
+        columns = {c["name"] for c in sa.inspect(engine).get_columns(table)}
+        assert "search_term" not in columns and "simulated" in columns
+    engine.dispose()
+    migrate.upgrade(dbs.app_url)
+    assert _differences(dbs.app_url) == []
+
+
 def test_an_unmigrated_database_differs_from_the_schema(tmp_path: Path) -> None:
     """The comparison is not vacuous: an empty database lacks both tables."""
     diffs = _differences(f"sqlite:///{tmp_path / 'empty.db'}")
@@ -284,6 +313,7 @@ def test_import_legacy_copies_rows_from_the_old_tracker_database(tmp_path: Path)
                 if c.name
                 not in ("office_id", "done_at", "done_by")
                 + ("format", "employment_status", "age_band", "simulated")  # revision 0005
+                + ("search_term",)  # revision 0006
             ),
         )
     old_tables.create_all(old)

@@ -63,6 +63,7 @@ def test_table_has_no_column_that_identifies_a_person(sqlite_url: str) -> None:
         "employment_status",
         "age_band",
         "simulated",
+        "search_term",  # a closed-vocabulary id (knowledge.search_terms), never typed text
     }
     assert not columns & {"sender_id", "text", "message", "timestamp"}
 

@@ -442,6 +442,7 @@ async def test_recommendation_turn_writes_one_anonymous_demand_record(
     assert record.time_model == tracker.get_slot("time_model")
     assert record.offers_found == len(shown)
     assert record.asked_for_human is False
+    assert record.search_term is None  # offers were found: no term is kept
     assert tracker.sender_id not in repr(record)
 
 
@@ -465,6 +466,7 @@ async def test_demand_record_notes_an_earlier_request_for_a_person_and_zero_hits
     (record,) = demand_store.read_all(load_settings().app_db_url)
     assert record.offers_found == 0
     assert record.asked_for_human is True
+    assert record.search_term == "kldb:83112"  # the closed-vocabulary term, never typed text
 
 
 async def test_demand_record_holds_format_employment_band_and_the_channel_flag(

@@ -44,6 +44,8 @@ class DemandRecord:
     employment_status: str | None = None
     age_band: str | None = None
     simulated: bool = False
+    #: closed-vocabulary term when the search found nothing (knowledge.search_terms)
+    search_term: str | None = None
 
 
 def write(url: str, record: DemandRecord) -> bool:
