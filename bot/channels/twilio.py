@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from urllib.parse import parse_qsl
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
@@ -80,8 +81,12 @@ class TwilioOutput(MessengerOutput, rasa_twilio.TwilioOutput):
 
 
 def form_pairs(request: Request) -> list[tuple[str, str]]:
-    """The form parameters as (name, value) pairs, repeated names included."""
-    return [(name, value) for name, values in request.form.items() for value in values]
+    """The form parameters as (name, value) pairs, repeated and empty ones included (Twilio signs
+    empty parameters too; Sanic's ``request.form`` drops them)."""
+    try:
+        return parse_qsl(request.body.decode("utf-8"), keep_blank_values=True)
+    except UnicodeDecodeError:
+        return []
 
 
 class TwilioInput(rasa_twilio.TwilioInput):

@@ -172,6 +172,7 @@ def _twilio_form(body: str, sender: str = PHONE) -> dict[str, str]:
         "To": _env("TWILIO_WHATSAPP_NUMBER"),
         "Body": body,
         "NumMedia": "0",
+        "MessagingServiceSid": "",  # Twilio signs empty parameters too
     }
 
 
