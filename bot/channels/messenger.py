@@ -155,7 +155,10 @@ class SenderRateLimiter:
     """At most ``per_minute`` messages per sender in any 60 s window (bounded memory)."""
 
     def __init__(
-        self, per_minute: int, max_senders: int = 100_000, clock: Callable[[], float] = time.monotonic
+        self,
+        per_minute: int,
+        max_senders: int = 100_000,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.per_minute = per_minute
         self.max_senders = max_senders
@@ -163,7 +166,7 @@ class SenderRateLimiter:
         self._windows: OrderedDict[str, tuple[deque[float], float]] = OrderedDict()
 
     def check(self, key: str) -> str:
-        """"ok"; "refuse_notify" for the first refused message in a window; "refuse" after it."""
+        """ "ok"; "refuse_notify" for the first refused message in a window; "refuse" after it."""
         now = self._clock()
         window, notified = self._windows.pop(key, None) or (deque(), -1e18)
         while window and now - window[0] >= 60.0:
@@ -190,7 +193,7 @@ def notice(key: str, **params: Any) -> str:
 
 
 def resolve_number(text: str, choices: Sequence[tuple[str, str]]) -> str:
-    """"2" after numbered choices -> the payload of the second choice; anything else unchanged."""
+    """ "2" after numbered choices -> the payload of the second choice; anything else unchanged."""
     stripped = text.strip().rstrip(".)")
     if stripped.isdigit() and 1 <= int(stripped) <= len(choices):
         return choices[int(stripped) - 1][1]
@@ -254,8 +257,7 @@ def fallback_render(message: Mapping[str, Any], channel: str) -> list[Outgoing]:
     if not parts and choices:
         parts = [notice("channel.choose_number")]
     return [
-        Outgoing(part, None, choices if i == len(parts) - 1 else ())
-        for i, part in enumerate(parts)
+        Outgoing(part, None, choices if i == len(parts) - 1 else ()) for i, part in enumerate(parts)
     ]
 
 

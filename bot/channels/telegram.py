@@ -41,7 +41,12 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.messenger import MessengerOutput, MessengerSettings, MessengerState, secret_or_none
+from bot.channels.messenger import (
+    MessengerOutput,
+    MessengerSettings,
+    MessengerState,
+    secret_or_none,
+)
 from bot.channels.webhook_auth import TELEGRAM_SECRET_PATTERN, telegram_secret_ok
 
 logger = logging.getLogger(__name__)
@@ -158,7 +163,9 @@ class TelegramInput(rasa_telegram.TelegramInput):
                 return
             except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
                 if delay == 1.0:
-                    logger.warning("telegram: Bot API unreachable (%s), retrying", type(exc).__name__)
+                    logger.warning(
+                        "telegram: Bot API unreachable (%s), retrying", type(exc).__name__
+                    )
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, RETRY_MAX_S)
         if self.verify and me.username != self.verify:

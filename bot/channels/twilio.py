@@ -23,9 +23,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from urllib.parse import parse_qsl
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
+from urllib.parse import parse_qsl
 
 import aiohttp
 from rasa.core.channels import twilio as rasa_twilio
@@ -36,7 +36,12 @@ from sanic.response import HTTPResponse
 from twilio.base.exceptions import TwilioRestException
 from twilio.http.async_http_client import AsyncTwilioHttpClient
 
-from bot.channels.messenger import MessengerOutput, MessengerSettings, MessengerState, secret_or_none
+from bot.channels.messenger import (
+    MessengerOutput,
+    MessengerSettings,
+    MessengerState,
+    secret_or_none,
+)
 from bot.channels.webhook_auth import twilio_signature_ok
 
 logger = logging.getLogger(__name__)
@@ -73,7 +78,9 @@ class TwilioOutput(MessengerOutput, rasa_twilio.TwilioOutput):
     async def deliver(self, real_id: str, message: Any) -> None:
         self._use_async_client()
         try:
-            await self.messages.create_async(to=real_id, from_=self.twilio_number, body=message.text)
+            await self.messages.create_async(
+                to=real_id, from_=self.twilio_number, body=message.text
+            )
         except TwilioRestException as exc:
             logger.error("twilio: sending a message failed: HTTP %s", exc.status)
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:

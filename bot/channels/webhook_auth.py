@@ -44,4 +44,6 @@ def twilio_signature_ok(
     if not auth_token or not received:
         return False
     expected = twilio_signature(auth_token, url, params)
-    return hmac.compare_digest(expected.encode("ascii"), received.strip().encode("ascii", "replace"))
+    return hmac.compare_digest(
+        expected.encode("ascii"), received.strip().encode("ascii", "replace")
+    )

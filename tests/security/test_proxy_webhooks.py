@@ -46,6 +46,8 @@ def test_webhooks_are_routed_with_post_only_and_body_limit(tmp_path: Path) -> No
     ("name", "value"),
     [("PROXY_WEBHOOK_RATE", "5r/s; allow all"), ("PROXY_WEBHOOK_BODY_LIMIT", "1m;#")],
 )
-def test_webhook_settings_cannot_inject_configuration(name: str, value: str, tmp_path: Path) -> None:
+def test_webhook_settings_cannot_inject_configuration(
+    name: str, value: str, tmp_path: Path
+) -> None:
     with pytest.raises(ValueError):
         render(load_proxy_settings({"PROXY_DIR": str(tmp_path), name: value}))
