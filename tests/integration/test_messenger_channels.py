@@ -236,7 +236,7 @@ def test_whatsapp_conversation_reaches_recommendations(
 def test_whatsapp_limits_rate_and_size_with_a_reply(entry: httpx.Client, twilio: Fake) -> None:
     sender = "whatsapp:+4915100000002"
     _say(entry, "x" * 5000, sender)
-    assert "zu lang" in _bodies(twilio, sender)[-1]
+    assert "Nachricht ist sehr lang" in _bodies(twilio, sender)[-1]  # the input guard
     limit = int(os.environ.get("CHANNEL_MESSAGES_PER_MINUTE", "20"))
     for _ in range(limit):
         _say(entry, "Hallo", sender)
