@@ -161,6 +161,40 @@ def test_telegram_conversation_reaches_recommendations(
     _assert_not_exposed(rasa, conversation_id, str(CHAT_ID))
 
 
+def test_telegram_button_press_reaches_the_bot(
+    entry: httpx.Client, telegram: Fake, rasa: httpx.Client
+) -> None:
+    chat_id = 731_552_904_119
+    secret = _env("TELEGRAM_WEBHOOK_SECRET")
+    assert _post_update(entry, _update("Hallo", chat_id, 50), secret).status_code == 200
+    keyboards = [
+        c["params"]["reply_markup"]["inline_keyboard"]
+        for c in telegram.calls("sendMessage")
+        if c["params"]["chat_id"] == str(chat_id) and c["params"].get("reply_markup")
+    ]
+    assert keyboards, "the greeting offers buttons"
+    button = keyboards[-1][0][0]
+    chat = {"id": chat_id, "type": "private"}
+    query = {
+        "id": "4711",
+        "from": {"id": chat_id, "is_bot": False, "first_name": "Test"},
+        "chat_instance": "1",
+        "data": button["callback_data"],
+        "message": {"message_id": 2, "date": int(time.time()), "chat": chat, "text": "…"},
+    }
+    before = len(telegram.calls("sendMessage"))
+    response = _post_update(entry, {"update_id": 51, "callback_query": query}, secret)
+    assert response.status_code == 200
+    assert any(
+        c["params"]["callback_query_id"] == "4711" for c in telegram.calls("answerCallbackQuery")
+    )
+    assert len(telegram.calls("sendMessage")) > before, "the bot answers the button"
+    conversation_id = pseudonym("telegram", str(chat_id), _secret())
+    tracker, _ = _bot_events(rasa, conversation_id)
+    users = [e for e in tracker["events"] if e.get("event") == "user"]
+    assert users[-1]["text"] == button["callback_data"]
+
+
 # ---------------------------------------------------------------- WhatsApp (Twilio)
 
 
@@ -233,12 +267,31 @@ def test_whatsapp_conversation_reaches_recommendations(
     _assert_not_exposed(rasa, conversation_id, PHONE.removeprefix("whatsapp:"))
 
 
+def test_whatsapp_numbered_answer_picks_the_choice(
+    entry: httpx.Client, twilio: Fake, rasa: httpx.Client
+) -> None:
+    sender = "whatsapp:+4915100000004"
+    _say(entry, "Hallo", sender)
+    conversation_id = pseudonym("twilio", sender, _secret())
+    _, bot_events = _bot_events(rasa, conversation_id)
+    with_buttons = [
+        e["data"]["buttons"] for e in bot_events if (e.get("data") or {}).get("buttons")
+    ]
+    buttons = with_buttons[-1] if with_buttons else []
+    assert len(buttons) >= 2, "the greeting offers choices"
+    assert f"2. {buttons[1]['title']}" in _bodies(twilio, sender)[-1]
+    _say(entry, "2", sender)
+    tracker, _ = _bot_events(rasa, conversation_id)
+    users = [e for e in tracker["events"] if e.get("event") == "user"]
+    assert users[-1]["text"] == buttons[1]["payload"]
+
+
 def test_whatsapp_limits_rate_and_size_with_a_reply(entry: httpx.Client, twilio: Fake) -> None:
     sender = "whatsapp:+4915100000002"
     _say(entry, "x" * 5000, sender)
     assert "Nachricht ist sehr lang" in _bodies(twilio, sender)[-1]  # the input guard
     limit = int(os.environ.get("CHANNEL_MESSAGES_PER_MINUTE", "20"))
-    for _ in range(limit):
+    for _ in range(limit - 1):  # the long message counted too
         _say(entry, "Hallo", sender)
     count = len(_bodies(twilio, sender))
     _say(entry, "Hallo", sender)
