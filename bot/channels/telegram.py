@@ -56,6 +56,7 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 MAX_CALLBACK_BYTES = 64
 RETRY_MAX_S = 30.0
+MAX_CONNECTIONS = 10  # parallel webhook deliveries (the proxy allows 20 connections per address)
 
 
 def callback_data(title: str, payload: str) -> str:
@@ -151,6 +152,7 @@ class TelegramInput(rasa_telegram.TelegramInput):
             "url": self.webhook_url,
             "secret_token": self.secret_token,
             "allowed_updates": json.dumps(ALLOWED_UPDATES),
+            "max_connections": MAX_CONNECTIONS,
         }
         delay = 1.0
         while True:
@@ -180,6 +182,11 @@ class TelegramInput(rasa_telegram.TelegramInput):
         async def start(app: Any, _loop: Any) -> None:
             if self.output is not None:
                 app.add_task(self.register_webhook())
+
+        @bp.listener("before_server_stop")
+        async def stop(_app: Any, _loop: Any) -> None:
+            if self.output is not None and self.output._session is not None:
+                await self.output._session.close()
 
         @bp.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:

@@ -152,6 +152,11 @@ class TwilioInput(rasa_twilio.TwilioInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         bp = Blueprint("bl_twilio_webhook", __name__)
 
+        @bp.listener("before_server_stop")
+        async def stop(_app: Any, _loop: Any) -> None:
+            if self.output is not None and self.output._async_ready:
+                await self.output.http_client.close()
+
         @bp.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
             return response.json({"configured": self.output is not None})
