@@ -168,7 +168,8 @@ class SenderRateLimiter:
     def check(self, key: str) -> str:
         """ "ok"; "refuse_notify" for the first refused message in a window; "refuse" after it."""
         now = self._clock()
-        window, notified = self._windows.pop(key, None) or (deque(), -1e18)
+        entry = self._windows.pop(key, None)
+        window, notified = entry if entry is not None else (deque(), -1e18)
         while window and now - window[0] >= 60.0:
             window.popleft()
         result = "ok"
@@ -264,7 +265,7 @@ def fallback_render(message: Mapping[str, Any], channel: str) -> list[Outgoing]:
 def render_outgoing(message: Mapping[str, Any], channel: str) -> list[Any]:
     """The bot message as the channel's messages: ``rendering.render`` when the package is there."""
     try:
-        from rendering import render  # type: ignore[import-not-found]
+        from rendering import render  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
         return fallback_render(message, channel)
     return list(render(message, channel, style=STYLE))
