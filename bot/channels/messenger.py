@@ -166,7 +166,7 @@ class SenderRateLimiter:
         self._windows: OrderedDict[str, tuple[deque[float], float]] = OrderedDict()
 
     def check(self, key: str) -> str:
-        """ "ok"; "refuse_notify" for the first refused message in a window; "refuse" after it."""
+        """Return "ok", or "refuse_notify" for the first refused message in a window, "refuse" after it."""
         now = self._clock()
         entry = self._windows.pop(key, None)
         window, notified = entry if entry is not None else (deque(), -1e18)
