@@ -194,7 +194,7 @@ def notice(key: str, **params: Any) -> str:
 
 
 def resolve_number(text: str, choices: Sequence[tuple[str, str]]) -> str:
-    """ "2" after numbered choices -> the payload of the second choice; anything else unchanged."""
+    """The payload of choice N when the answer is just the number N; anything else unchanged."""
     stripped = text.strip().rstrip(".)")
     if stripped.isdigit() and 1 <= int(stripped) <= len(choices):
         return choices[int(stripped) - 1][1]
