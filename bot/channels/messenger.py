@@ -17,6 +17,7 @@ long" (as on the web page). The proxy limits the request body (``/webhooks/*/web
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import time
@@ -284,7 +285,7 @@ async def delete_conversation(settings: MessengerSettings, conversation_id: str)
         async with aiohttp.ClientSession(timeout=timeout) as session:
             async with session.delete(settings.delete_url + conversation_id) as resp:
                 ok = resp.status == 204
-    except (aiohttp.ClientError, TimeoutError) as exc:
+    except (aiohttp.ClientError, asyncio.TimeoutError) as exc:  # not builtins' on 3.10
         logger.error("messenger: deleting a conversation failed: %s", type(exc).__name__)
         return False
     if not ok:
