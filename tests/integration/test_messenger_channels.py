@@ -313,3 +313,23 @@ def test_whatsapp_delete_my_data(entry: httpx.Client, twilio: Fake, rasa: httpx.
     count = len(_bodies(twilio, sender))
     _say(entry, "Hallo", sender)
     assert "Datenschutz" in _bodies(twilio, sender)[count], "a new contact gets the notice again"
+
+
+def test_telegram_delete_my_data(entry: httpx.Client, telegram: Fake, rasa: httpx.Client) -> None:
+    chat_id = 731_552_904_120
+    secret = _env("TELEGRAM_WEBHOOK_SECRET")
+    for i, text in enumerate(("Ich wohne in Unterhaching", "Daten löschen"), start=70):
+        assert _post_update(entry, _update(text, chat_id, i), secret).status_code == 200
+
+    def texts() -> list[str]:
+        calls = telegram.calls("sendMessage")
+        return [c["params"]["text"] for c in calls if c["params"]["chat_id"] == str(chat_id)]
+
+    assert "lösche" in texts()[-1]
+    conversation_id = pseudonym("telegram", str(chat_id), _secret())
+    time.sleep(8)  # the web server deletes once more after its grace period (5 s)
+    tracker, _ = _bot_events(rasa, conversation_id)
+    assert not [e for e in tracker["events"] if e.get("event") == "user"]
+    count = len(texts())
+    assert _post_update(entry, _update("Hallo", chat_id, 72), secret).status_code == 200
+    assert "Datenschutz" in texts()[count], "a new contact gets the notice again"
