@@ -3,7 +3,9 @@ reply mapping, per-sender limits, the privacy notice, deletion and the rendering
 
 Privacy: Rasa only ever sees :func:`bot.channels.sender_ids.pseudonym` of a sender. The real chat id or
 phone number, needed to reply, is kept by :class:`SenderMap` in the Rasa process's memory only: per
-pseudonym the real id, the time of the last message and the last numbered choices; an entry expires
+pseudonym the real id, the time of the last message and the last numbered choices (used only until
+the rendering layer's shared helper ``bot.channels.choices`` is installed, which reads them from
+Rasa's tracker store; after a numbered offer list a number means the offer); an entry expires
 ``WEB_RETENTION_DAYS`` (default 30, the conversations' retention) after the sender's last message, is
 removed when the sender deletes the conversation ("Daten löschen"), and at most ``CHANNEL_MAX_SENDERS``
 entries are kept (least recently active dropped first). A restart of Rasa forgets every entry: the next
@@ -23,7 +25,7 @@ import os
 import time
 from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
@@ -31,13 +33,18 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 
 from bot.channels.commands import neutralise
 from bot.channels.entry_settings import load_entry_settings
+from bot.channels.messenger_render import notice, render_outgoing
 from bot.channels.sender_ids import SenderSecretMissing, pseudonym, sender_secret
-from i18n.catalogue import text as catalogue_text
 
 logger = logging.getLogger(__name__)
 
 PAYLOAD_DELETE_CONVERSATION = "delete_conversation"  # bot.actions.constants (not imported: bot env)
-STYLE = "de"
+NUMBERED_LISTS = ("recommendations",)  # payloads whose text numbers its entries
+
+try:  # numbered choices resolved from Rasa's tracker store (rendering layer, bot/channels/choices)
+    from bot.channels.choices import resolve_choice as shared_resolve_choice
+except ImportError:  # not merged yet: the choices of the last message, kept in SenderMap
+    shared_resolve_choice = None
 
 
 def _int_env(env: Mapping[str, str], name: str, default: int) -> int:
@@ -87,6 +94,7 @@ class _Sender:
     real_id: str
     last_seen: float
     choices: tuple[tuple[str, str], ...] = ()
+    listed: bool = False  # the last turn showed a numbered offer list: "2" means offer 2
     forget_after_turn: bool = False
 
 
@@ -127,12 +135,23 @@ class SenderMap:
 
     def set_choices(self, key: str, choices: Sequence[tuple[str, str]]) -> None:
         entry = self._live(key)
-        if entry is not None:
+        if entry is not None and not entry.listed:
             entry.choices = tuple(choices)
 
-    def choices(self, key: str) -> tuple[tuple[str, str], ...]:
+    def mark_listed(self, key: str) -> None:
+        """This turn shows a numbered offer list: a number answers it, not a button."""
         entry = self._live(key)
-        return entry.choices if entry else ()
+        if entry is not None:
+            entry.listed, entry.choices = True, ()
+
+    def new_turn(self, key: str) -> tuple[tuple[str, str], ...]:
+        """The choices of the last turn (valid for one answer), cleared for the next."""
+        entry = self._live(key)
+        if entry is None:
+            return ()
+        choices = entry.choices
+        entry.choices, entry.listed = (), False
+        return choices
 
     def forget_after_turn(self, key: str) -> None:
         """Mark the entry to be removed once the current turn's replies are out (deletion)."""
@@ -189,11 +208,6 @@ class SenderRateLimiter:
         self._windows.pop(key, None)
 
 
-def notice(key: str, **params: Any) -> str:
-    """A channel text from the message catalogue (formal German)."""
-    return catalogue_text(key, STYLE, **params)
-
-
 def resolve_number(text: str, choices: Sequence[tuple[str, str]]) -> str:
     """The payload of choice N when the answer is just the number N; anything else unchanged."""
     stripped = text.strip().rstrip(".)")
@@ -208,68 +222,9 @@ def prepare_text(text: str, max_chars: int, choices: Sequence[tuple[str, str]] =
     return neutralise(resolve_number(text[: max_chars + 1], choices))
 
 
-# ---------------------------------------------------------------- rendering adapter
-
-
-@dataclass(frozen=True)
-class Choice:
-    title: str
-    payload: str
-
-
-@dataclass(frozen=True)
-class Outgoing:
-    text: str
-    html: str | None = None
-    choices: tuple[Choice, ...] = ()
-    payload: dict[str, Any] | None = field(default=None)
-
-
-LIMITS = {"telegram": 4096, "twilio": 1600}
-
-
-def split_text(text: str, limit: int) -> list[str]:
-    """``text`` in parts of at most ``limit`` characters, cut at paragraphs, lines or words."""
-    parts: list[str] = []
-    rest = text.strip()
-    while len(rest) > limit:
-        cuts = (rest.rfind(sep, 0, limit + 1) for sep in ("\n\n", "\n", " "))
-        cut = next((c for c in cuts if c > limit // 4), limit)
-        parts.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    if rest:
-        parts.append(rest)
-    return parts
-
-
-def fallback_render(message: Mapping[str, Any], channel: str) -> list[Outgoing]:
-    """Text and buttons of a bot message, split to the channel's limit (until ``rendering`` lands)."""
-    limit = LIMITS[channel]
-    buttons = message.get("buttons") or message.get("quick_replies") or []
-    choices = tuple(
-        Choice(str(b.get("title", "")), str(b.get("payload", "")))
-        for b in buttons
-        if isinstance(b, Mapping) and b.get("title")
-    )
-    text = str(message.get("text") or "")
-    if choices and channel == "twilio":
-        numbered = "\n".join(f"{i}. {c.title}" for i, c in enumerate(choices, 1))
-        text = f"{text}\n\n{numbered}\n{notice('channel.choose_number')}".strip()
-    parts = split_text(text, limit) if text else []
-    if not parts and choices:
-        parts = [notice("channel.choose_number")]
-    return [
-        Outgoing(part, None, choices if i == len(parts) - 1 else ()) for i, part in enumerate(parts)
-    ]
-
-
-def render_outgoing(message: Mapping[str, Any], channel: str) -> list[Any]:
-    """The bot message as the channel's messages: ``rendering.render`` when the package is there."""
-    try:
-        from rendering import render  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return fallback_render(message, channel)
-    return list(render(message, channel, style=STYLE))
+def is_numbered_list(message: Mapping[str, Any]) -> bool:
+    custom = message.get("custom")
+    return isinstance(custom, Mapping) and custom.get("type") in NUMBERED_LISTS
 
 
 def is_delete_request(message: Mapping[str, Any]) -> bool:
@@ -313,6 +268,7 @@ class MessengerState:
         output: OutputChannel,
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
         display_name: str,
+        app: Any = None,
     ) -> None:
         """One message from a messenger: limits, privacy notice on first contact, then Rasa (which
         sees only the pseudonym). ``text`` None: not a text message (photo, voice, …)."""
@@ -324,8 +280,7 @@ class MessengerState:
                 self.senders.remember(key, real_id)
                 await output.send_text_message(key, notice("channel.rate_limited"))
             return
-        choices = self.senders.choices(key)  # numbered choices are valid for one answer
-        self.senders.set_choices(key, ())
+        choices = self.senders.new_turn(key)
         if self.senders.remember(key, real_id):
             days = self.settings.retention_days
             await output.send_text_message(
@@ -336,7 +291,11 @@ class MessengerState:
             return
         if text.strip().lower() in ("/start", "/hilfe", "/help"):
             text = "/greet"  # Telegram's start command; the button-style command of the domain
-        message = prepare_text(text, self.settings.max_message_chars, choices)
+        if shared_resolve_choice is not None:  # the rendering layer's helper (tracker store)
+            cut = text[: self.settings.max_message_chars + 1]
+            message = neutralise(await shared_resolve_choice(app, key, cut))
+        else:
+            message = prepare_text(text, self.settings.max_message_chars, choices)
         try:
             await on_new_message(UserMessage(message, output, key, input_channel=self.channel))
         finally:
@@ -360,6 +319,8 @@ class MessengerOutput(OutputChannel):
         if real_id is None:
             logger.warning("%s: no recipient for a conversation (expired or deleted)", self.name())
             return
+        if is_numbered_list(message):
+            self.state.senders.mark_listed(recipient_id)
         for outgoing in render_outgoing(message, self.state.channel):
             await self.deliver(real_id, outgoing)
             if outgoing.choices:

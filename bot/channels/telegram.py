@@ -203,7 +203,7 @@ class TelegramInput(rasa_telegram.TelegramInput):
             if not isinstance(update, dict):
                 return response.json({"error": "Erwartet wird ein JSON-Objekt."}, status=400)
             try:
-                await self._handle(update, out, on_new_message)
+                await self._handle(update, out, on_new_message, request.app)
             except Exception as exc:  # noqa: BLE001 - Telegram would retry; the error is logged
                 logger.error("telegram: handling an update failed: %s", type(exc).__name__)
             return response.text("success")
@@ -215,6 +215,7 @@ class TelegramInput(rasa_telegram.TelegramInput):
         update: dict[str, Any],
         out: TelegramOutput,
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        app: Any = None,
     ) -> None:
         query = update.get("callback_query")
         if isinstance(query, dict):
@@ -233,4 +234,4 @@ class TelegramInput(rasa_telegram.TelegramInput):
             return  # groups and channels are not served: one conversation is one person
         if text is not None and not isinstance(text, str):
             text = None
-        await out.state.receive(str(chat["id"]), text, out, on_new_message, "Telegram")
+        await out.state.receive(str(chat["id"]), text, out, on_new_message, "Telegram", app)

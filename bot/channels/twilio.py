@@ -174,7 +174,7 @@ class TwilioInput(rasa_twilio.TwilioInput):
             body = request.form.get("Body")
             text = body if body and body.strip() else None
             try:
-                await out.state.receive(sender, text, out, on_new_message, "WhatsApp")
+                await out.state.receive(sender, text, out, on_new_message, "WhatsApp", request.app)
             except Exception as exc:  # noqa: BLE001 - logged without content; Twilio gets 204
                 logger.error("twilio: handling a message failed: %s", type(exc).__name__)
             return response.empty(status=204)

@@ -10,11 +10,10 @@ from bot.channels.messenger import (
     MessengerSettings,
     SenderMap,
     SenderRateLimiter,
-    fallback_render,
     prepare_text,
     resolve_number,
-    split_text,
 )
+from bot.channels.messenger_render import fallback_render, split_text
 from bot.channels.webhook_auth import telegram_secret_ok, twilio_signature, twilio_signature_ok
 
 # Twilio's documented example (https://www.twilio.com/docs/usage/security#validating-requests)
@@ -88,6 +87,11 @@ def test_sender_map_first_contact_expiry_bound_and_forget() -> None:
     senders.remember("b", "+492")
     senders.remember("c", "+493")
     assert len(senders) == 2 and senders.real_id("a") is None
+    senders.set_choices("b", [("Ja", "/affirm")])
+    assert senders.new_turn("b") == (("Ja", "/affirm"),) and senders.new_turn("b") == ()
+    senders.mark_listed("b")  # a numbered offer list: "2" means offer 2, not a button
+    senders.set_choices("b", [("Ja", "/affirm")])
+    assert senders.new_turn("b") == ()
     senders.forget_after_turn("b")
     assert senders.real_id("b") == "+492"
     senders.end_turn("b")

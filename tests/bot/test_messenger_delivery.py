@@ -5,6 +5,7 @@ the UserMessages it would get, which is all this layer hands over."""
 from __future__ import annotations
 
 import json
+import re
 import socket
 import urllib.request
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 from rasa.core.channels.channel import UserMessage
 
+from bot.channels import messenger
 from bot.channels.telegram import TelegramInput
 from bot.channels.twilio import TwilioInput
 from tests.integration.messenger_fakes import configure_env, start_fakes
@@ -63,7 +65,11 @@ class Rasa:
         )
 
 
-async def test_twilio_flow_notice_choices_limit_and_no_phone_for_rasa(env: dict[str, str]) -> None:
+async def test_twilio_flow_notice_choices_limit_and_no_phone_for_rasa(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the channel's own numbered choices (the rendering layer's helper reads Rasa's tracker store)
+    monkeypatch.setattr(messenger, "shared_resolve_choice", None)
     channel = TwilioInput(env)
     out = channel.output
     assert out is not None
@@ -91,7 +97,8 @@ async def test_twilio_output_reaches_the_messages_api(env: dict[str, str]) -> No
     calls = _calls(env["TWILIO_API_URL"])
     bodies = [c["params"]["Body"] for c in calls if c["params"]["To"] == phone]
     assert "Datenschutz" in bodies[0] and "WhatsApp" in bodies[0]
-    assert bodies[1].startswith("Antwort 1") and "1. Ja\n2. Nein" in bodies[1]
+    assert bodies[1].startswith("Antwort 1")
+    assert re.search(r"1[.)] Ja\n2[.)] Nein", bodies[1])
 
 
 async def test_telegram_output_sends_inline_keyboards(env: dict[str, str]) -> None:
