@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from rasa.core.channels.channel import UserMessage
 
-from bot.channels import messenger
+from bot.channels import messenger, messenger_render
 from bot.channels.telegram import TelegramInput
 from bot.channels.twilio import TwilioInput
 from tests.integration.messenger_fakes import configure_env, start_fakes
@@ -68,8 +68,10 @@ class Rasa:
 async def test_twilio_flow_notice_choices_limit_and_no_phone_for_rasa(
     env: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # the channel's own numbered choices (the rendering layer's helper reads Rasa's tracker store)
+    # the channel's own fallback (rendering layer and its choice helper, which reads Rasa's
+    # tracker store, not installed)
     monkeypatch.setattr(messenger, "shared_resolve_choice", None)
+    monkeypatch.setattr(messenger, "render_outgoing", messenger_render.fallback_render)
     channel = TwilioInput(env)
     out = channel.output
     assert out is not None
