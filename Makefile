@@ -126,8 +126,8 @@ validate: .venv-bot/.installed build/spacy-de/.built ## check the knowledge base
 	$(BOT)/rasa data validate --config config.yml --domain bot/domain --data bot/data --fail-on-warnings --max-history 5
 
 test-unit: test-venvs build/spacy-de/.built build/index/.built ## unit tests in both environments
-	$(APP)/python -m pytest -q -m "not integration" tests/knowledge tests/i18n tests/appdb tests/search tests/web tests/eval tests/security tests/staff tests/test_structure.py
-	$(BOT)/python -m pytest -q -m "not integration" tests/knowledge tests/i18n tests/nlu tests/bot
+	$(APP)/python -m pytest -q -m "not integration" tests/knowledge tests/i18n tests/appdb tests/search tests/web tests/eval tests/security tests/staff tests/rendering tests/test_structure.py
+	$(BOT)/python -m pytest -q -m "not integration" tests/knowledge tests/i18n tests/rendering tests/nlu tests/bot
 
 test-nlu: test-venvs $(MODEL) ## NLU quality on the held-out set (rasa test nlu on tests/nlu_heldout); fails below the floors
 	# intent floor 0.94 since 2026-12-07: three new intents (ask_more_detail, mood_distress, mood_positive) score
@@ -150,8 +150,8 @@ docs-screenshots: setup test-venvs chromium ## screenshots of the staff app for 
 
 test: setup test-venvs chromium validate test-unit test-nlu test-stories test-integration ## set up and run every test (CI runs this)
 
-LINT_PATHS := knowledge search web eval nlu bot scripts tests appdb i18n proxy staff
-TYPED := knowledge search web eval appdb i18n proxy staff
+LINT_PATHS := knowledge search web eval nlu bot scripts tests appdb i18n proxy staff rendering
+TYPED := knowledge search web eval appdb i18n proxy staff rendering
 
 lint: .venv-app/.installed-test ## ruff check, ruff format --check, mypy on the typed packages
 	$(APP)/ruff check $(LINT_PATHS)

@@ -41,7 +41,6 @@ from bot.actions.clients.search_client import SearchClient, SearchError, get_sea
 from bot.actions.settings import Settings, load_settings
 from bot.actions.utils import formatting, occupations, targets, widening
 from bot.actions.utils import paths as path_render
-from bot.actions.utils.channel import SOCKETIO, custom_payload
 from bot.actions.utils.path_search import learning_path_for
 from bot.actions.utils.profile import (
     Profile,
@@ -127,41 +126,26 @@ def _send_recommendations(
     relaxed: Sequence[str],
     more: bool = False,
     start_number: int = 1,
-    input_channel: str | None = None,
     style: str = formatting.STYLE_DE,
     notes: Sequence[str] = (),
     lead_text: str | None = None,
 ) -> None:
-    items = [formatting.recommendation_item(h, style) for h in hits]
-    cards = input_channel == SOCKETIO  # the web page renders the payload as cards
-    text = formatting.recommendations_text(
-        hits,
-        profile,
-        reach_km,
-        relaxed,
-        more,
-        start_number,
-        with_list=not cards,
-        style=style,
-        notes=notes,
-        lead_text=lead_text,
+    """One channel-neutral message: lead + footer as text, the payload with the items (the
+    rendering layer composes the offer lines for text channels, the page shows cards)."""
+    payload = formatting.recommendations_payload(
+        hits, profile, reach_km, relaxed, more, start_number, style, notes, lead_text
     )
-    payload = {"type": c.PAYLOAD_RECOMMENDATIONS, "items": items}
-    dispatcher.utter_message(text=text, json_message=custom_payload(payload, input_channel))
+    text = f"{payload['lead']}\n{payload['footer']}"
+    dispatcher.utter_message(text=text, json_message=payload)
 
 
 def _send_learning_path(
-    dispatcher: CollectingDispatcher,
-    resolved: ResolvedPath,
-    input_channel: str | None,
-    style: str = formatting.STYLE_DE,
+    dispatcher: CollectingDispatcher, resolved: ResolvedPath, style: str = formatting.STYLE_DE
 ) -> None:
-    """One message: the path as text (steps listed unless the page renders them) + payload."""
-    text = path_render.learning_path_text(
-        resolved, with_steps=input_channel != SOCKETIO, style=style
-    )
+    """One channel-neutral message: lead + footer as text, the path payload (steps, funding
+    with office and Stand, sources)."""
     payload = path_render.learning_path_payload(resolved, style)
-    dispatcher.utter_message(text=text, json_message=custom_payload(payload, input_channel))
+    dispatcher.utter_message(text=f"{payload['lead']}\n{payload['footer']}", json_message=payload)
 
 
 def asked_for_human(events: Sequence[Mapping[str, Any]]) -> bool:
@@ -249,7 +233,7 @@ class ActionRecommendOffers(Action):
             raise resolved
         if resolved is not None:
             logger.info("recommend: learning path %s", resolved.path.id)
-            _send_learning_path(dispatcher, resolved, tracker.get_latest_input_channel(), style)
+            _send_learning_path(dispatcher, resolved, style)
         if isinstance(outcome, SearchError):
             logger.warning("search failed: %s", outcome)
             dispatcher.utter_message(response=c.UTTER_SEARCH_UNAVAILABLE)
@@ -277,7 +261,6 @@ class ActionRecommendOffers(Action):
             profile,
             settings.reach_km,
             relaxed,
-            input_channel=tracker.get_latest_input_channel(),
             style=style,
             notes=notes,
         )
@@ -346,7 +329,6 @@ class ActionMoreResults(Action):
             relaxed,
             True,
             start,
-            input_channel=tracker.get_latest_input_channel(),
             style=style,
             lead_text=lead,
         )

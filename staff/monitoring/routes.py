@@ -24,7 +24,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from knowledge.shortage import load_shortages
-from staff.monitoring import charts, export, queries, report, supply, tables
+from staff.monitoring import charts, coverage, export, queries, report, supply, tables
 from staff.monitoring import filters as flt
 from staff.monitoring.settings import MonitoringSettings
 from staff.settings import BASE_PATH
@@ -40,6 +40,8 @@ OVERVIEW = (
     "beratung",
     "rangfolge-beratung",
     "engpass",
+    "abdeckung",
+    "luecken",
 )
 
 
@@ -57,6 +59,8 @@ class Builder:
         self.supply_available = True
         self._by_place: tuple[tables.Table, tables.Table | None, tables.Table | None] | None = None
         self._linked: tuple[tables.Table, tables.Table] | None = None
+        self._coverage: coverage.Coverage | None = None
+        self.coverage_available = True
         #: a view by weeks that starts before the raw rows: from this day on it is complete
         self.weeks_complete_from: dt.date | None = None
         if self.filters.unit == flt.WEEK:
@@ -109,6 +113,20 @@ class Builder:
         self.supply_available = offers is not None
         return tables.shortage_table(entries, demand, offers, self.k, self.filters.municipality)
 
+    def offer_coverage(self) -> coverage.Coverage | None:
+        if self._coverage is None and self.coverage_available:
+            self._coverage = coverage.fetch(self.settings, self.today)
+            self.coverage_available = self._coverage is not None
+        return self._coverage
+
+    def coverage(self) -> tables.Table:
+        f = self.filters
+        return coverage.coverage_table(self.offer_coverage(), f.field, f.municipality)
+
+    def gaps(self) -> tables.Table:
+        found = self.offer_coverage()
+        return coverage.gaps_table(found, self.grouped("municipality", "field"), self.k)
+
     def by_place(self) -> tuple[tables.Table, tables.Table | None, tables.Table | None]:
         if self._by_place is None:
             entries = load_shortages()
@@ -136,6 +154,8 @@ class Builder:
             "beratung": self.human,
             "rangfolge-beratung": self.human_ranking,
             "engpass": self.shortage,
+            "abdeckung": self.coverage,
+            "luecken": self.gaps,
             "engpass-nachfrage": lambda: self._place_table(0),
             "engpass-angebot": lambda: self._place_table(1),
             "engpass-verhaeltnis": lambda: self._place_table(2),
@@ -209,7 +229,7 @@ def build_router(settings: MonitoringSettings) -> APIRouter:
             built.notes(),
             f"{periods[0].label} bis {periods[-1].label}",
             built.k,
-            built.supply_available,
+            built.supply_available and built.coverage_available,
             built.today,
         )
         start, end = built.filters.start.isoformat(), built.filters.end.isoformat()
@@ -232,6 +252,8 @@ def build_router(settings: MonitoringSettings) -> APIRouter:
         try:
             table = make()
         except LookupError:
+            return render(request, "error.html", 503, problem="search_unavailable")
+        if table.id in ("abdeckung", "luecken") and not built.coverage_available:
             return render(request, "error.html", 503, problem="search_unavailable")
         writer, media_type = FORMATS[format]
         name = f"bildungsmonitoring-{table.id}-{built.filters.start.isoformat()}-bis-{built.filters.end.isoformat()}.{format}"
@@ -257,6 +279,7 @@ def _page(
         charts={name: json.dumps(spec) for name, spec in charts.specs(found).items()},
         k=built.k,
         supply_available=built.supply_available,
+        coverage_available=built.coverage_available,
         weeks_complete_from=built.weeks_complete_from,
         municipalities=flt.municipalities(),
         fields=flt.fields(),
