@@ -188,10 +188,17 @@ bench-monitoring: .venv-app/.installed ## Bildungsmonitoring queries on 1M synth
 profile-turn: setup .venv-profile/.installed ## CPU profile of chat turns (py-spy on Rasa + action server, 40 REST conversations): flame graphs in results/profile/
 	$(APP)/python scripts/with_stack.py -- $(APP)/python scripts/profile_turn.py
 
+N ?= 50
+demo-data: .venv-app/.installed ## simulated conversations with the RUNNING bot, flagged as demo data (DEMO_DATA_SECRET in the environment of both; N conversations, default 50; docs/monitoring.md)
+	$(APP)/python -m staff.demo_data generate --conversations $(N)
+
+demo-data-remove: .venv-app/.installed ## remove every simulated demand row and monthly count
+	$(APP)/python -m staff.demo_data remove
+
 eval: build/e5-small-ft/.built ## search quality: nDCG@10, MRR, recall@10 of BM25 / dense / hybrid / hybrid+ranking on eval/queries_test.jsonl, fine-tuned vs base model
 	$(APP)/python -m eval.run --baseline-model build/e5-small
 
 clean: ## remove generated artefacts (keeps the virtualenvs)
 	rm -rf build models results rasa.db
 
-.PHONY: help docs-screenshots venvs nginx pdf-libs test-venvs lint lint-mypy setup migrate run chromium validate test-unit test-nlu test-stories test-integration test bench bench-scale bench-encoder bench-load bench-monitoring profile-turn eval clean
+.PHONY: help docs-screenshots venvs nginx pdf-libs test-venvs lint lint-mypy setup migrate run chromium validate test-unit test-nlu test-stories test-integration test bench bench-scale bench-encoder bench-load bench-monitoring profile-turn demo-data demo-data-remove eval clean

@@ -39,7 +39,7 @@ from bot.actions.clients import demand_store
 from bot.actions.clients.demand_store import DemandRecord
 from bot.actions.clients.search_client import SearchClient, SearchError, get_search_client
 from bot.actions.settings import Settings, load_settings
-from bot.actions.utils import formatting, occupations, targets, widening
+from bot.actions.utils import demand, formatting, occupations, targets, widening
 from bot.actions.utils import paths as path_render
 from bot.actions.utils.path_search import learning_path_for
 from bot.actions.utils.profile import (
@@ -170,6 +170,9 @@ async def _record_demand(
         time_model=profile.time_model,
         offers_found=offers_found,
         asked_for_human=asked_for_human(tracker.events),
+        **demand.record_extras(
+            tracker.slots, profile.format, tracker.latest_message, tracker.sender_id
+        ),
     )
     await asyncio.to_thread(demand_store.write, settings.app_db_url, record)
 

@@ -45,6 +45,7 @@ from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels import simulation
 from bot.channels.choices import resolve_choice
 from bot.channels.commands import neutralise
 from bot.channels.entry_settings import EntrySettings, is_valid_session_id, load_entry_settings
@@ -251,3 +252,8 @@ class RestInput(rest.RestInput):
             return response.json(collector.messages)
 
         return webhook
+
+    def get_metadata(self, request: Request) -> dict[str, Any] | None:
+        """Only the flag of a signed demo message (:mod:`bot.channels.simulation`), never the
+        metadata a client sent."""
+        return simulation.channel_metadata(request.json)

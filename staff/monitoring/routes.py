@@ -55,6 +55,8 @@ class Builder:
         self.settings = settings
         self.k = settings.k
         self.filters = flt.parse(request.query_params, self.today)
+        #: signed demo conversations in the database (banner on the pages, note in the exports)
+        self.simulated = queries.has_simulated(self.engine)
         self._grouped: dict[tuple[str, ...], dict[tuple[str, ...], queries.Counts]] = {}
         self.supply_available = True
         self._by_place: tuple[tables.Table, tables.Table | None, tables.Table | None] | None = None
@@ -179,12 +181,25 @@ class Builder:
             ("Berufsbereich", flt.label("field", f.field) if f.field else None),
             ("Ziel", flt.label("goal", f.goal) if f.goal else None),
             ("Zeitmodell", flt.label("time_model", f.time_model) if f.time_model else None),
+            *(
+                (flt.BREAKDOWN_LABELS[n], flt.label(n, getattr(f, n)) if getattr(f, n) else None)
+                for n in ("format", "employment_status", "age_band")
+            ),
+            ("Demo-Daten", "ohne" if f.without_demo else None),
         ]
+        demo = []
+        if self.simulated:
+            demo = [
+                "Ohne die simulierten Demo-Daten (sie sind in der Datenbank vorhanden)"
+                if f.without_demo
+                else "Enthält simulierte Demo-Daten (erfundene Gespräche, keine echte Nachfrage)"
+            ]
         return [
             "Bildungslotse – Bildungsmonitoring, anonyme Nachfrage (ohne Nachrichtentext, ohne Bezug zu einem Gespräch)",
             f"Zeitraum: {periods[0].label} bis {periods[-1].label} "
             f"({f.start.strftime('%d.%m.%Y')} bis {f.end.strftime('%d.%m.%Y')})",
             "Filter: " + (", ".join(f"{n}: {v}" for n, v in chosen if v) or "keine"),
+            *demo,
             *(
                 [
                     f"Wochen vor dem {self.weeks_complete_from.strftime('%d.%m.%Y')} ohne die "
@@ -256,7 +271,8 @@ def build_router(settings: MonitoringSettings) -> APIRouter:
         if table.id in ("abdeckung", "luecken") and not built.coverage_available:
             return render(request, "error.html", 503, problem="search_unavailable")
         writer, media_type = FORMATS[format]
-        name = f"bildungsmonitoring-{table.id}-{built.filters.start.isoformat()}-bis-{built.filters.end.isoformat()}.{format}"
+        demo = "demo-daten-" if built.simulated and not built.filters.without_demo else ""
+        name = f"bildungsmonitoring-{demo}{table.id}-{built.filters.start.isoformat()}-bis-{built.filters.end.isoformat()}.{format}"
         return Response(
             writer(table, built.notes()),
             media_type=media_type,
@@ -285,6 +301,8 @@ def _page(
         fields=flt.fields(),
         goals=flt.vocabulary.GOALS,
         time_models=flt.vocabulary.TIME_MODELS,
+        choices=flt.CHOICES,
+        simulated_present=built.simulated,
         breakdowns=flt.BREAKDOWN_LABELS,
         filter_query=urlencode(built.filters.query()),
         report_link=f"{BASE_PATH}/analyst/bericht.pdf?{urlencode(built.filters.query())}",

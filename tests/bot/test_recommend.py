@@ -467,6 +467,37 @@ async def test_demand_record_notes_an_earlier_request_for_a_person_and_zero_hits
     assert record.asked_for_human is True
 
 
+async def test_demand_record_holds_format_employment_band_and_the_channel_flag(
+    search_server, tracker_from, dispatcher, domain, monkeypatch
+):
+    """Format wish, employment status and the age as a band only (issue 14); ``simulated`` only
+    with the REST channel's marker, never from what a client put into the metadata."""
+    from bot.actions.clients import demand_store
+    from bot.actions.settings import load_settings
+    from bot.channels import simulation
+
+    secret = "demo-secret-for-the-test-0123456789"
+    monkeypatch.setenv(simulation.SECRET_VARIABLE, secret)
+    url = load_settings().app_db_url
+    tracker = tracker_from("altenpflege_profile")
+    tracker.slots.update(format="online", employment_status="Ich bin arbeitslos", age_group="52")
+    mark = simulation.marker(secret.encode(), tracker.sender_id)
+    tracker.latest_message["metadata"] = {"simulated": mark}
+    await ActionRecommendOffers().run(dispatcher, tracker, domain)
+    tracker = tracker_from("altenpflege_profile")
+    tracker.slots.update(employment_status="unbekannt", age_group="unbekannt")
+    tracker.latest_message["metadata"] = {"simulated": True, "simulation": {"mac": "x"}}
+    await ActionRecommendOffers().run(dispatcher, tracker, domain)
+    first, second = demand_store.read_all(url)
+    assert (first.format, first.employment_status, first.age_band) == (
+        "online",
+        "arbeitslos",
+        "ab_45",
+    )
+    assert first.simulated is True
+    assert (second.employment_status, second.age_band, second.simulated) == (None, None, False)
+
+
 async def test_no_demand_record_when_the_search_is_down(
     stopped_search_server, tracker_from, dispatcher, domain
 ):
