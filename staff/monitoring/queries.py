@@ -202,6 +202,21 @@ def _bucket(name: str, value: object) -> str:
     return str(value)
 
 
+def _counts_by_key(
+    engine: Engine, filters: Filters, raw: sa.Select[Any], monthly: sa.Select[Any]
+) -> dict[str, int]:
+    """(key, count) rows of ``raw`` plus, for views by month, of ``monthly``, added up per key."""
+    out: dict[str, int] = defaultdict(int)
+    with engine.connect() as conn:
+        _tuned(conn)
+        found = list(conn.execute(raw))
+        if filters.unit == MONTH:
+            found += conn.execute(monthly)
+        for key, n in found:
+            out[str(key)] += int(n)
+    return dict(out)
+
+
 def demand_by_target(engine: Engine, filters: Filters) -> dict[str, int]:
     """Requests per stated target KldB code (rows without a target are left out; months past
     the retention by the first four digits)."""
@@ -215,15 +230,7 @@ def demand_by_target(engine: Engine, filters: Filters) -> dict[str, int]:
         .where(*_monthly_where(filters), agg.c.target_group.is_not(None))
         .group_by(agg.c.target_group)
     )
-    out: dict[str, int] = defaultdict(int)
-    with engine.connect() as conn:
-        _tuned(conn)
-        found = list(conn.execute(query))
-        if filters.unit == MONTH:
-            found += conn.execute(monthly)
-        for code, n in found:
-            out[str(code)] += int(n)
-    return dict(out)
+    return _counts_by_key(engine, filters, query, monthly)
 
 
 def terms_without_offer(engine: Engine, filters: Filters) -> dict[str, int]:
@@ -239,15 +246,7 @@ def terms_without_offer(engine: Engine, filters: Filters) -> dict[str, int]:
         .where(*_monthly_where(filters), agg.c.search_term.is_not(None), agg.c.no_offer > 0)
         .group_by(agg.c.search_term)
     )
-    out: dict[str, int] = defaultdict(int)
-    with engine.connect() as conn:
-        _tuned(conn)
-        found = list(conn.execute(query))
-        if filters.unit == MONTH:
-            found += conn.execute(monthly)
-        for term, n in found:
-            out[str(term)] += int(n)
-    return dict(out)
+    return _counts_by_key(engine, filters, query, monthly)
 
 
 def demand_for_codes(by_target: dict[str, int], codes: Iterable[str]) -> dict[str, int]:

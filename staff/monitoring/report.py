@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from knowledge.shortage import ShortageEntry, load_shortages
@@ -54,35 +55,33 @@ def sources(entries: list[ShortageEntry]) -> list[dict[str, Any]]:
     return sorted(seen.values(), key=lambda s: (s["stand"], s["url"]), reverse=True)
 
 
-def render_html(
-    found: dict[str, Table],
-    notes: list[str],
-    period: str,
-    k: int,
-    supply_available: bool,
-    today: dt.date,
-) -> str:
+@dataclass(frozen=True)
+class ReportData:
+    """What one report shows: the protected tables, the export notes, the period's label, k, and
+    whether the search service gave its figures."""
+
+    found: dict[str, Table]
+    notes: list[str]
+    period: str
+    k: int
+    supply_available: bool
+    today: dt.date
+
+
+def render_html(data: ReportData) -> str:
     """The report as HTML for the PDF."""
     return templates.get_template("monitoring_report.html").render(
-        tables=found,
-        charts=chart_svgs(found),
-        notes=notes,
-        period=period,
-        k=k,
-        supply_available=supply_available,
+        tables=data.found,
+        charts=chart_svgs(data.found),
+        notes=data.notes,
+        period=data.period,
+        k=data.k,
+        supply_available=data.supply_available,
         sources=sources(load_shortages()),
-        today=today,
+        today=data.today,
     )
 
 
-def render_pdf(
-    found: dict[str, Table],
-    notes: list[str],
-    period: str,
-    k: int,
-    supply_available: bool,
-    today: dt.date,
-) -> bytes:
+def render_pdf(data: ReportData) -> bytes:
     """The PDF bytes (PDF/UA-1, German)."""
-    html = render_html(found, notes, period, k, supply_available, today)
-    return html_to_pdf(html, REPORT_CSS)
+    return html_to_pdf(render_html(data), REPORT_CSS)

@@ -245,12 +245,14 @@ def build_router(settings: MonitoringSettings) -> APIRouter:
         found = {name: makers[name]() for name in OVERVIEW}
         periods = built.filters.periods()
         pdf = report.render_pdf(
-            found,
-            built.notes(),
-            f"{periods[0].label} bis {periods[-1].label}",
-            built.k,
-            built.supply_available and built.coverage_available,
-            built.today,
+            report.ReportData(
+                found=found,
+                notes=built.notes(),
+                period=f"{periods[0].label} bis {periods[-1].label}",
+                k=built.k,
+                supply_available=built.supply_available and built.coverage_available,
+                today=built.today,
+            )
         )
         start, end = built.filters.start.isoformat(), built.filters.end.isoformat()
         return Response(

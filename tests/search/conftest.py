@@ -1,14 +1,19 @@
 """Fixtures of the search tests: the hand-made catalogue, the hashing encoder, and
-(session-scoped, for tests marked ``models``) the real e5 folder and the real index."""
+(session-scoped, for tests marked ``models``) the real e5 folder and the real index, and the
+search API over the hand-made index (``client``)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from search_fixtures import REPO, fixture_offers
 
 from knowledge.schema import Offer
+from search.app.core.config import Settings
+from search.app.main import create_app
+from search.service import IndexHolder
 
 
 @pytest.fixture
@@ -83,3 +88,16 @@ def real_index(e5_encoder, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("idx") / "index"
     build_index(offers, e5_encoder, out)
     return out
+
+
+@pytest.fixture
+def client(built_index: Path, hashing_encoder, tmp_path: Path):
+    """The search API over the hand-made index (hashing encoder), in a test client."""
+    holder = IndexHolder(built_index, expected_model=lambda: hashing_encoder.name, check_seconds=0)
+    app = create_app(
+        Settings(index_dir=built_index, model_path=tmp_path / "kein-modell"),
+        encoder=hashing_encoder,
+        holder=holder,
+    )
+    with TestClient(app) as c:
+        yield c

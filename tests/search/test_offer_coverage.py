@@ -4,29 +4,12 @@ model (HTTP API over the hand-made index of search_fixtures), and the pure count
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 from search_fixtures import TODAY, fixture_offers
 
 from knowledge import geo
-from search.app.core.config import Settings
-from search.app.main import create_app
 from search.coverage import coverage
-from search.service import IndexHolder
-
-
-@pytest.fixture
-def client(built_index: Path, hashing_encoder, tmp_path: Path):
-    holder = IndexHolder(built_index, expected_model=lambda: hashing_encoder.name, check_seconds=0)
-    app = create_app(
-        Settings(index_dir=built_index, model_path=tmp_path / "kein-modell"),
-        encoder=hashing_encoder,
-        holder=holder,
-    )
-    with TestClient(app) as c:
-        yield c
 
 
 def _rows(client, **body) -> dict[tuple[str, str, str, str], int]:

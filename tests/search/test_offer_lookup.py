@@ -3,27 +3,8 @@ the hashing encoder and the hand-made index of search_fixtures)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from fastapi.testclient import TestClient
 from search_fixtures import TODAY
-
-from search.app.core.config import Settings
-from search.app.main import create_app
-from search.service import IndexHolder
-
-
-@pytest.fixture
-def client(built_index: Path, hashing_encoder, tmp_path: Path):
-    holder = IndexHolder(built_index, expected_model=lambda: hashing_encoder.name, check_seconds=0)
-    app = create_app(
-        Settings(index_dir=built_index, model_path=tmp_path / "kein-modell"),
-        encoder=hashing_encoder,
-        holder=holder,
-    )
-    with TestClient(app) as c:
-        yield c
 
 
 def test_offers_come_in_the_order_asked_with_reasons_for_the_profile(client) -> None:

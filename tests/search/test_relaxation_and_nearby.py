@@ -6,32 +6,16 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 from search_fixtures import TODAY, make_offer
 
 from knowledge import geo
 from search import nearby, ranking
-from search.app.core.config import Settings
-from search.app.main import create_app
-from search.service import IndexHolder, SearchParams, relaxation_steps
+from search.service import SearchParams, relaxation_steps
 
 Post = Callable[[dict[str, Any]], dict[str, Any]]
-
-
-@pytest.fixture
-def client(built_index: Path, hashing_encoder, tmp_path: Path):
-    holder = IndexHolder(built_index, expected_model=lambda: hashing_encoder.name, check_seconds=0)
-    app = create_app(
-        Settings(index_dir=built_index, model_path=tmp_path / "kein-modell"),
-        encoder=hashing_encoder,
-        holder=holder,
-    )
-    with TestClient(app) as c:
-        yield c
 
 
 @pytest.fixture

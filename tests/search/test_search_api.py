@@ -17,18 +17,6 @@ from search.service import IndexHolder
 BASE = {"query": "Umschulung Altenpflege Teilzeit", "today": TODAY.isoformat()}
 
 
-@pytest.fixture
-def client(built_index: Path, hashing_encoder, tmp_path: Path):
-    holder = IndexHolder(built_index, expected_model=lambda: hashing_encoder.name, check_seconds=0)
-    app = create_app(
-        Settings(index_dir=built_index, model_path=tmp_path / "kein-modell"),
-        encoder=hashing_encoder,
-        holder=holder,
-    )
-    with TestClient(app) as c:
-        yield c
-
-
 def test_health(client, offers):
     body = client.get("/health").json()
     assert body["status"] == "ok" and body["offers"] == len(offers)

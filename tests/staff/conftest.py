@@ -3,6 +3,7 @@ the app under a TestClient on https://testserver (so Secure cookies travel as in
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from pwdlib.hashers.argon2 import Argon2Hasher
 from appdb.engine import dispose_all
 from staff import passwords
 from tests.appdb_support import make_template, migrated_sqlite
+from tests.staff.monitoring_support import insert, random_rows
 from tests.staff.staff_helpers import FakeClock, StaffWorld
 
 
@@ -51,3 +53,20 @@ def fast_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     dummy = cheap.hash("dummy password for unknown accounts")
     monkeypatch.setattr(passwords, "_hasher", lambda: cheap)
     monkeypatch.setattr(passwords, "_dummy_hash", lambda: dummy)
+
+
+@pytest.fixture
+def analyst_world(
+    staff_db_url: str, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> StaffWorld:
+    """A staff database with 600 invented demand rows (May to December 2026) and an office; no
+    search service (its URL answers nothing), so no supply figures."""
+    from staff.monitoring import coverage, supply
+
+    monkeypatch.setenv("SEARCH_URL", "http://127.0.0.1:9")  # nothing listens: no supply
+    supply.clear_cache()
+    coverage.clear_cache()
+    world = StaffWorld(staff_db_url, clock)
+    world.add_office("bb", "Bildungsberatung (Test)", "bildungsberatung")
+    insert(world.engine, random_rows(11, 600, dt.date(2026, 5, 1), 220))
+    return world

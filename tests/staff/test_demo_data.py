@@ -31,9 +31,6 @@ from staff.monitoring import queries
 from tests.pg_support import fresh_database, url_of
 from tests.staff.monitoring_support import insert, random_rows
 from tests.staff.staff_helpers import StaffWorld
-from tests.staff.test_monitoring_routes import analyst_world
-
-__all__ = ["analyst_world"]  # the fixture, imported for pytest
 
 REPO = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2026, 12, 7)

@@ -3,7 +3,6 @@ the page's Vega-Lite specs) and the sources; read back with pypdf."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 from pathlib import Path
@@ -11,10 +10,9 @@ from pathlib import Path
 import pytest
 
 from knowledge.shortage import load_shortages
-from staff.monitoring import report, supply
+from staff.monitoring import report
 from tests.prereq import require_module
-from tests.staff.monitoring_support import insert, random_rows
-from tests.staff.staff_helpers import FakeClock, StaffWorld
+from tests.staff.staff_helpers import StaffWorld
 
 pypdf = require_module("pypdf", "make test-venvs")
 REPORT = "/staff/analyst/bericht.pdf"
@@ -22,18 +20,8 @@ PARAMS = {"einheit": "month", "von": "2026-06", "bis": "2026-11"}
 
 
 @pytest.fixture
-def world(staff_db_url: str, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> StaffWorld:
-    monkeypatch.setenv("SEARCH_URL", "http://127.0.0.1:9")  # nothing listens: no supply figures
-    supply.clear_cache()
-    world = StaffWorld(staff_db_url, clock)
-    world.add_office("bb", "Bildungsberatung (Test)", "bildungsberatung")
-    insert(world.engine, random_rows(11, 600, dt.date(2026, 5, 1), 220))
-    return world
-
-
-@pytest.fixture
-def analyst(world: StaffWorld):  # type: ignore[no-untyped-def]
-    return world.session_client(world.add_account("ana@example.de", "analyst"))
+def analyst(analyst_world: StaffWorld):  # type: ignore[no-untyped-def]
+    return analyst_world.session_client(analyst_world.add_account("ana@example.de", "analyst"))
 
 
 def _text(data: bytes) -> str:
@@ -98,7 +86,8 @@ def test_the_report_is_tagged_pdf_ua_in_german(analyst) -> None:  # type: ignore
     assert re.search(r'pdfuaid:part(="|>)1', xmp)
 
 
-def test_counsellor_gets_403_and_anonymous_goes_to_sign_in(world: StaffWorld) -> None:
+def test_counsellor_gets_403_and_anonymous_goes_to_sign_in(analyst_world: StaffWorld) -> None:
+    world = analyst_world
     counsellor = world.session_client(world.add_account("berta@example.de", "counsellor"))
     assert counsellor.get(REPORT).status_code == 403
     answer = world.client().get(REPORT)

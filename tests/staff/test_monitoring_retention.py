@@ -27,9 +27,6 @@ from staff.settings import StaffSettings
 from tests.pg_support import fresh_database, url_of
 from tests.staff.monitoring_support import insert, random_rows, row
 from tests.staff.staff_helpers import StaffWorld
-from tests.staff.test_monitoring_routes import analyst_world
-
-__all__ = ["analyst_world"]  # the fixture, imported for pytest
 
 TODAY = dt.date(2026, 12, 7)
 DIMS = (

@@ -20,7 +20,7 @@ from staff.monitoring import export, supply
 from staff.monitoring import filters as flt
 from staff.monitoring.settings import MonitoringSettings
 from staff.monitoring.tables import COUNT, RATIO, Row, Table
-from tests.staff.monitoring_support import insert, random_rows, row, search_service
+from tests.staff.monitoring_support import insert, row, search_service
 from tests.staff.staff_helpers import FakeClock, StaffWorld
 
 PAGE = "/staff/analyst"
@@ -34,18 +34,6 @@ TABLE_IDS = (
     "engpass",
 )
 EXPORTED = (*TABLE_IDS, "engpass-nachfrage")
-
-
-@pytest.fixture
-def analyst_world(
-    staff_db_url: str, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
-) -> StaffWorld:
-    monkeypatch.setenv("SEARCH_URL", "http://127.0.0.1:9")  # nothing listens: no supply
-    supply.clear_cache()
-    world = StaffWorld(staff_db_url, clock)
-    world.add_office("bb", "Bildungsberatung (Test)", "bildungsberatung")
-    insert(world.engine, random_rows(11, 600, dt.date(2026, 5, 1), 220))
-    return world
 
 
 @pytest.fixture

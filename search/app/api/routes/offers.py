@@ -18,11 +18,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from knowledge import geo
 from search import facts, ranking
-from search.app.api.deps import HolderDep, SettingsDep
+from search.app.api.deps import SettingsDep, StoreDep
 from search.app.schemas import ProfileIn, SearchItem, SearchRequest
 from search.coverage import coverage
 from search.params import UnknownPlaceError, to_params
-from search.service import IndexUnavailableError, item_payload
+from search.service import item_payload
 
 router = APIRouter(prefix="/offers", tags=["offers"])
 OfferId = Annotated[str, Field(min_length=1, max_length=100)]
@@ -51,12 +51,8 @@ class OfferLookupResponse(BaseModel):
 
 @router.post("/lookup", response_model=OfferLookupResponse)
 def lookup(
-    req: OfferLookupRequest, holder: HolderDep, settings: SettingsDep
+    req: OfferLookupRequest, store: StoreDep, settings: SettingsDep
 ) -> OfferLookupResponse:
-    try:
-        store = holder.snapshot().store
-    except IndexUnavailableError as exc:
-        raise HTTPException(status_code=503, detail=f"Suchindex nicht verfügbar: {exc}") from exc
     search = SearchRequest(
         sort="nearby",
         include_outside_reach=True,
@@ -118,12 +114,8 @@ class CoverageResponse(BaseModel):
 
 @router.post("/coverage", response_model=CoverageResponse)
 def offer_coverage(
-    req: CoverageRequest, holder: HolderDep, settings: SettingsDep
+    req: CoverageRequest, store: StoreDep, settings: SettingsDep
 ) -> CoverageResponse:
-    try:
-        store = holder.snapshot().store
-    except IndexUnavailableError as exc:
-        raise HTTPException(status_code=503, detail=f"Suchindex nicht verfügbar: {exc}") from exc
     places = []
     for name in req.municipalities or geo.landkreis_municipalities():
         official = geo.official_name(name)
