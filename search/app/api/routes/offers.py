@@ -50,9 +50,7 @@ class OfferLookupResponse(BaseModel):
 
 
 @router.post("/lookup", response_model=OfferLookupResponse)
-def lookup(
-    req: OfferLookupRequest, store: StoreDep, settings: SettingsDep
-) -> OfferLookupResponse:
+def lookup(req: OfferLookupRequest, store: StoreDep, settings: SettingsDep) -> OfferLookupResponse:
     search = SearchRequest(
         sort="nearby",
         include_outside_reach=True,
