@@ -14,9 +14,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+BASE_CSS = Path(__file__).resolve().parent / "static" / "print_base.css"
+
 
 def html_to_pdf(html: str, stylesheet: Path) -> bytes:
-    """The PDF bytes of ``html`` styled by ``stylesheet`` (PDF/UA-1)."""
+    """The PDF bytes of ``html`` styled by ``print_base.css`` and then ``stylesheet`` (PDF/UA-1)."""
     # imported lazily: WeasyPrint loads Pango and fontconfig at import
     from weasyprint import CSS, HTML
     from weasyprint.urls import URLFetcher
@@ -29,5 +31,8 @@ def html_to_pdf(html: str, stylesheet: Path) -> bytes:
 
     fetcher = NoFetching()
     document = HTML(string=html, url_fetcher=fetcher)
-    css = CSS(string=stylesheet.read_text(encoding="utf-8"), url_fetcher=fetcher)
-    return bytes(document.write_pdf(stylesheets=[css], pdf_variant="pdf/ua-1"))
+    sheets = [
+        CSS(string=path.read_text(encoding="utf-8"), url_fetcher=fetcher)
+        for path in (BASE_CSS, stylesheet)
+    ]
+    return bytes(document.write_pdf(stylesheets=sheets, pdf_variant="pdf/ua-1"))
