@@ -64,7 +64,8 @@ def networks(value: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network,
     return tuple(ipaddress.ip_network(item, strict=False) for item in split_list(value))
 
 
-def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
+def int_setting(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
+    """The integer setting ``name`` (``default`` when unset); ValueError below ``minimum``."""
     raw = env.get(name, "").strip()
     if not raw:
         return default
@@ -119,7 +120,7 @@ def _in_any(
 def load_entry_settings(env: Mapping[str, str] | None = None) -> EntrySettings:
     """Read the settings from ``env`` (default: the process environment); raises ValueError."""
     env = os.environ if env is None else env
-    port = _int(env, "PROXY_PORT", DEFAULT_PROXY_PORT)
+    port = int_setting(env, "PROXY_PORT", DEFAULT_PROXY_PORT)
     public_url = env.get("PUBLIC_URL", "").strip() or f"http://127.0.0.1:{port}"
     origins = [origin_of(public_url)]
     origins += [origin_of(o) for o in split_list(env.get("ALLOWED_ORIGINS", ""))]
@@ -129,7 +130,7 @@ def load_entry_settings(env: Mapping[str, str] | None = None) -> EntrySettings:
         allowed_origins=tuple(dict.fromkeys(origins)),
         channel_trusted_proxies=networks(env.get("CHANNEL_TRUSTED_PROXIES", "127.0.0.1")),
         channel_unlimited=networks(env.get("CHANNEL_UNLIMITED", "127.0.0.1")),
-        socketio_max_packet_bytes=_int(env, "SOCKETIO_MAX_PACKET_BYTES", 8192, minimum=1024),
-        max_message_chars=_int(env, "MAX_MESSAGE_CHARS", 1000),
-        new_conversations_per_minute=_int(env, "NEW_CONVERSATIONS_PER_MINUTE", 10),
+        socketio_max_packet_bytes=int_setting(env, "SOCKETIO_MAX_PACKET_BYTES", 8192, minimum=1024),
+        max_message_chars=int_setting(env, "MAX_MESSAGE_CHARS", 1000),
+        new_conversations_per_minute=int_setting(env, "NEW_CONVERSATIONS_PER_MINUTE", 10),
     )

@@ -1,15 +1,18 @@
 """What the messenger channels (Telegram, WhatsApp via Twilio) share: settings, pseudonyms and the
-reply mapping, per-sender limits, the privacy notice, deletion and the rendering adapter.
+reply mapping, per-sender limits, the privacy notice, deletion and rendering (the input side's
+configuration and webhook: :mod:`bot.channels.messenger_input`).
 
 Privacy: Rasa only ever sees :func:`bot.channels.sender_ids.pseudonym` of a sender. The real chat id or
 phone number, needed to reply, is kept by :class:`SenderMap` in the Rasa process's memory only: per
-pseudonym the real id, the time of the last message and the last numbered choices (used only until
-the rendering layer's shared helper ``bot.channels.choices`` is installed, which reads them from
-Rasa's tracker store; after a numbered offer list a number means the offer); an entry expires
-``WEB_RETENTION_DAYS`` (default 30, the conversations' retention) after the sender's last message, is
-removed when the sender deletes the conversation ("Daten löschen"), and at most ``CHANNEL_MAX_SENDERS``
-entries are kept (least recently active dropped first). A restart of Rasa forgets every entry: the next
-message re-creates it (and brings the privacy notice once more). Nothing here logs ids or message text.
+pseudonym the real id and the time of the last message; an entry expires ``WEB_RETENTION_DAYS``
+(default 30, the conversations' retention) after the sender's last message, is removed when the sender
+deletes the conversation ("Daten löschen"), and at most ``CHANNEL_MAX_SENDERS`` entries are kept (least
+recently active dropped first). A restart of Rasa forgets every entry: the next message re-creates it
+(and brings the privacy notice once more). Nothing here logs ids or message text.
+
+Rendering and numbered choices come from the shared layer: every bot message goes through
+:func:`rendering.render`, and a numbered answer ("2", "die zweite") is resolved by
+:func:`bot.channels.choices.resolve_choice` from Rasa's tracker store.
 
 Limits per sender: ``CHANNEL_MESSAGES_PER_MINUTE`` (default 20) messages in any 60 s window, further
 ones are dropped with one reply ("channel.rate_limited") per window; text longer than
@@ -24,35 +27,29 @@ import logging
 import os
 import time
 from collections import OrderedDict, deque
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
+from bot.channels.choices import resolve_choice
 from bot.channels.commands import neutralise
-from bot.channels.entry_settings import load_entry_settings
-from bot.channels.messenger_render import notice, render_outgoing
+from bot.channels.entry_settings import int_setting, load_entry_settings
 from bot.channels.sender_ids import SenderSecretMissing, pseudonym, sender_secret
+from i18n.catalogue import text as catalogue_text
+from rendering import render
 
 logger = logging.getLogger(__name__)
 
 PAYLOAD_DELETE_CONVERSATION = "delete_conversation"  # bot.actions.constants (not imported: bot env)
-NUMBERED_LISTS = ("recommendations",)  # payloads whose text numbers its entries
-
-try:  # numbered choices resolved from Rasa's tracker store (rendering layer, bot/channels/choices)
-    from bot.channels.choices import resolve_choice as shared_resolve_choice
-except ImportError:  # not merged yet: the choices of the last message, kept in SenderMap
-    shared_resolve_choice = None
+STYLE = "de"  # the channels' own texts and the rendering style (formal German)
 
 
-def _int_env(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name, "").strip()
-    value = int(raw) if raw else default
-    if value < 1:
-        raise ValueError(f"{name} must be at least 1")
-    return value
+def notice(key: str, **params: Any) -> str:
+    """A channel text from the message catalogue (formal German)."""
+    return catalogue_text(key, STYLE, **params)
 
 
 @dataclass(frozen=True)
@@ -70,12 +67,12 @@ class MessengerSettings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> MessengerSettings:
         env = os.environ if env is None else env
         entry = load_entry_settings(env)
-        web_port = _int_env(env, "WEB_PORT", 8081)
+        web_port = int_setting(env, "WEB_PORT", 8081)
         return cls(
-            messages_per_minute=_int_env(env, "CHANNEL_MESSAGES_PER_MINUTE", 20),
+            messages_per_minute=int_setting(env, "CHANNEL_MESSAGES_PER_MINUTE", 20),
             max_message_chars=entry.max_message_chars,
-            retention_days=_int_env(env, "WEB_RETENTION_DAYS", 30),
-            max_senders=_int_env(env, "CHANNEL_MAX_SENDERS", 100_000),
+            retention_days=int_setting(env, "WEB_RETENTION_DAYS", 30),
+            max_senders=int_setting(env, "CHANNEL_MAX_SENDERS", 100_000),
             public_url=entry.public_url,
             delete_url=f"http://127.0.0.1:{web_port}/api/conversations/",
         )
@@ -93,8 +90,6 @@ def secret_or_none(env: Mapping[str, str] | None = None) -> bytes | None:
 class _Sender:
     real_id: str
     last_seen: float
-    choices: tuple[tuple[str, str], ...] = ()
-    listed: bool = False  # the last turn showed a numbered offer list: "2" means offer 2
     forget_after_turn: bool = False
 
 
@@ -133,26 +128,6 @@ class SenderMap:
         entry = self._live(key)
         return entry.real_id if entry else None
 
-    def set_choices(self, key: str, choices: Sequence[tuple[str, str]]) -> None:
-        entry = self._live(key)
-        if entry is not None and not entry.listed:
-            entry.choices = tuple(choices)
-
-    def mark_listed(self, key: str) -> None:
-        """This turn shows a numbered offer list: a number answers it, not a button."""
-        entry = self._live(key)
-        if entry is not None:
-            entry.listed, entry.choices = True, ()
-
-    def new_turn(self, key: str) -> tuple[tuple[str, str], ...]:
-        """The choices of the last turn (valid for one answer), cleared for the next."""
-        entry = self._live(key)
-        if entry is None:
-            return ()
-        choices = entry.choices
-        entry.choices, entry.listed = (), False
-        return choices
-
     def forget_after_turn(self, key: str) -> None:
         """Mark the entry to be removed once the current turn's replies are out (deletion)."""
         entry = self._live(key)
@@ -160,6 +135,7 @@ class SenderMap:
             entry.forget_after_turn = True
 
     def end_turn(self, key: str) -> None:
+        """Remove the entry if the turn just handled deleted the conversation."""
         entry = self._entries.get(key)
         if entry is not None and entry.forget_after_turn:
             del self._entries[key]
@@ -206,25 +182,6 @@ class SenderRateLimiter:
 
     def forget(self, key: str) -> None:
         self._windows.pop(key, None)
-
-
-def resolve_number(text: str, choices: Sequence[tuple[str, str]]) -> str:
-    """The payload of choice N when the answer is just the number N; anything else unchanged."""
-    stripped = text.strip().rstrip(".)")
-    if stripped.isdigit() and 1 <= int(stripped) <= len(choices):
-        return choices[int(stripped) - 1][1]
-    return text
-
-
-def prepare_text(text: str, max_chars: int, choices: Sequence[tuple[str, str]] = ()) -> str:
-    """The text Rasa gets: a numbered choice resolved, cut after ``max_chars`` + 1 characters (the
-    bot's input guard answers "too long"), slash commands neutralised."""
-    return neutralise(resolve_number(text[: max_chars + 1], choices))
-
-
-def is_numbered_list(message: Mapping[str, Any]) -> bool:
-    custom = message.get("custom")
-    return isinstance(custom, Mapping) and custom.get("type") in NUMBERED_LISTS
 
 
 def is_delete_request(message: Mapping[str, Any]) -> bool:
@@ -280,7 +237,6 @@ class MessengerState:
                 self.senders.remember(key, real_id)
                 await output.send_text_message(key, notice("channel.rate_limited"))
             return
-        choices = self.senders.new_turn(key)
         if self.senders.remember(key, real_id):
             days = self.settings.retention_days
             await output.send_text_message(
@@ -291,11 +247,10 @@ class MessengerState:
             return
         if text.strip().lower() in ("/start", "/hilfe", "/help"):
             text = "/greet"  # Telegram's start command; the button-style command of the domain
-        if shared_resolve_choice is not None:  # the rendering layer's helper (tracker store)
-            cut = text[: self.settings.max_message_chars + 1]
-            message = neutralise(await shared_resolve_choice(app, key, cut))
-        else:
-            message = prepare_text(text, self.settings.max_message_chars, choices)
+        # cut after one more character than allowed (the bot's input guard answers "too long"),
+        # a numbered choice resolved from Rasa's tracker store, slash commands neutralised
+        cut = text[: self.settings.max_message_chars + 1]
+        message = neutralise(await resolve_choice(app, key, cut))
         try:
             await on_new_message(UserMessage(message, output, key, input_channel=self.channel))
         finally:
@@ -305,13 +260,13 @@ class MessengerState:
 
 
 class MessengerOutput(OutputChannel):
-    """Output side shared by the messenger channels: every part of a bot message goes through the
-    rendering adapter and is sent to the real id that the pseudonym stands for."""
+    """Output side shared by the messenger channels: every part of a bot message goes through
+    :func:`rendering.render` and is sent to the real id that the pseudonym stands for."""
 
     state: MessengerState
 
     async def deliver(self, real_id: str, message: Any) -> None:
-        """Send one rendered message (an ``Outgoing``) to ``real_id``."""
+        """Send one rendered message (a :class:`rendering.Outgoing`) to ``real_id``."""
         raise NotImplementedError
 
     async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
@@ -319,13 +274,8 @@ class MessengerOutput(OutputChannel):
         if real_id is None:
             logger.warning("%s: no recipient for a conversation (expired or deleted)", self.name())
             return
-        if is_numbered_list(message):
-            self.state.senders.mark_listed(recipient_id)
-        for outgoing in render_outgoing(message, self.state.channel):
+        for outgoing in render(message, self.state.channel, style=STYLE):
             await self.deliver(real_id, outgoing)
-            if outgoing.choices:
-                pairs = [(c.title, c.payload) for c in outgoing.choices]
-                self.state.senders.set_choices(recipient_id, pairs)
         if is_delete_request(message):
             await delete_conversation(self.state.settings, recipient_id)
             self.state.senders.forget_after_turn(recipient_id)

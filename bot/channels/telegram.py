@@ -17,7 +17,7 @@ is reused later), asks ``getMe`` on every update and accepts any POST. This subc
 - accepts an update only with the right ``X-Telegram-Bot-Api-Secret-Token`` (constant-time; 403
   otherwise), only from private chats, and hands Rasa the pseudonym of the chat id
   (:class:`bot.channels.messenger.MessengerState`: limits, privacy notice, deletion);
-- sends every part of a bot message through the rendering adapter: text (or HTML) within 4096
+- sends every part of a bot message through :func:`rendering.render`: text (or HTML) within 4096
   characters, buttons as an inline keyboard (one button per row, ``callback_data`` at most 64 bytes).
 """
 
@@ -26,7 +26,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
@@ -36,17 +35,13 @@ from aiogram.bot.api import TelegramAPIServer
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.exceptions import TelegramAPIError
 from rasa.core.channels import telegram as rasa_telegram
-from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
+from rasa.core.channels.channel import UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.messenger import (
-    MessengerOutput,
-    MessengerSettings,
-    MessengerState,
-    secret_or_none,
-)
+from bot.channels.messenger import MessengerOutput, MessengerSettings, MessengerState
+from bot.channels.messenger_input import MessengerInput
 from bot.channels.webhook_auth import TELEGRAM_SECRET_PATTERN, telegram_secret_ok
 
 logger = logging.getLogger(__name__)
@@ -99,50 +94,26 @@ class TelegramOutput(MessengerOutput, rasa_telegram.TelegramOutput):
             logger.error("telegram: sending a message failed: %s", type(exc).__name__)
 
 
-class TelegramInput(rasa_telegram.TelegramInput):
+class TelegramInput(MessengerInput[TelegramOutput], rasa_telegram.TelegramInput):
     """Rasa's Telegram input with the webhook secret, pseudonyms, limits and a configurable API."""
 
-    @classmethod
-    def name(cls) -> str:
-        return "telegram"
-
-    @classmethod
-    def from_credentials(cls, credentials: dict[str, Any] | None) -> TelegramInput:
-        """Settings come from the environment only (credentials.yml holds no secrets)."""
-        return cls(os.environ)
+    CHANNEL = "telegram"
+    DISPLAY_NAME = "Telegram"
 
     def __init__(self, env: Mapping[str, str]) -> None:
         settings = MessengerSettings.from_env(env)
         token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
         secret = env.get("TELEGRAM_WEBHOOK_SECRET", "").strip()
-        sender_secret = secret_or_none(env)
-        webhook_url = env.get("TELEGRAM_WEBHOOK_URL", "").strip() or (
-            f"{settings.public_url}/webhooks/telegram/webhook"
-        )
+        webhook_url, self.api_url = self.urls(env, settings, DEFAULT_API_URL)
         super().__init__(token, env.get("TELEGRAM_BOT_NAME", "").strip(), webhook_url, False)
-        self.api_url = env.get("TELEGRAM_API_URL", "").strip().rstrip("/") or DEFAULT_API_URL
         self.secret_token = secret
-        missing = [
-            name
-            for name, ok in (
-                ("TELEGRAM_BOT_TOKEN", ":" in token),
-                ("TELEGRAM_WEBHOOK_SECRET", bool(TELEGRAM_SECRET_PATTERN.fullmatch(secret))),
-                ("CHANNEL_SENDER_SECRET", sender_secret is not None),
-            )
-            if not ok
-        ]
-        self.output: TelegramOutput | None = None
-        if missing:
-            logger.info("telegram channel not configured (missing: %s)", ", ".join(missing))
-            return
-        assert sender_secret is not None
-        state = MessengerState("telegram", settings, sender_secret)
-        self.output = TelegramOutput(token, self.api_url, state)
-        logger.info("telegram channel configured")
-
-    def get_output_channel(self) -> OutputChannel:
-        """The one output channel (no side effects, unlike Rasa's, which sets the webhook)."""
-        return self.output if self.output is not None else CollectingOutputChannel()
+        required = (
+            ("TELEGRAM_BOT_TOKEN", ":" in token),
+            ("TELEGRAM_WEBHOOK_SECRET", bool(TELEGRAM_SECRET_PATTERN.fullmatch(secret))),
+        )
+        state = self.configured_state(env, settings, required)
+        if state is not None:
+            self.output = TelegramOutput(token, self.api_url, state)
 
     async def register_webhook(self) -> None:
         """``setWebhook`` (with the secret token) and ``getMe``; retried while the API is unreachable."""
@@ -176,39 +147,36 @@ class TelegramInput(rasa_telegram.TelegramInput):
         logger.info("telegram: webhook registered")
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        bp = Blueprint("bl_telegram_webhook", __name__)
+        bp = super().blueprint(on_new_message)
 
         @bp.listener("after_server_start")
         async def start(app: Any, _loop: Any) -> None:
             if self.output is not None:
                 app.add_task(self.register_webhook())
 
-        @bp.listener("before_server_stop")
-        async def stop(_app: Any, _loop: Any) -> None:
-            if self.output is not None and self.output._session is not None:
-                await self.output._session.close()
-
-        @bp.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"configured": self.output is not None})
-
-        @bp.route("/webhook", methods=["POST"])
-        async def webhook(request: Request) -> HTTPResponse:
-            out = self.output
-            if out is None:
-                return response.json({"error": "Telegram ist nicht eingerichtet."}, status=503)
-            if not telegram_secret_ok(self.secret_token, request.headers.get(SECRET_HEADER)):
-                return response.json({"error": "forbidden"}, status=403)
-            update = request.json
-            if not isinstance(update, dict):
-                return response.json({"error": "Erwartet wird ein JSON-Objekt."}, status=400)
-            try:
-                await self._handle(update, out, on_new_message, request.app)
-            except Exception as exc:  # noqa: BLE001 - Telegram would retry; the error is logged
-                logger.error("telegram: handling an update failed: %s", type(exc).__name__)
-            return response.text("success")
-
         return bp
+
+    async def close_output(self, out: TelegramOutput) -> None:
+        if out._session is not None:
+            await out._session.close()
+
+    def authentic(self, request: Request) -> bool:
+        return telegram_secret_ok(self.secret_token, request.headers.get(SECRET_HEADER))
+
+    async def accept(
+        self,
+        request: Request,
+        out: TelegramOutput,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    ) -> HTTPResponse:
+        update = request.json
+        if not isinstance(update, dict):
+            return response.json({"error": "Erwartet wird ein JSON-Objekt."}, status=400)
+        try:
+            await self._handle(update, out, on_new_message, request.app)
+        except Exception as exc:  # noqa: BLE001 - Telegram would retry; the error is logged
+            logger.error("telegram: handling an update failed: %s", type(exc).__name__)
+        return response.text("success")
 
     async def _handle(
         self,

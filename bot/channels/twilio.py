@@ -13,7 +13,7 @@ with Twilio's blocking HTTP client on the event loop and splits text at blank li
   the sorted form parameters, :mod:`bot.channels.webhook_auth`) with 403;
 - hands Rasa the pseudonym of the phone number (:class:`bot.channels.messenger.MessengerState`);
 - sends with Twilio's asynchronous client (aiohttp, created on the server's event loop), every part
-  of a bot message through the rendering adapter: plain text of at most 1600 characters, choices as a
+  of a bot message through :func:`rendering.render`: plain text of at most 1600 characters, choices as a
   numbered list (an answer "2" picks the second; WhatsApp's interactive lists need pre-approved
   content templates, which this channel does not use).
 """
@@ -22,26 +22,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl
 
 import aiohttp
 from rasa.core.channels import twilio as rasa_twilio
-from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
-from sanic import Blueprint, response
+from rasa.core.channels.channel import UserMessage
+from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from twilio.base.exceptions import TwilioRestException
 from twilio.http.async_http_client import AsyncTwilioHttpClient
 
-from bot.channels.messenger import (
-    MessengerOutput,
-    MessengerSettings,
-    MessengerState,
-    secret_or_none,
-)
+from bot.channels.messenger import MessengerOutput, MessengerSettings, MessengerState
+from bot.channels.messenger_input import MessengerInput
 from bot.channels.webhook_auth import twilio_signature_ok
 
 logger = logging.getLogger(__name__)
@@ -96,50 +91,27 @@ def form_pairs(request: Request) -> list[tuple[str, str]]:
         return []
 
 
-class TwilioInput(rasa_twilio.TwilioInput):
+class TwilioInput(MessengerInput[TwilioOutput], rasa_twilio.TwilioInput):
     """Rasa's Twilio input with signature verification, pseudonyms and limits."""
 
-    @classmethod
-    def name(cls) -> str:
-        return "twilio"
-
-    @classmethod
-    def from_credentials(cls, credentials: dict[str, Any] | None) -> TwilioInput:
-        """Settings come from the environment only (credentials.yml holds no secrets)."""
-        return cls(os.environ)
+    CHANNEL = "twilio"
+    DISPLAY_NAME = "WhatsApp"
 
     def __init__(self, env: Mapping[str, str]) -> None:
         settings = MessengerSettings.from_env(env)
         sid = env.get("TWILIO_ACCOUNT_SID", "").strip()
         token = env.get("TWILIO_AUTH_TOKEN", "").strip()
         number = env.get("TWILIO_WHATSAPP_NUMBER", "").strip()
-        sender_secret = secret_or_none(env)
         super().__init__(sid, token, number, False)
-        self.webhook_url = env.get("TWILIO_WEBHOOK_URL", "").strip() or (
-            f"{settings.public_url}/webhooks/twilio/webhook"
+        self.webhook_url, api_url = self.urls(env, settings, DEFAULT_API_URL)
+        required = (
+            ("TWILIO_ACCOUNT_SID", bool(sid)),
+            ("TWILIO_AUTH_TOKEN", bool(token)),
+            ("TWILIO_WHATSAPP_NUMBER", bool(number)),
         )
-        api_url = env.get("TWILIO_API_URL", "").strip().rstrip("/") or DEFAULT_API_URL
-        missing = [
-            name
-            for name, ok in (
-                ("TWILIO_ACCOUNT_SID", bool(sid)),
-                ("TWILIO_AUTH_TOKEN", bool(token)),
-                ("TWILIO_WHATSAPP_NUMBER", bool(number)),
-                ("CHANNEL_SENDER_SECRET", sender_secret is not None),
-            )
-            if not ok
-        ]
-        self.output: TwilioOutput | None = None
-        if missing:
-            logger.info("twilio channel not configured (missing: %s)", ", ".join(missing))
-            return
-        assert sender_secret is not None
-        state = MessengerState("twilio", settings, sender_secret)
-        self.output = TwilioOutput(sid, token, number, api_url, state)
-        logger.info("twilio channel configured")
-
-    def get_output_channel(self) -> OutputChannel:
-        return self.output if self.output is not None else CollectingOutputChannel()
+        state = self.configured_state(env, settings, required)
+        if state is not None:
+            self.output = TwilioOutput(sid, token, number, api_url, state)
 
     def signed(self, request: Request) -> bool:
         """Whether ``X-Twilio-Signature`` signs this request for the configured webhook URL."""
@@ -149,34 +121,26 @@ class TwilioInput(rasa_twilio.TwilioInput):
         received = request.headers.get(SIGNATURE_HEADER)
         return twilio_signature_ok(self.auth_token or "", url, form_pairs(request), received)
 
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        bp = Blueprint("bl_twilio_webhook", __name__)
+    def authentic(self, request: Request) -> bool:
+        return self.signed(request)
 
-        @bp.listener("before_server_stop")
-        async def stop(_app: Any, _loop: Any) -> None:
-            if self.output is not None and self.output._async_ready:
-                await self.output.http_client.close()
+    async def close_output(self, out: TwilioOutput) -> None:
+        if out._async_ready:
+            await out.http_client.close()
 
-        @bp.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"configured": self.output is not None})
-
-        @bp.route("/webhook", methods=["POST"])
-        async def webhook(request: Request) -> HTTPResponse:
-            out = self.output
-            if out is None:
-                return response.json({"error": "WhatsApp ist nicht eingerichtet."}, status=503)
-            if not self.signed(request):
-                return response.json({"error": "forbidden"}, status=403)
-            sender = request.form.get("From")
-            if not sender:
-                return response.json({"error": "From fehlt."}, status=400)
-            body = request.form.get("Body")
-            text = body if body and body.strip() else None
-            try:
-                await out.state.receive(sender, text, out, on_new_message, "WhatsApp", request.app)
-            except Exception as exc:  # noqa: BLE001 - logged without content; Twilio gets 204
-                logger.error("twilio: handling a message failed: %s", type(exc).__name__)
-            return response.empty(status=204)
-
-        return bp
+    async def accept(
+        self,
+        request: Request,
+        out: TwilioOutput,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    ) -> HTTPResponse:
+        sender = request.form.get("From")
+        if not sender:
+            return response.json({"error": "From fehlt."}, status=400)
+        body = request.form.get("Body")
+        text = body if body and body.strip() else None
+        try:
+            await out.state.receive(sender, text, out, on_new_message, "WhatsApp", request.app)
+        except Exception as exc:  # noqa: BLE001 - logged without content; Twilio gets 204
+            logger.error("twilio: handling a message failed: %s", type(exc).__name__)
+        return response.empty(status=204)

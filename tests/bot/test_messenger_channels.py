@@ -1,19 +1,12 @@
 """Unit tests of the messenger channels' building blocks: webhook authenticity (Twilio's documented
-signature example, Telegram's secret token), the reply mapping, per-sender limits, the fallback
-rendering and the channels' configuration from the environment."""
+signature example, Telegram's secret token), the reply mapping, per-sender limits and the
+channels' configuration from the environment."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.channels.messenger import (
-    MessengerSettings,
-    SenderMap,
-    SenderRateLimiter,
-    prepare_text,
-    resolve_number,
-)
-from bot.channels.messenger_render import fallback_render, split_text
+from bot.channels.messenger import MessengerSettings, SenderMap, SenderRateLimiter
 from bot.channels.webhook_auth import telegram_secret_ok, twilio_signature, twilio_signature_ok
 
 # Twilio's documented example (https://www.twilio.com/docs/usage/security#validating-requests)
@@ -87,11 +80,6 @@ def test_sender_map_first_contact_expiry_bound_and_forget() -> None:
     senders.remember("b", "+492")
     senders.remember("c", "+493")
     assert len(senders) == 2 and senders.real_id("a") is None
-    senders.set_choices("b", [("Ja", "/affirm")])
-    assert senders.new_turn("b") == (("Ja", "/affirm"),) and senders.new_turn("b") == ()
-    senders.mark_listed("b")  # a numbered offer list: "2" means offer 2, not a button
-    senders.set_choices("b", [("Ja", "/affirm")])
-    assert senders.new_turn("b") == ()
     senders.forget_after_turn("b")
     assert senders.real_id("b") == "+492"
     senders.end_turn("b")
@@ -109,36 +97,6 @@ def test_rate_limiter_refuses_with_one_notice_per_minute() -> None:
     assert limiter.check("a") == "ok"
 
 
-def test_numbered_answers_long_text_and_commands() -> None:
-    choices = [("Ja", "/affirm"), ("Nein", "/deny")]
-    assert resolve_number("2", choices) == "/deny"
-    assert resolve_number(" 1. ", choices) == "/affirm"
-    assert resolve_number("3", choices) == "3"
-    assert resolve_number("2", []) == "2"
-    assert len(prepare_text("x" * 5000, 1000)) == 1001
-    assert not prepare_text('/nlu_fallback{"x": 1}', 1000).startswith("/")
-
-
-def test_split_prefers_paragraphs_and_keeps_the_limit() -> None:
-    text = ("Absatz eins. " * 40).strip() + "\n\n" + ("Absatz zwei. " * 40).strip()
-    parts = split_text(text, 600)
-    assert all(len(p) <= 600 for p in parts)
-    assert parts[0].endswith("Absatz eins.") and parts[1].startswith("Absatz zwei.")
-    assert all(len(p) <= 50 for p in split_text("a" * 120, 50))
-
-
-def test_fallback_render_numbers_choices_for_whatsapp_and_keeps_them_for_telegram() -> None:
-    message = {"text": "Was möchten Sie?", "buttons": [{"title": "Kurse", "payload": "/x"}]}
-    [whatsapp] = fallback_render(message, "twilio")
-    assert "1. Kurse" in whatsapp.text and "Nummer" in whatsapp.text
-    [telegram] = fallback_render(message, "telegram")
-    assert telegram.text == "Was möchten Sie?" and telegram.choices[0].payload == "/x"
-    long = fallback_render({"text": "Wort " * 1000, "buttons": message["buttons"]}, "twilio")
-    assert len(long) > 1 and all(len(o.text) <= 1600 for o in long)
-    assert not long[0].choices and long[-1].choices
-    assert fallback_render({"custom": {"type": "recommendations"}}, "twilio") == []
-
-
 def test_settings_come_from_the_environment() -> None:
     cfg = MessengerSettings.from_env({"WEB_PORT": "9381", "CHANNEL_MESSAGES_PER_MINUTE": "7"})
     assert cfg.messages_per_minute == 7 and cfg.retention_days == 30
@@ -152,6 +110,8 @@ def test_channels_without_secrets_are_not_configured() -> None:
     from bot.channels.twilio import TwilioInput
 
     assert TelegramInput({}).output is None and TwilioInput({}).output is None
+    assert (TelegramInput.name(), TwilioInput.name()) == ("telegram", "twilio")
+    assert TwilioInput({}).not_configured().status == 503
     env = {
         "TELEGRAM_BOT_TOKEN": "123:abc",
         "TELEGRAM_WEBHOOK_SECRET": "bad secret!",  # not Telegram's alphabet

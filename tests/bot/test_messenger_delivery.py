@@ -1,6 +1,8 @@
 """The messenger channels' inbound flow and outputs against the local fakes of the Bot API and the
-Messages API (tests/integration/messenger_fakes.py, real HTTP); Rasa is replaced by a recorder of
-the UserMessages it would get, which is all this layer hands over."""
+Messages API (tests/integration/messenger_fakes.py, real HTTP), with the real rendering layer and
+numbered-choice helper. Rasa's agent is replaced by a recorder of the UserMessages it would get
+(which is all this layer hands over) that stores each turn in Rasa's own in-memory tracker store,
+where :func:`bot.channels.choices.resolve_choice` reads the last turn's buttons."""
 
 from __future__ import annotations
 
@@ -9,12 +11,15 @@ import re
 import socket
 import urllib.request
 from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from rasa.core.channels.channel import UserMessage
+from rasa.core.tracker_store import InMemoryTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import BotUttered, UserUttered
 
-from bot.channels import messenger, messenger_render
 from bot.channels.telegram import TelegramInput
 from bot.channels.twilio import TwilioInput
 from tests.integration.messenger_fakes import configure_env, start_fakes
@@ -48,44 +53,61 @@ def _calls(url: str) -> list[dict[str, Any]]:
 
 
 class Rasa:
+    """The agent's part: records the UserMessage, answers with two buttons and stores the turn
+    in Rasa's in-memory tracker store (``app.ctx.agent.tracker_store``, as in the Rasa server)."""
+
     def __init__(self) -> None:
         self.messages: list[UserMessage] = []
+        self.store = InMemoryTrackerStore(Domain.empty())
+        self.app = SimpleNamespace(
+            ctx=SimpleNamespace(agent=SimpleNamespace(tracker_store=self.store))
+        )
 
     async def __call__(self, message: UserMessage) -> None:
         self.messages.append(message)
-        await message.output_channel.send_response(
-            message.sender_id,
-            {
-                "text": f"Antwort {len(self.messages)}",
-                "buttons": [
-                    {"title": "Ja", "payload": "/affirm"},
-                    {"title": "Nein", "payload": "/deny"},
-                ],
-            },
-        )
+        reply = {
+            "text": f"Antwort {len(self.messages)}",
+            "buttons": [
+                {"title": "Ja", "payload": "/affirm"},
+                {"title": "Nein", "payload": "/deny"},
+            ],
+        }
+        tracker = await self.store.get_or_create_tracker(message.sender_id)
+        tracker.update(UserUttered(message.text))
+        tracker.update(BotUttered(reply["text"], data={"buttons": reply["buttons"]}))
+        await self.store.save(tracker)
+        await message.output_channel.send_response(message.sender_id, reply)
 
 
-async def test_twilio_flow_notice_choices_limit_and_no_phone_for_rasa(
-    env: dict[str, str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # the channel's own fallback (rendering layer and its choice helper, which reads Rasa's
-    # tracker store, not installed)
-    monkeypatch.setattr(messenger, "shared_resolve_choice", None)
-    monkeypatch.setattr(messenger, "render_outgoing", messenger_render.fallback_render)
+async def test_twilio_flow_notice_choices_limit_and_no_phone_for_rasa(env: dict[str, str]) -> None:
     channel = TwilioInput(env)
     out = channel.output
     assert out is not None
     rasa = Rasa()
     phone = "whatsapp:+4915100000099"
-    await out.state.receive(phone, "Hallo", out, rasa, "WhatsApp")
-    await out.state.receive(phone, "2", out, rasa, "WhatsApp")
-    await out.state.receive(phone, None, out, rasa, "WhatsApp")  # a picture
+    await out.state.receive(phone, "Hallo", out, rasa, "WhatsApp", rasa.app)
+    await out.state.receive(phone, "die zweite", out, rasa, "WhatsApp", rasa.app)
+    await out.state.receive(phone, None, out, rasa, "WhatsApp", rasa.app)  # a picture
     assert [m.text for m in rasa.messages] == ["Hallo", "/deny"]
     assert {m.sender_id for m in rasa.messages} == {out.state.pseudonym(phone)}
     assert all(phone not in repr(vars(m)) for m in rasa.messages)
-    await out.state.receive(phone, "Hallo", out, rasa, "WhatsApp")  # over the limit of 3
-    await out.state.receive(phone, "Hallo", out, rasa, "WhatsApp")
+    await out.state.receive(phone, "Hallo", out, rasa, "WhatsApp", rasa.app)  # over the limit of 3
+    await out.state.receive(phone, "Hallo", out, rasa, "WhatsApp", rasa.app)
     assert len(rasa.messages) == 2
+    await out.http_client.close()
+
+
+async def test_long_text_is_cut_and_commands_neutralised(env: dict[str, str]) -> None:
+    channel = TwilioInput(env)
+    out = channel.output
+    assert out is not None
+    rasa = Rasa()
+    phone = "whatsapp:+4915100000097"
+    await out.state.receive(phone, "x" * 5000, out, rasa, "WhatsApp", rasa.app)
+    await out.state.receive(phone, '/nlu_fallback{"x": 1}', out, rasa, "WhatsApp", rasa.app)
+    limit = out.state.settings.max_message_chars
+    assert len(rasa.messages[0].text) == limit + 1
+    assert not rasa.messages[1].text.startswith("/")
     await out.http_client.close()
 
 
