@@ -22,7 +22,19 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-PACKAGES = ("knowledge", "search", "eval", "web", "nlu", "bot", "appdb", "i18n", "proxy", "staff")
+PACKAGES = (
+    "knowledge",
+    "search",
+    "eval",
+    "web",
+    "nlu",
+    "bot",
+    "appdb",
+    "i18n",
+    "proxy",
+    "staff",
+    "bridge",
+)
 MAX_LINES = 400
 
 #: Known cycles (sorted modules of one strongly connected component). Empty: there are none.

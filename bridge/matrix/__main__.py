@@ -55,7 +55,9 @@ async def _run() -> int:
 
 
 def main() -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     # matrix-nio and peewee may name rooms, users or events at lower levels
     for name in ("nio", "peewee", "aiohttp"):
         logging.getLogger(name).setLevel(logging.ERROR)

@@ -26,7 +26,6 @@ from collections import OrderedDict
 from typing import Any
 
 import aiohttp
-import i18n
 from nio import (
     AsyncClient,
     AsyncClientConfig,
@@ -42,10 +41,15 @@ from nio import (
 )
 from nio.exceptions import LocalProtocolError, OlmUnverifiedDeviceError, SendRetryError
 
+import i18n
 from bot.channels.limits import NewConversationLimiter
 from bot.channels.sender_ids import pseudonym
-from bridge.matrix.rasa import PAYLOAD_DELETE_CONVERSATION, BotClient, BotUnavailable
-from bridge.matrix.rasa import structured_payload
+from bridge.matrix.rasa import (
+    PAYLOAD_DELETE_CONVERSATION,
+    BotClient,
+    BotUnavailable,
+    structured_payload,
+)
 from bridge.matrix.render import choices_of, content_of, render_message, resolve_choice
 from bridge.matrix.settings import MatrixSettings
 from bridge.matrix.store import BridgeStore
@@ -113,13 +117,13 @@ class MatrixBridge:
         self.store.put("device_id", device_id)
         if self.client.should_upload_keys:
             await self.client.keys_upload()
-        self.client.add_event_callback(self._on_invite, InviteMemberEvent)  # type: ignore[arg-type]
-        self.client.add_event_callback(self._on_text, RoomMessageText)  # type: ignore[arg-type]
+        self.client.add_event_callback(self._on_invite, InviteMemberEvent)
+        self.client.add_event_callback(self._on_text, RoomMessageText)
         self.client.add_event_callback(
             self._on_other,
-            (RoomMessageMedia, RoomEncryptedMedia),  # type: ignore[arg-type]
+            (RoomMessageMedia, RoomEncryptedMedia),
         )
-        self.client.add_event_callback(self._on_undecrypted, MegolmEvent)  # type: ignore[arg-type]
+        self.client.add_event_callback(self._on_undecrypted, MegolmEvent)
 
     def stop(self) -> None:
         self._stop.set()
@@ -267,7 +271,9 @@ class MatrixBridge:
             deleted = await self.bot.delete_conversation(sender)
             self.store.forget(sender)
             self._choices.pop(sender, None)
-            logger.info("conversation deletion on request (stored conversation deleted: %s)", deleted)
+            logger.info(
+                "conversation deletion on request (stored conversation deleted: %s)", deleted
+            )
 
     async def _send(self, room_id: str, text: str, html: str | None = None) -> None:
         try:

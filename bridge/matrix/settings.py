@@ -92,6 +92,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> MatrixSettings:
         retention_days=_positive_int(env, "MATRIX_RETENTION_DAYS", retention),
         messages_per_minute=_positive_int(env, "MATRIX_MESSAGES_PER_MINUTE", 10),
         max_message_chars=load_entry_settings(env).max_message_chars,
-        rasa_url=(env.get("MATRIX_RASA_URL", "").strip() or f"http://127.0.0.1:{rasa_port}").rstrip("/"),
-        web_url=(env.get("MATRIX_WEB_URL", "").strip() or f"http://127.0.0.1:{web_port}").rstrip("/"),
+        rasa_url=(env.get("MATRIX_RASA_URL", "").strip() or f"http://127.0.0.1:{rasa_port}").rstrip(
+            "/"
+        ),
+        web_url=(env.get("MATRIX_WEB_URL", "").strip() or f"http://127.0.0.1:{web_port}").rstrip(
+            "/"
+        ),
     )

@@ -131,16 +131,27 @@ class Synapse:
             json.dumps(synapse_config(directory, self.port), indent=1), encoding="utf-8"
         )
         subprocess.run(
-            [str(SYNAPSE_PYTHON), "-m", "synapse.app.homeserver", "-c", str(self.config_path),
-             "--generate-keys"],
-            check=True, cwd=directory, capture_output=True,
+            [
+                str(SYNAPSE_PYTHON),
+                "-m",
+                "synapse.app.homeserver",
+                "-c",
+                str(self.config_path),
+                "--generate-keys",
+            ],
+            check=True,
+            cwd=directory,
+            capture_output=True,
         )
 
     def start(self, timeout: float = 120.0) -> None:
         out = (self.directory / "stdout.log").open("ab")
         self.process = subprocess.Popen(
             [str(SYNAPSE_PYTHON), "-m", "synapse.app.homeserver", "-c", str(self.config_path)],
-            cwd=self.directory, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=self.directory,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -173,9 +184,16 @@ class Synapse:
         with urllib.request.urlopen(endpoint, timeout=10) as resp:
             nonce = json.load(resp)["nonce"]
         mac = hmac.new(SHARED_SECRET.encode(), digestmod=hashlib.sha1)
-        mac.update(b"\x00".join([nonce.encode(), localpart.encode(), password.encode(), b"notadmin"]))
-        body = {"nonce": nonce, "username": localpart, "password": password,
-                "admin": False, "mac": mac.hexdigest()}
+        mac.update(
+            b"\x00".join([nonce.encode(), localpart.encode(), password.encode(), b"notadmin"])
+        )
+        body = {
+            "nonce": nonce,
+            "username": localpart,
+            "password": password,
+            "admin": False,
+            "mac": mac.hexdigest(),
+        }
         request = urllib.request.Request(
             endpoint, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
         )
@@ -194,8 +212,12 @@ class Bridge:
     def start(self) -> None:
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [str(MATRIX_PYTHON), "-m", "bridge.matrix"], cwd=ROOT, env=self.env,
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            [str(MATRIX_PYTHON), "-m", "bridge.matrix"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
 
     def running(self) -> bool:
@@ -218,7 +240,9 @@ class Bridge:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
 
-def bridge_env(synapse: Synapse, bot_user: str, password: str, store: Path, **extra: str) -> dict[str, str]:
+def bridge_env(
+    synapse: Synapse, bot_user: str, password: str, store: Path, **extra: str
+) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MATRIX_")}
     env.update(
         MATRIX_HOMESERVER=synapse.url,
@@ -239,7 +263,9 @@ class Citizen:
         store.mkdir(parents=True, exist_ok=True)
         self.password = password
         self.client = AsyncClient(
-            homeserver, user_id, store_path=str(store),
+            homeserver,
+            user_id,
+            store_path=str(store),
             config=AsyncClientConfig(encryption_enabled=True, max_timeout_retry_wait_time=2),
         )
         self.received: list[RoomMessageText] = []
@@ -274,9 +300,16 @@ class Citizen:
     async def open_encrypted_dm(self, bot_user: str, timeout: float = 60.0) -> str:
         """Create an encrypted direct chat with the bot and wait until it joined."""
         resp = await self.client.room_create(
-            is_direct=True, invite=[bot_user], preset=RoomPreset.trusted_private_chat,
-            initial_state=[{"type": "m.room.encryption", "state_key": "",
-                            "content": {"algorithm": "m.megolm.v1.aes-sha2"}}],
+            is_direct=True,
+            invite=[bot_user],
+            preset=RoomPreset.trusted_private_chat,
+            initial_state=[
+                {
+                    "type": "m.room.encryption",
+                    "state_key": "",
+                    "content": {"algorithm": "m.megolm.v1.aes-sha2"},
+                }
+            ],
         )
         assert isinstance(resp, RoomCreateResponse), resp
         deadline = time.monotonic() + timeout
@@ -290,7 +323,9 @@ class Citizen:
 
     async def say(self, room_id: str, text: str) -> None:
         resp = await self.client.room_send(
-            room_id, "m.room.message", {"msgtype": "m.text", "body": text},
+            room_id,
+            "m.room.message",
+            {"msgtype": "m.text", "body": text},
             ignore_unverified_devices=True,
         )
         assert hasattr(resp, "event_id"), resp
@@ -310,4 +345,3 @@ class Citizen:
 
     def since(self, mark: int) -> list[str]:
         return [e.body for e in self.received[mark:]]
-
