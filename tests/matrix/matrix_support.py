@@ -251,8 +251,8 @@ def bridge_env(
         MATRIX_STORE_DIR=str(store),
         CHANNEL_SENDER_SECRET=env.get("CHANNEL_SENDER_SECRET") or "t" * 40,
         PYTHONPATH=str(ROOT),
-        **extra,
     )
+    env.update(extra)
     return env
 
 

@@ -84,8 +84,10 @@ async def test_encrypted_dm_gets_notice_offers_and_deletion(
 
             mark = me.mark()
             await me.say(room, "Meine Daten löschen")
-            await me.replies(1, quiet=3.0)
-            assert any("gelöscht" in t for t in me.since(mark)), me.since(mark)
+            await me.replies(1, quiet=7.0)  # the page server deletes again after 5 s (grace)
+            assert any("Ich lösche jetzt dieses Gespräch" in t for t in me.since(mark)), me.since(
+                mark
+            )
             events = rasa_get(f"/conversations/{sender}/tracker")["events"]
             assert not any(e.get("event") == "user" for e in events), "the conversation is deleted"
 
