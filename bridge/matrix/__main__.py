@@ -42,7 +42,7 @@ async def _run() -> int:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, bridge.stop)
     task = asyncio.ensure_future(bridge.run())
-    stopper = asyncio.ensure_future(bridge._stop.wait())
+    stopper = asyncio.ensure_future(bridge.stopped())
     try:
         await asyncio.wait({task, stopper}, return_when=asyncio.FIRST_COMPLETED)
         if task.done():

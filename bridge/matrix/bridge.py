@@ -128,6 +128,10 @@ class MatrixBridge:
     def stop(self) -> None:
         self._stop.set()
 
+    async def stopped(self) -> None:
+        """Return once :meth:`stop` was called."""
+        await self._stop.wait()
+
     async def close(self) -> None:
         await self.bot.close()
         await self.client.close()
