@@ -69,5 +69,8 @@ async def test_homeserver_and_bridge_restarts_without_double_answers(
             assert NOTICE_START not in joined, after
             assert len(after) <= 2, after
             assert not me.undecryptable
+            assert "messages already handled were skipped" in bridge.log(), (
+                "the restart from the old token must have delivered handled messages again"
+            )
     finally:
         bridge.stop()
