@@ -39,7 +39,12 @@ from nio import (
     SyncError,
     WhoamiResponse,
 )
-from nio.exceptions import LocalProtocolError, OlmUnverifiedDeviceError, SendRetryError
+from nio.exceptions import (
+    EncryptionError,
+    LocalProtocolError,
+    OlmUnverifiedDeviceError,
+    SendRetryError,
+)
 
 import i18n
 from bot.channels.limits import NewConversationLimiter
@@ -231,10 +236,9 @@ class MatrixBridge:
 
     async def _retry_pending(self) -> None:
         for event_id, (room, event, since) in list(self._pending.items()):
-            decrypted = None
             try:
                 decrypted = self.client.decrypt_event(event)
-            except Exception:  # noqa: BLE001 - still no key (nio raises EncryptionError)
+            except EncryptionError:  # still no key
                 decrypted = None
             if isinstance(decrypted, RoomMessageText):
                 del self._pending[event_id]

@@ -201,6 +201,23 @@ class Synapse:
             return str(json.load(resp)["user_id"])
 
 
+def login_token(synapse: Synapse, user_id: str, password: str) -> str:
+    """An access token of a new device (what an operator puts into MATRIX_ACCESS_TOKEN)."""
+    body = {
+        "type": "m.login.password",
+        "identifier": {"type": "m.id.user", "user": user_id},
+        "password": password,
+        "initial_device_display_name": "Bildungslotse (token)",
+    }
+    request = urllib.request.Request(
+        f"{synapse.url}/_matrix/client/v3/login",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as resp:
+        return str(json.load(resp)["access_token"])
+
+
 class Bridge:
     """The bridge as its own process (``python -m bridge.matrix``), output in ``log_path``."""
 

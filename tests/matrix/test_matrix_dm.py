@@ -11,7 +11,7 @@ import pytest
 
 from bot.channels.sender_ids import pseudonym
 from tests.matrix.conftest import BOT_PASSWORD, CITIZEN_PASSWORD, rasa_get
-from tests.matrix.matrix_support import ROOT, Bridge, Citizen, Synapse, bridge_env
+from tests.matrix.matrix_support import ROOT, Bridge, Citizen, Synapse, bridge_env, login_token
 
 pytestmark = pytest.mark.integration
 
@@ -115,5 +115,24 @@ async def test_per_sender_message_limit_answers_in_german(
             got = me.since(0)
             limited = [t for t in got if "sehr viele Nachrichten" in t]
             assert len(limited) == 1, got
+    finally:
+        bridge.stop()
+
+
+async def test_bridge_with_an_access_token_answers(
+    stack: str, synapse: Synapse, bot_user: str, citizen_user: str, work_dir: Path
+) -> None:
+    token = login_token(synapse, bot_user, BOT_PASSWORD)
+    bridge = start_bridge(
+        synapse, bot_user, work_dir, MATRIX_PASSWORD="", MATRIX_ACCESS_TOKEN=token
+    )
+    try:
+        async with Citizen(synapse.url, citizen_user, CITIZEN_PASSWORD, work_dir / "citizen") as me:
+            room = await me.open_encrypted_dm(bot_user)
+            await me.say(room, "Hallo")
+            got = await me.replies(2, quiet=2.0)
+            assert got[0].startswith(NOTICE_START) and len(got) >= 2, got
+            assert not me.undecryptable
+        assert token not in bridge.log()
     finally:
         bridge.stop()
