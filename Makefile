@@ -161,12 +161,13 @@ test-stories: $(MODEL) ## conversation tests (Rasa test stories), failing on pre
 
 test-integration: setup test-venvs chromium ## start the real stack and run API, REST-conversation and browser tests
 	$(APP)/python scripts/with_stack.py -- bash -c '$(APP)/python -m pytest -q -m integration \
-		tests/search tests/web tests/integration tests/security && $(BOT)/python -m pytest -q -m integration tests/bot'
+		tests/search tests/web tests/integration tests/security && $(BOT)/python -m pytest -q -m integration tests/bot \
+		&& $(MATRIX_TESTS) -m "not slow"'
 
 # the Matrix channel against a real homeserver (synapse from .venv-synapse, started by the tests on 127.0.0.1)
 MATRIX_TESTS := .venv-matrix/bin/python -m pytest -q -p no:cacheprovider tests/matrix
 
-test-matrix: setup test-venvs ## Matrix bridge: unit tests and an encrypted DM through a real synapse to the real stack
+test-matrix: setup test-venvs ## only the Matrix channel (also part of test-integration): encrypted DM through a real synapse to the real stack
 	$(APP)/python scripts/with_stack.py -- $(MATRIX_TESTS) -m "not slow"
 
 test-slow: setup test-venvs ## slow tests (not in make test): Matrix homeserver restart and bridge restart without double answers
@@ -175,7 +176,7 @@ test-slow: setup test-venvs ## slow tests (not in make test): Matrix homeserver 
 docs-screenshots: setup test-venvs chromium ## screenshots of the staff app for docs/counsellor-guide.md (real stack, Chromium; not in make test)
 	$(APP)/python scripts/with_stack.py -- $(APP)/python scripts/docs_screenshots.py
 
-test: setup test-venvs chromium validate test-unit test-nlu test-stories test-integration test-matrix ## set up and run every test (CI runs this)
+test: setup test-venvs chromium validate test-unit test-nlu test-stories test-integration ## set up and run every test (CI runs this)
 
 LINT_PATHS := knowledge search web eval nlu bot scripts tests appdb i18n proxy staff bridge
 TYPED := knowledge search web eval appdb i18n proxy staff
