@@ -1,13 +1,14 @@
 """Start the Matrix bridge: ``python -m bridge.matrix`` (``make run`` starts it from the Procfile).
 
-Configuration comes from the environment only (:mod:`bridge.matrix.settings`). Without it the
-process prints one line and waits, so that honcho (which stops every process when one exits)
-keeps the rest of the stack running.
+Configuration comes from the environment only (:mod:`bridge.matrix.settings`). Without it (or
+with an invalid one) the process prints one line and waits, so that honcho (which stops every
+process when one exits) keeps the rest of the stack running.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 import sys
@@ -33,8 +34,10 @@ async def _run() -> int:
         settings = load_settings()
         secret = sender_secret()
     except (ValueError, SenderSecretMissing) as exc:
-        print(f"Matrix bridge: {exc}", file=sys.stderr, flush=True)
-        return 2
+        # a broken configuration must not stop the rest of the stack either
+        print(f"Matrix bridge not started: {exc}; bridge idle", file=sys.stderr, flush=True)
+        await _wait_for_signal()
+        return 0
     from bridge.matrix.bridge import MatrixBridge  # needs matrix-nio (.venv-matrix)
 
     bridge = MatrixBridge(settings, secret)
@@ -45,9 +48,9 @@ async def _run() -> int:
     stopper = asyncio.ensure_future(bridge.stopped())
     try:
         await asyncio.wait({task, stopper}, return_when=asyncio.FIRST_COMPLETED)
-        if task.done():
-            task.result()  # a login error ends the process with its traceback
         task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
     finally:
         stopper.cancel()
         await bridge.close()

@@ -143,41 +143,62 @@ class MatrixBridge:
         self.store.close()
 
     async def run(self) -> None:
-        """Sync until :meth:`stop`; a failing homeserver is retried, never fatal."""
-        await self.login()
+        """Sync until :meth:`stop`. Nothing here ends the process (honcho would stop the whole
+        stack): a failed login, a missing homeserver or an error in one round is logged (kind
+        only) and retried with backoff."""
+        delay = 1.0
+        while not self._stop.is_set():
+            try:
+                await self.login()
+                break
+            except Exception as exc:  # wrong credentials, homeserver errors: retried
+                logger.error("Matrix login failed (%s); retrying", type(exc).__name__)
+                await self._sleep(delay)
+                delay = min(delay * 2, 60.0)
         logger.info("Matrix bridge running (encryption on, store in MATRIX_STORE_DIR)")
         first = True
         last_purge = 0.0
         delay = 1.0
         while not self._stop.is_set():
             try:
-                resp = await self.client.sync(
-                    timeout=0 if first else SYNC_TIMEOUT_MS,
-                    since=self.store.sync_token if first else None,
-                    full_state=first,
-                )
-            except (aiohttp.ClientError, TimeoutError) as exc:
-                logger.warning("sync failed (%s); retrying", type(exc).__name__)
-                await self._sleep(delay)
-                delay = min(delay * 2, 10.0)
-                continue
-            if isinstance(resp, SyncError):
-                logger.warning("sync refused by the homeserver (%s); retrying", resp.status_code)
+                synced = await self._sync_round(first)
+            except (
+                Exception
+            ) as exc:  # one round failed; its events come again (claimed ones skipped)
+                logger.error("sync round failed (%s); retrying", type(exc).__name__)
+                synced = False
+            if not synced:
                 await self._sleep(delay)
                 delay = min(delay * 2, 10.0)
                 continue
             delay = 1.0
-            await self._retry_pending()
-            if self._skipped:
-                logger.info("%d messages already handled were skipped", self._skipped)
-                self._skipped = 0
-            self.store.save_sync_token(resp.next_batch)
             first = False
-            await self._maintain_keys()
             if time.monotonic() - last_purge > PURGE_EVERY_S:
                 senders, events = self.store.purge()
                 logger.info("retention: %d mappings, %d event digests deleted", senders, events)
                 last_purge = time.monotonic()
+
+    async def _sync_round(self, first: bool) -> bool:
+        """One sync (its events are handled by the callbacks inside), then the token is saved."""
+        try:
+            resp = await self.client.sync(
+                timeout=0 if first else SYNC_TIMEOUT_MS,
+                since=self.store.sync_token if first else None,
+                full_state=first,
+            )
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            logger.warning("sync failed (%s); retrying", type(exc).__name__)
+            return False
+        if isinstance(resp, SyncError):
+            logger.warning("sync refused by the homeserver (%s); retrying", resp.status_code)
+            return False
+        await self._retry_pending()
+        if self._skipped:
+            logger.info("%d messages already handled were skipped", self._skipped)
+            self._skipped = 0
+        self.store.save_sync_token(resp.next_batch)
+        await self._maintain_keys()
+        return True
 
     async def _sleep(self, seconds: float) -> None:
         try:
@@ -226,6 +247,8 @@ class MatrixBridge:
     async def _on_undecrypted(self, room: MatrixRoom, event: MegolmEvent) -> None:
         """No key (yet) for an encrypted message: ask for it and try again after later syncs."""
         if event.sender == self.client.user_id or self.store.was_handled(event.event_id):
+            return
+        if len(self._pending) >= MAX_REMEMBERED:
             return
         self._pending[event.event_id] = (room, event, time.monotonic())
         try:
@@ -293,7 +316,13 @@ class MatrixBridge:
             resp = await self.client.room_send(
                 room_id, "m.room.message", content_of(text, html), ignore_unverified_devices=True
             )
-        except (LocalProtocolError, OlmUnverifiedDeviceError, SendRetryError) as exc:
+        except (
+            LocalProtocolError,
+            OlmUnverifiedDeviceError,
+            SendRetryError,
+            aiohttp.ClientError,
+            TimeoutError,
+        ) as exc:
             logger.warning("reply not sent (%s)", type(exc).__name__)
             return
         if not hasattr(resp, "event_id"):

@@ -140,3 +140,27 @@ def test_unconfigured_bridge_idles_until_terminated() -> None:
     finally:
         if process.poll() is None:
             process.kill()
+
+
+def test_misconfigured_bridge_idles_with_a_reason() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MATRIX_")}
+    env.pop("CHANNEL_SENDER_SECRET", None)
+    env.update(MATRIX_HOMESERVER="http://127.0.0.1:9", MATRIX_USER_ID="@b:x", MATRIX_PASSWORD="pw")
+    process = subprocess.Popen(
+        [str(MATRIX_PYTHON), "-m", "bridge.matrix"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline().decode()
+        assert "CHANNEL_SENDER_SECRET" in line and line.strip().endswith("bridge idle"), line
+        time.sleep(0.5)
+        assert process.poll() is None
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=10) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
