@@ -209,10 +209,19 @@ bench-monitoring: .venv-app/.installed ## Bildungsmonitoring queries on 1M synth
 	$(APP)/python scripts/bench_monitoring.py
 	rm -rf build/bench-monitoring
 
+.venv-profile/.installed: requirements/profile.txt
+	rm -rf .venv-profile
+	$$(scripts/find-python.sh 3.11) -m venv .venv-profile
+	.venv-profile/bin/pip install --quiet -r requirements/profile.txt
+	touch $@
+
+profile-turn: setup .venv-profile/.installed ## CPU profile of chat turns (py-spy on Rasa + action server, 40 REST conversations): flame graphs in results/profile/
+	$(APP)/python scripts/with_stack.py -- $(APP)/python scripts/profile_turn.py
+
 eval: build/e5-small-ft/.built ## search quality: nDCG@10, MRR, recall@10 of BM25 / dense / hybrid / hybrid+ranking on eval/queries_test.jsonl, fine-tuned vs base model
 	$(APP)/python -m eval.run --baseline-model build/e5-small
 
 clean: ## remove generated artefacts (keeps the virtualenvs)
 	rm -rf build models results rasa.db
 
-.PHONY: help test-matrix test-slow docs-screenshots venvs nginx pdf-libs test-venvs lint lint-mypy setup migrate run chromium validate test-unit test-nlu test-stories test-integration test bench bench-scale bench-encoder bench-load bench-monitoring eval clean
+.PHONY: help test-matrix test-slow docs-screenshots venvs nginx pdf-libs test-venvs lint lint-mypy setup migrate run chromium validate test-unit test-nlu test-stories test-integration test bench bench-scale bench-encoder bench-load bench-monitoring profile-turn eval clean

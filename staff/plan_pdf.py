@@ -6,19 +6,14 @@ citizen's link (``GET /plan/<token>.pdf``); it shows only what the citizen may s
 funding checklist with sources and Stand, the office contact, notes marked for the citizen
 (never internal notes), the date, and that funding is decided by the named office.
 
-- ``pdf_variant="pdf/ua-1"``: tagged PDF with the structure of the HTML, the document language
-  from ``<html lang="de">`` and the title from ``<title>`` (shown as the window title).
-- Fonts: DejaVu Sans / DejaVu Serif, installed with the system (Debian ``fonts-dejavu-core``);
-  WeasyPrint embeds the subsets it uses (PDF/UA needs embedded fonts).
-- Nothing is fetched: the stylesheet (``staff/static/plan_pdf.css``) is passed as a string and
-  the URL fetcher refuses every resource; offer links are written as links, never loaded.
+The PDF itself is made by :func:`staff.pdf.html_to_pdf` (WeasyPrint, PDF/UA-1, nothing fetched).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
+from staff.pdf import html_to_pdf
 from staff.plans import Plan
 from staff.web import LOCAL_ZONE, STAFF_DIR, templates
 
@@ -45,22 +40,8 @@ def render_html(plan: Plan, today: dt.date) -> str:
 
 def render_pdf(plan: Plan, now: dt.datetime) -> bytes:
     """The PDF bytes (PDF/UA-1, German)."""
-    # imported lazily: WeasyPrint loads Pango and fontconfig at import
-    from weasyprint import CSS, HTML
-    from weasyprint.urls import URLFetcher
-
-    class NoFetching(URLFetcher):
-        """Refuses every resource: the PDF is built from the template and the stylesheet."""
-
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            raise ValueError("resources are not fetched")
-
-    fetcher = NoFetching()
     today = now.replace(tzinfo=dt.timezone.utc).astimezone(LOCAL_ZONE).date()
-    html = HTML(string=render_html(plan, today), url_fetcher=fetcher)
-    css = CSS(string=PDF_CSS.read_text(encoding="utf-8"), url_fetcher=fetcher)
-    pdf = html.write_pdf(stylesheets=[css], pdf_variant="pdf/ua-1")
-    return bytes(pdf)
+    return html_to_pdf(render_html(plan, today), PDF_CSS)
 
 
 def file_name(plan: Plan) -> str:

@@ -6,6 +6,7 @@ route                                       what
 GET /staff/analyst                          filters, every table (and its chart)
 GET /staff/analyst/engpass                  shortage occupations per municipality
 GET /staff/analyst/export?tabelle=&format=  one table as CSV or XLSX (same filters)
+GET /staff/analyst/bericht.pdf              the overview as a PDF report (same filters)
 ==========================================  ===========================================
 
 Every number passes :mod:`staff.monitoring.suppression` (through :mod:`.tables`) before a page,
@@ -23,7 +24,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from knowledge.shortage import load_shortages
-from staff.monitoring import charts, export, queries, supply, tables
+from staff.monitoring import charts, export, queries, report, supply, tables
 from staff.monitoring import filters as flt
 from staff.monitoring.settings import MonitoringSettings
 from staff.settings import BASE_PATH
@@ -197,6 +198,29 @@ def build_router(settings: MonitoringSettings) -> APIRouter:
         found = {t.id: t for t in (demand, offers, ratio) if t is not None}
         return _page(request, built, "monitoring_places.html", found)
 
+    @router.get("/bericht.pdf", include_in_schema=False)
+    def board_report(request: Request, session: Analyst) -> Response:
+        built = Builder(request, settings)
+        makers = built.by_id()
+        found = {name: makers[name]() for name in OVERVIEW}
+        periods = built.filters.periods()
+        pdf = report.render_pdf(
+            found,
+            built.notes(),
+            f"{periods[0].label} bis {periods[-1].label}",
+            built.k,
+            built.supply_available,
+            built.today,
+        )
+        start, end = built.filters.start.isoformat(), built.filters.end.isoformat()
+        return Response(
+            pdf,
+            media_type="application/pdf",
+            headers={
+                "Content-Disposition": f'attachment; filename="bildungsmonitoring-bericht-{start}-bis-{end}.pdf"'
+            },
+        )
+
     @router.get("/export", include_in_schema=False)
     def download(
         request: Request, session: Analyst, tabelle: str = "nachfrage", format: str = "csv"
@@ -240,4 +264,5 @@ def _page(
         time_models=flt.vocabulary.TIME_MODELS,
         breakdowns=flt.BREAKDOWN_LABELS,
         filter_query=urlencode(built.filters.query()),
+        report_link=f"{BASE_PATH}/analyst/bericht.pdf?{urlencode(built.filters.query())}",
     )

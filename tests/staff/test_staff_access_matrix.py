@@ -24,6 +24,7 @@ PAGES: dict[str, str | None] = {
     "/staff/analyst": "analyst",
     "/staff/analyst/engpass": "analyst",
     "/staff/analyst/export": "analyst",
+    "/staff/analyst/bericht.pdf": "analyst",
     "/staff/admin": "admin",
     "/staff/admin/access-log": "admin",
     "/staff/consultations": "counsellor",
