@@ -241,8 +241,11 @@ class MatrixBridge:
 
     async def _on_other(self, room: MatrixRoom, event: Any) -> None:
         if self._is_for_us(room, event):
-            self.store.touch(self._pseudonym(event.sender), room.room_id)
-            await self._send(room.room_id, i18n.text("matrix.unsupported"))
+            sender = self._pseudonym(event.sender)
+            if self.store.touch(sender, room.room_id):
+                await self._send_notice(room.room_id)
+            if self.limiter.allow(sender, event.event_id):
+                await self._send(room.room_id, i18n.text("matrix.unsupported"))
 
     async def _on_undecrypted(self, room: MatrixRoom, event: MegolmEvent) -> None:
         """No key (yet) for an encrypted message: ask for it and try again after later syncs."""
@@ -277,8 +280,7 @@ class MatrixBridge:
     async def _handle(self, room_id: str, user_id: str, event_id: str, body: str) -> None:
         sender = self._pseudonym(user_id)
         if self.store.touch(sender, room_id):
-            days = self.settings.retention_days
-            await self._send(room_id, i18n.text("matrix.notice", days=days))
+            await self._send_notice(room_id)
         if not self.limiter.allow(sender, event_id):
             if time.monotonic() - self._warned.get(sender, -1e9) > 60.0:
                 _remember(self._warned, sender, time.monotonic())
@@ -310,6 +312,10 @@ class MatrixBridge:
             logger.info(
                 "conversation deletion on request (stored conversation deleted: %s)", deleted
             )
+
+    async def _send_notice(self, room_id: str) -> None:
+        """The privacy notice of the page (first contact, again after deletion or retention)."""
+        await self._send(room_id, i18n.text("matrix.notice", days=self.settings.retention_days))
 
     async def _send(self, room_id: str, text: str, html: str | None = None) -> None:
         try:

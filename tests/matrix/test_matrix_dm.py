@@ -119,7 +119,7 @@ async def test_per_sender_message_limit_answers_in_german(
         bridge.stop()
 
 
-async def test_bridge_with_an_access_token_answers(
+async def test_bridge_with_an_access_token_answers_text_and_refuses_images(
     stack: str, synapse: Synapse, bot_user: str, citizen_user: str, work_dir: Path
 ) -> None:
     token = login_token(synapse, bot_user, BOT_PASSWORD)
@@ -132,6 +132,13 @@ async def test_bridge_with_an_access_token_answers(
             await me.say(room, "Hallo")
             got = await me.replies(2, quiet=2.0)
             assert got[0].startswith(NOTICE_START) and len(got) >= 2, got
+            mark = me.mark()
+            image = {"msgtype": "m.image", "body": "bild.png", "url": "mxc://example/abc"}
+            await me.client.room_send(room, "m.room.message", image, ignore_unverified_devices=True)
+            await me.replies(1, quiet=1.0)
+            assert me.since(mark) == [
+                "Ich kann nur Textnachrichten lesen. Bitte schreiben Sie mir Ihre Frage als Text."
+            ]
             assert not me.undecryptable
         assert token not in bridge.log()
     finally:
