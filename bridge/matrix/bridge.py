@@ -36,6 +36,7 @@ from nio import (
     RoomEncryptedMedia,
     RoomMessageMedia,
     RoomMessageText,
+    RoomMessageUnknown,
     SyncError,
     WhoamiResponse,
 )
@@ -126,7 +127,7 @@ class MatrixBridge:
         self.client.add_event_callback(self._on_text, RoomMessageText)
         self.client.add_event_callback(
             self._on_other,
-            (RoomMessageMedia, RoomEncryptedMedia),
+            (RoomMessageMedia, RoomEncryptedMedia, RoomMessageUnknown),
         )
         self.client.add_event_callback(self._on_undecrypted, MegolmEvent)
 

@@ -133,7 +133,16 @@ async def test_bridge_with_an_access_token_answers_text_and_refuses_images(
             got = await me.replies(2, quiet=2.0)
             assert got[0].startswith(NOTICE_START) and len(got) >= 2, got
             mark = me.mark()
-            image = {"msgtype": "m.image", "body": "bild.png", "url": "mxc://example/abc"}
+            # an encrypted attachment (in an encrypted room the content names a "file")
+            key = {"alg": "A256CTR", "k": "a2V5", "kty": "oct", "ext": True, "key_ops": ["decrypt"]}
+            file = {
+                "url": "mxc://example/abc",
+                "hashes": {"sha256": "aGFzaA"},
+                "iv": "aXY",
+                "key": key,
+                "v": "v2",
+            }
+            image = {"msgtype": "m.image", "body": "bild.png", "file": file}
             await me.client.room_send(room, "m.room.message", image, ignore_unverified_devices=True)
             await me.replies(1, quiet=1.0)
             assert me.since(mark) == [
