@@ -144,8 +144,8 @@ validate: .venv-bot/.installed build/spacy-de/.built ## check the knowledge base
 	$(BOT)/rasa data validate --config config.yml --domain bot/domain --data bot/data --fail-on-warnings --max-history 5
 
 test-unit: test-venvs build/spacy-de/.built build/index/.built ## unit tests in both environments
-	$(APP)/python -m pytest -q -m "not integration" tests/knowledge tests/i18n tests/appdb tests/search tests/web tests/eval tests/security tests/staff tests/test_structure.py
-	$(BOT)/python -m pytest -q -m "not integration" tests/knowledge tests/i18n tests/nlu tests/bot
+	$(APP)/python -m pytest -q -m "not integration" tests/knowledge tests/i18n tests/appdb tests/search tests/web tests/eval tests/security tests/staff tests/rendering tests/test_structure.py
+	$(BOT)/python -m pytest -q -m "not integration" tests/knowledge tests/i18n tests/rendering tests/nlu tests/bot
 
 test-nlu: test-venvs $(MODEL) ## NLU quality on the held-out set (rasa test nlu on tests/nlu_heldout); fails below the floors
 	# intent floor 0.94 since 2026-12-07: three new intents (ask_more_detail, mood_distress, mood_positive) score
@@ -178,8 +178,8 @@ docs-screenshots: setup test-venvs chromium ## screenshots of the staff app for 
 
 test: setup test-venvs chromium validate test-unit test-nlu test-stories test-integration ## set up and run every test (CI runs this)
 
-LINT_PATHS := knowledge search web eval nlu bot scripts tests appdb i18n proxy staff bridge
-TYPED := knowledge search web eval appdb i18n proxy staff
+LINT_PATHS := knowledge search web eval nlu bot scripts tests appdb i18n proxy staff rendering bridge
+TYPED := knowledge search web eval appdb i18n proxy staff rendering
 
 lint: .venv-app/.installed-test ## ruff check, ruff format --check, mypy on the typed packages
 	$(APP)/ruff check $(LINT_PATHS)
@@ -218,10 +218,17 @@ bench-monitoring: .venv-app/.installed ## Bildungsmonitoring queries on 1M synth
 profile-turn: setup .venv-profile/.installed ## CPU profile of chat turns (py-spy on Rasa + action server, 40 REST conversations): flame graphs in results/profile/
 	$(APP)/python scripts/with_stack.py -- $(APP)/python scripts/profile_turn.py
 
+N ?= 50
+demo-data: .venv-app/.installed ## simulated conversations with the RUNNING bot, flagged as demo data (DEMO_DATA_SECRET in the environment of both; N conversations, default 50; docs/monitoring.md)
+	$(APP)/python -m staff.demo_data generate --conversations $(N)
+
+demo-data-remove: .venv-app/.installed ## remove every simulated demand row and monthly count
+	$(APP)/python -m staff.demo_data remove
+
 eval: build/e5-small-ft/.built ## search quality: nDCG@10, MRR, recall@10 of BM25 / dense / hybrid / hybrid+ranking on eval/queries_test.jsonl, fine-tuned vs base model
 	$(APP)/python -m eval.run --baseline-model build/e5-small
 
 clean: ## remove generated artefacts (keeps the virtualenvs)
 	rm -rf build models results rasa.db
 
-.PHONY: help test-matrix test-slow docs-screenshots venvs nginx pdf-libs test-venvs lint lint-mypy setup migrate run chromium validate test-unit test-nlu test-stories test-integration test bench bench-scale bench-encoder bench-load bench-monitoring profile-turn eval clean
+.PHONY: help test-matrix test-slow docs-screenshots venvs nginx pdf-libs test-venvs lint lint-mypy setup migrate run chromium validate test-unit test-nlu test-stories test-integration test bench bench-scale bench-encoder bench-load bench-monitoring profile-turn demo-data demo-data-remove eval clean

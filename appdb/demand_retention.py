@@ -1,7 +1,8 @@
 """Retention of the raw demand rows (``demand_records``): rows of months older than
 ``DEMAND_RETENTION_MONTHS`` (default 24) are counted into ``demand_monthly`` (month x
-municipality x goal x first four digits of the target KldB code x time model: requests, fewer
-than three offers, no offer, asked for a person) and deleted, in one transaction.
+municipality x goal x first four digits of the target KldB code x time model x format wish x
+employment status x age band x demo flag x search term: requests, fewer than three offers, no offer, asked for
+a person) and deleted, in one transaction.
 
 Whole months only: the cutoff is the first day of the month ``months`` months before the
 current one, so the current month and the ``months`` whole months before it keep their raw rows
@@ -25,6 +26,8 @@ logger = logging.getLogger(__name__)
 MIN_FITTING = 3
 #: digits of the target KldB code kept in the aggregates (covers fields and shortage codes)
 TARGET_GROUP_DIGITS = 4
+#: keys of the monthly counts taken over as they are (revisions 0005 and 0006)
+EXTRA_KEYS = ("format", "employment_status", "age_band", "simulated", "search_term")
 
 
 def cutoff_day(today: dt.date, months: int) -> dt.date:
@@ -55,7 +58,7 @@ def purge_demand_records(engine: Engine, months: int, today: dt.date) -> int:
     group = sa.func.substr(
         d.target_kldb, sa.literal_column("1"), sa.literal_column(str(TARGET_GROUP_DIGITS))
     )
-    keys = (month, d.municipality, d.goal, group, d.time_model)
+    keys = (month, d.municipality, d.goal, group, d.time_model, *(d[c] for c in EXTRA_KEYS))
     counts = sa.select(
         *keys,
         sa.func.count(),
@@ -65,6 +68,7 @@ def purge_demand_records(engine: Engine, months: int, today: dt.date) -> int:
     ).where(d.day < cutoff)
     m = demand_monthly.c
     columns = [m.month, m.municipality, m.goal, m.target_group, m.time_model]
+    columns += [m[c] for c in EXTRA_KEYS]
     columns += [m.requests, m.unmet, m.no_offer, m.human]
     with engine.begin() as conn:
         conn.execute(demand_monthly.insert().from_select(columns, counts.group_by(*keys)))

@@ -25,6 +25,15 @@ demand_records = sa.Table(
     sa.Column("time_model", sa.String(40)),
     sa.Column("offers_found", sa.Integer, nullable=False),
     sa.Column("asked_for_human", sa.Boolean, nullable=False),
+    # revision 0005: the format wish, the employment status and the age band (only as the
+    # bot's funding questions collect them: a band of ``knowledge.vocabulary.AGE_BANDS``, never
+    # an age), and whether the row comes from a signed demo conversation (``staff.demo_data``)
+    sa.Column("format", sa.String(20)),
+    sa.Column("employment_status", sa.String(20)),
+    sa.Column("age_band", sa.String(20)),
+    sa.Column("simulated", sa.Boolean, nullable=False, server_default=sa.false(), index=True),
+    #: closed-vocabulary term of a search that found nothing (knowledge.search_terms), else NULL
+    sa.Column("search_term", sa.String(40)),
     # the monitoring pages filtered by municipality (docs/benchmarks.md, monitoring queries)
     sa.Index("ix_demand_records_municipality_day", "municipality", "day"),
 )
@@ -42,6 +51,14 @@ demand_monthly = sa.Table(
     sa.Column("goal", sa.String(40)),
     sa.Column("target_group", sa.String(4)),
     sa.Column("time_model", sa.String(40)),
+    # revision 0005: the new dimensions of demand_records (kept as keys, so that the views by
+    # month filter by them before and after the retention) and the demo-data flag (so that
+    # ``python -m staff.demo_data remove`` removes their share of the aggregates too)
+    sa.Column("format", sa.String(20)),
+    sa.Column("employment_status", sa.String(20)),
+    sa.Column("age_band", sa.String(20)),
+    sa.Column("simulated", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("search_term", sa.String(40)),
     sa.Column("requests", sa.Integer, nullable=False),
     sa.Column("unmet", sa.Integer, nullable=False),
     sa.Column("no_offer", sa.Integer, nullable=False),

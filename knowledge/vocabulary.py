@@ -106,6 +106,27 @@ EMPLOYMENT_STATUSES: tuple[str, ...] = (
     "student",
     "sonstiges",
 )
+#: German labels of :data:`EMPLOYMENT_STATUSES` (staff pages, monitoring)
+EMPLOYMENT_STATUS_LABELS: dict[str, str] = {
+    "beschaeftigt": "beschäftigt",
+    "kurzarbeit": "in Kurzarbeit",
+    "minijob": "Minijob",
+    "selbststaendig": "selbstständig",
+    "elternzeit": "in Elternzeit",
+    "arbeitslos": "arbeitslos",
+    "arbeitsuchend": "arbeitsuchend",
+    "buergergeld": "Bürgergeld",
+    "student": "Studium",
+    "sonstiges": "sonstiges",
+}
+#: age bands of the funding form (slot ``age_group``; the bands of the funding rules): a person
+#: gives a band, never an age is stored. "unter_45" is an answer without the finer band.
+AGE_BANDS: dict[str, str] = {
+    "unter_25": "unter 25",
+    "25_bis_44": "25 bis 44",
+    "unter_45": "unter 45 (ohne genauere Angabe)",
+    "ab_45": "45 und älter",
+}
 #: course types the funding form asks about (broader than the catalogue's course types)
 FUNDING_COURSE_TYPES: tuple[str, ...] = (
     "umschulung",

@@ -7,11 +7,14 @@ by the services at their default log levels).
 
 Rasa's HTTP API is switched on for the tests the way an operator would do it (RASA_ENABLE_API=true, JWT RS256
 with a key pair made for this run in build/rasa-api/); only the command gets a token, as BL_RASA_TOKEN.
+Unless set, DEMO_DATA_SECRET (demo data, docs/monitoring.md) is a random value of this run, given to the stack
+and to the command alike.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -33,8 +36,11 @@ def main(argv: list[str]) -> int:
     log_path.parent.mkdir(exist_ok=True)
     honcho = Path(sys.executable).with_name("honcho")
     private_key, public_key = keygen(ROOT / "build" / "rasa-api")
-    stack_env = {**os.environ, "RASA_ENABLE_API": "true", "RASA_JWT_PUBLIC_KEY": str(public_key)}
-    test_env = {**os.environ, "BL_RASA_TOKEN": token(private_key, "bl-tests", "admin", 120)}
+    base_env = {**os.environ}
+    if not base_env.get("DEMO_DATA_SECRET"):
+        base_env["DEMO_DATA_SECRET"] = secrets.token_hex(32)
+    stack_env = {**base_env, "RASA_ENABLE_API": "true", "RASA_JWT_PUBLIC_KEY": str(public_key)}
+    test_env = {**base_env, "BL_RASA_TOKEN": token(private_key, "bl-tests", "admin", 120)}
     with log_path.open("ab") as log:
         stack = subprocess.Popen(
             [str(honcho), "start", "-f", "Procfile"],

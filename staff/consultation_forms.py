@@ -19,19 +19,7 @@ from knowledge import vocabulary as v
 from knowledge.kldb import load_kldb
 from staff.consultations import search_profile
 
-EMPLOYMENT_LABELS = {
-    "beschaeftigt": "beschäftigt",
-    "kurzarbeit": "in Kurzarbeit",
-    "minijob": "Minijob",
-    "selbststaendig": "selbstständig",
-    "elternzeit": "in Elternzeit",
-    "arbeitslos": "arbeitslos",
-    "arbeitsuchend": "arbeitsuchend",
-    "buergergeld": "Bürgergeld",
-    "student": "Studium",
-    "sonstiges": "sonstiges",
-    fa.UNKNOWN: "unbekannt",
-}
+EMPLOYMENT_LABELS = {**v.EMPLOYMENT_STATUS_LABELS, fa.UNKNOWN: "unbekannt"}
 YES_NO_UNKNOWN = {fa.YES: "ja", fa.NO: "nein", fa.UNKNOWN: "unbekannt"}
 BOOL_LABELS = {"true": "ja", "false": "nein"}
 GERMAN_LEVEL_LABELS = {

@@ -33,6 +33,7 @@ PACKAGES = (
     "i18n",
     "proxy",
     "staff",
+    "rendering",
     "bridge",
 )
 MAX_LINES = 400

@@ -131,6 +131,7 @@ RECOMMENDATION_ITEM_KEYS = (
     "shortage_occupation",
     "url",
     "next_start",
+    "distance_km",
     "reasons",
 )
 

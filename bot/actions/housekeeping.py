@@ -14,7 +14,6 @@ from rasa_sdk.types import DomainDict
 from bot.actions import constants as c
 from bot.actions.clients import callback_store
 from bot.actions.settings import load_settings
-from bot.actions.utils.channel import custom_payload
 
 logger = logging.getLogger(__name__)
 
@@ -42,9 +41,7 @@ class ActionDeleteMyData(Action):
     ) -> list[EventType]:
         dispatcher.utter_message(
             response=UTTER_DELETE_CONFIRMATION,
-            json_message=custom_payload(
-                {"type": c.PAYLOAD_DELETE_CONVERSATION}, tracker.get_latest_input_channel()
-            ),
+            json_message={"type": c.PAYLOAD_DELETE_CONVERSATION},
         )
         try:
             deleted = await asyncio.to_thread(

@@ -39,9 +39,8 @@ from bot.actions.clients import demand_store
 from bot.actions.clients.demand_store import DemandRecord
 from bot.actions.clients.search_client import SearchClient, SearchError, get_search_client
 from bot.actions.settings import Settings, load_settings
-from bot.actions.utils import formatting, occupations, targets, widening
+from bot.actions.utils import demand, formatting, occupations, targets, widening
 from bot.actions.utils import paths as path_render
-from bot.actions.utils.channel import SOCKETIO, custom_payload
 from bot.actions.utils.path_search import learning_path_for
 from bot.actions.utils.profile import (
     Profile,
@@ -51,6 +50,7 @@ from bot.actions.utils.profile import (
     profile_from_slots,
     upgrade_kind,
 )
+from knowledge import search_terms
 from knowledge.paths import ResolvedPath
 
 logger = logging.getLogger(__name__)
@@ -127,41 +127,26 @@ def _send_recommendations(
     relaxed: Sequence[str],
     more: bool = False,
     start_number: int = 1,
-    input_channel: str | None = None,
     style: str = formatting.STYLE_DE,
     notes: Sequence[str] = (),
     lead_text: str | None = None,
 ) -> None:
-    items = [formatting.recommendation_item(h, style) for h in hits]
-    cards = input_channel == SOCKETIO  # the web page renders the payload as cards
-    text = formatting.recommendations_text(
-        hits,
-        profile,
-        reach_km,
-        relaxed,
-        more,
-        start_number,
-        with_list=not cards,
-        style=style,
-        notes=notes,
-        lead_text=lead_text,
+    """One channel-neutral message: lead + footer as text, the payload with the items (the
+    rendering layer composes the offer lines for text channels, the page shows cards)."""
+    payload = formatting.recommendations_payload(
+        hits, profile, reach_km, relaxed, more, start_number, style, notes, lead_text
     )
-    payload = {"type": c.PAYLOAD_RECOMMENDATIONS, "items": items}
-    dispatcher.utter_message(text=text, json_message=custom_payload(payload, input_channel))
+    text = f"{payload['lead']}\n{payload['footer']}"
+    dispatcher.utter_message(text=text, json_message=payload)
 
 
 def _send_learning_path(
-    dispatcher: CollectingDispatcher,
-    resolved: ResolvedPath,
-    input_channel: str | None,
-    style: str = formatting.STYLE_DE,
+    dispatcher: CollectingDispatcher, resolved: ResolvedPath, style: str = formatting.STYLE_DE
 ) -> None:
-    """One message: the path as text (steps listed unless the page renders them) + payload."""
-    text = path_render.learning_path_text(
-        resolved, with_steps=input_channel != SOCKETIO, style=style
-    )
+    """One channel-neutral message: lead + footer as text, the path payload (steps, funding
+    with office and Stand, sources)."""
     payload = path_render.learning_path_payload(resolved, style)
-    dispatcher.utter_message(text=text, json_message=custom_payload(payload, input_channel))
+    dispatcher.utter_message(text=f"{payload['lead']}\n{payload['footer']}", json_message=payload)
 
 
 def asked_for_human(events: Sequence[Mapping[str, Any]]) -> bool:
@@ -175,9 +160,14 @@ def asked_for_human(events: Sequence[Mapping[str, Any]]) -> bool:
 
 
 async def _record_demand(
-    settings: Settings, profile: Profile, offers_found: int, tracker: Tracker
+    settings: Settings,
+    profile: Profile,
+    offers_found: int,
+    tracker: Tracker,
+    upgrade: str | None = None,
 ) -> None:
-    """Anonymous demand record for the Bildungsmonitoring (never blocks or breaks the turn)."""
+    """Anonymous demand record for the Bildungsmonitoring (never blocks or breaks the turn);
+    a search that found nothing keeps its closed-vocabulary term, never the typed text."""
     record = DemandRecord(
         day=settings.today(),
         municipality=profile.municipality,
@@ -186,6 +176,12 @@ async def _record_demand(
         time_model=profile.time_model,
         offers_found=offers_found,
         asked_for_human=asked_for_human(tracker.events),
+        **demand.record_extras(
+            tracker.slots, profile.format, tracker.latest_message, tracker.sender_id
+        ),
+        search_term=None
+        if offers_found
+        else search_terms.term_for(profile.target_kldb, profile.target_occupation, upgrade),
     )
     await asyncio.to_thread(demand_store.write, settings.app_db_url, record)
 
@@ -249,7 +245,7 @@ class ActionRecommendOffers(Action):
             raise resolved
         if resolved is not None:
             logger.info("recommend: learning path %s", resolved.path.id)
-            _send_learning_path(dispatcher, resolved, tracker.get_latest_input_channel(), style)
+            _send_learning_path(dispatcher, resolved, style)
         if isinstance(outcome, SearchError):
             logger.warning("search failed: %s", outcome)
             dispatcher.utter_message(response=c.UTTER_SEARCH_UNAVAILABLE)
@@ -258,7 +254,7 @@ class ActionRecommendOffers(Action):
             raise outcome
         hits, relaxed = outcome
         logger.info("recommend: %d hits, relaxed=%s, upgrade=%s", len(hits), relaxed, upgrade)
-        await _record_demand(settings, profile, len(hits), tracker)
+        await _record_demand(settings, profile, len(hits), tracker, upgrade)
         if not hits:
             options: dict[str, dict[str, Any]] = {}
             if targets.stated_target(profile, upgrade):
@@ -277,7 +273,6 @@ class ActionRecommendOffers(Action):
             profile,
             settings.reach_km,
             relaxed,
-            input_channel=tracker.get_latest_input_channel(),
             style=style,
             notes=notes,
         )
@@ -346,7 +341,6 @@ class ActionMoreResults(Action):
             relaxed,
             True,
             start,
-            input_channel=tracker.get_latest_input_channel(),
             style=style,
             lead_text=lead,
         )

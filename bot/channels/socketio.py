@@ -17,26 +17,45 @@ subclass keeps Rasa's handlers and wraps them:
 The client is the peer address, or the last ``X-Forwarded-For`` entry when the peer is a trusted proxy.
 Both apply :func:`bot.channels.commands.neutralise` to every message.
 Nothing here logs message text or conversation ids.
+
+Output: every bot message is rendered by :mod:`rendering` (:mod:`bot.channels.output`). On
+socket.io the own page declares ``"rich": "page"`` in ``session_request`` (remembered per
+conversation) and gets lead text + payload (cards); every other client gets the complete text.
+On REST a body field ``"rich": "page"`` does the same for one request; otherwise ``text`` is the
+complete text. Input: a numbered choice ("2", "die zweite") becomes the payload of the button
+shown last (:mod:`bot.channels.choices`, read from Rasa's tracker store). Rasa's socket.io
+message handler and REST webhook are re-implemented here for that (Rasa 3.6 creates its own
+output channels inside them); REST's ``?stream=true`` is not offered.
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
 import secrets
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa.core.channels import rest, socketio
-from rasa.core.channels.channel import UserMessage
-from sanic import Blueprint
+from rasa.core.channels.channel import OutputChannel, UserMessage
+from sanic import Blueprint, response
 from sanic.exceptions import SanicException
 from sanic.request import Request
+from sanic.response import HTTPResponse
 
+from bot.channels import simulation
+from bot.channels.choices import resolve_choice
 from bot.channels.commands import neutralise
 from bot.channels.entry_settings import EntrySettings, is_valid_session_id, load_entry_settings
 from bot.channels.limits import NewConversationLimiter
+from bot.channels.output import PAGE, TEXT, RenderingCollectingOutput, RenderingSocketIOOutput
 
 logger = logging.getLogger(__name__)
+
+#: conversations whose rendering form (page/text) a socket.io channel remembers (oldest forgotten)
+MAX_REMEMBERED_FORMS = 10_000
 
 _settings: EntrySettings | None = None
 _limiter: NewConversationLimiter | None = None
@@ -76,6 +95,23 @@ class SocketIOInput(socketio.SocketIOInput):
         super().__init__(*args, **kwargs)
         self._clients: dict[str, str] = {}  # socket.io sid -> client address
         self._sessions: dict[str, str] = {}  # socket.io sid -> confirmed conversation id
+        self._forms: OrderedDict[str, str] = OrderedDict()  # conversation id -> page/text
+        self._app: Any = None  # the Sanic app (its ctx.agent reaches Rasa's tracker store)
+
+    def form_of(self, conversation_id: str) -> str:
+        """ "page" when the conversation's page declared it renders cards, else "text"."""
+        return self._forms.get(conversation_id, TEXT)
+
+    def _remember_form(self, conversation_id: str, form: str) -> None:
+        self._forms.pop(conversation_id, None)
+        self._forms[conversation_id] = form
+        while len(self._forms) > MAX_REMEMBERED_FORMS:
+            self._forms.popitem(last=False)
+
+    def get_output_channel(self) -> OutputChannel | None:
+        if self.sio is None:
+            return super().get_output_channel()
+        return RenderingSocketIOOutput(self.sio, self.bot_message_evt, self.form_of)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         blueprint = super().blueprint(on_new_message)
@@ -89,10 +125,11 @@ class SocketIOInput(socketio.SocketIOInput):
         parent_connect = handlers["connect"]
         parent_disconnect = handlers["disconnect"]
         parent_session_request = handlers["session_request"]
-        parent_message = handlers[self.user_message_evt]
 
         async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> bool:
             request = environ.get("sanic.request")
+            if request is not None and self._app is None:
+                self._app = request.app
             peer = request.ip if request is not None else environ.get("REMOTE_ADDR")
             self._clients[sid] = cfg.client_address(peer, environ.get("HTTP_X_FORWARDED_FOR"))
             return bool(await parent_connect(sid, environ, auth))
@@ -117,6 +154,7 @@ class SocketIOInput(socketio.SocketIOInput):
             if old and old != session_id:
                 sio.leave_room(sid, old, namespace=namespace)
             self._sessions[sid] = session_id
+            self._remember_form(session_id, PAGE if data.get("rich") == PAGE else TEXT)
             data["session_id"] = session_id
             await parent_session_request(sid, data)
 
@@ -133,7 +171,24 @@ class SocketIOInput(socketio.SocketIOInput):
             if len(message) > cfg.max_message_chars:
                 # cut, not dropped: the bot's input guard answers "too long" (a reply, nothing lost)
                 message = message[: cfg.max_message_chars + 1]
-            await parent_message(sid, {**data, "message": neutralise(message)})
+            metadata = data.get(self.metadata_key) or {}
+            if isinstance(metadata, str):
+                try:
+                    metadata = json.loads(metadata)
+                except ValueError:
+                    metadata = {}
+            session_id = str(data["session_id"])
+            message = await resolve_choice(self._app, session_id, message)
+            output = RenderingSocketIOOutput(sio, self.bot_message_evt, self.form_of)
+            await on_new_message(
+                UserMessage(
+                    neutralise(message),
+                    output,
+                    session_id,
+                    input_channel=self.name(),
+                    metadata=metadata if isinstance(metadata, dict) else {},
+                )
+            )
 
         sio.on("connect", connect, namespace=namespace)
         sio.on("disconnect", disconnect, namespace=namespace)
@@ -164,3 +219,41 @@ class RestInput(rest.RestInput):
         message = super()._extract_message(req)
         limit = entry_settings().max_message_chars
         return neutralise(message[: limit + 1]) if isinstance(message, str) else message
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        """Rasa's REST routes, with the rendering collector and numbered-choice resolution."""
+        webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            sender_id = await self._extract_sender(request)
+            text = self._extract_message(request)
+            text = await resolve_choice(request.app, sender_id, text)
+            form = PAGE if request.json.get("rich") == PAGE else TEXT
+            collector = RenderingCollectingOutput(form)
+            try:
+                await on_new_message(
+                    UserMessage(
+                        neutralise(text) if isinstance(text, str) else text,
+                        collector,
+                        sender_id,
+                        input_channel=self._extract_input_channel(request),
+                        metadata=self.get_metadata(request),
+                    )
+                )
+            except asyncio.CancelledError:
+                logger.error("rest: message handling timed out")
+            except Exception as exc:  # noqa: BLE001 – Rasa's behaviour: answer what was collected
+                logger.error("rest: message handling failed (%s)", type(exc).__name__)
+            return response.json(collector.messages)
+
+        return webhook
+
+    def get_metadata(self, request: Request) -> dict[str, Any] | None:
+        """Only the flag of a signed demo message (:mod:`bot.channels.simulation`), never the
+        metadata a client sent."""
+        return simulation.channel_metadata(request.json)

@@ -1,5 +1,7 @@
 """Filters of the monitoring pages: period (whole weeks or whole months), municipality, field
-(KldB Berufshauptgruppe, 2 digits), goal and time model; the periods of a filter; labels.
+(KldB Berufshauptgruppe, 2 digits), goal, time model, format wish, employment status, age band
+and whether signed demo conversations count (``demo=ohne`` leaves them out); the periods of a
+filter; labels.
 
 Query parameters are parsed leniently: an unknown value falls back to "alle" and is reported
 in :attr:`Filters.problems` (codes, the template says what they mean).
@@ -24,13 +26,37 @@ DEFAULT_PERIODS = {MONTH: 6, WEEK: 12}
 #: row keys for demand rows outside the 29 municipalities and without a municipality
 OUTSIDE = "_outside"
 UNKNOWN = "_unknown"
-BREAKDOWNS = ("field", "municipality", "goal", "time_model")
+BREAKDOWNS = (
+    "field",
+    "municipality",
+    "goal",
+    "time_model",
+    "format",
+    "employment_status",
+    "age_band",
+)
 BREAKDOWN_LABELS = {
     "field": "Berufsbereich (Zielberuf)",
     "municipality": "Gemeinde",
     "goal": "Ziel",
     "time_model": "Zeitmodell",
+    "format": "Lernform (Wunsch)",
+    "employment_status": "Erwerbsstatus",
+    "age_band": "Altersgruppe",
 }
+#: the values of the new dimensions (revision 0005) -> German labels
+FORMAT_LABELS = {**vocabulary.FORMATS, vocabulary.FORMAT_ANY: "egal (keine Vorliebe)"}
+EMPLOYMENT_LABELS = vocabulary.EMPLOYMENT_STATUS_LABELS
+#: value choices of the filters and breakdowns keyed like :data:`BREAKDOWNS`
+CHOICES: dict[str, dict[str, str]] = {
+    "goal": vocabulary.GOALS,
+    "time_model": vocabulary.TIME_MODELS,
+    "format": FORMAT_LABELS,
+    "employment_status": EMPLOYMENT_LABELS,
+    "age_band": vocabulary.AGE_BANDS,
+}
+#: ``demo`` parameter: leave the rows of signed demo conversations out
+WITHOUT_DEMO = "ohne"
 MONTH_NAMES = (
     "Januar", "Februar", "März", "April", "Mai", "Juni",
     "Juli", "August", "September", "Oktober", "November", "Dezember",
@@ -54,6 +80,10 @@ class Filters:
     field: str | None = None
     goal: str | None = None
     time_model: str | None = None
+    format: str | None = None
+    employment_status: str | None = None
+    age_band: str | None = None
+    without_demo: bool = False
     breakdown: str = "field"
     problems: tuple[str, ...] = ()
 
@@ -83,6 +113,10 @@ class Filters:
             "bereich": self.field or "",
             "ziel": self.goal or "",
             "zeitmodell": self.time_model or "",
+            "lernform": self.format or "",
+            "erwerb": self.employment_status or "",
+            "alter": self.age_band or "",
+            "demo": WITHOUT_DEMO if self.without_demo else "",
             "nach": self.breakdown,
         }
         return {k: v for k, v in values.items() if v}
@@ -149,10 +183,8 @@ def label(kind: str, value: str | None) -> str:
     if kind == "field":
         title = fields().get(value)
         return f"{value} {title}" if title else value
-    if kind == "goal":
-        return vocabulary.GOALS.get(value, value)
-    if kind == "time_model":
-        return vocabulary.TIME_MODELS.get(value, value)
+    if kind in CHOICES:
+        return CHOICES[kind].get(value, value)
     return value
 
 
@@ -197,6 +229,10 @@ def parse(params: Mapping[str, str], today: dt.date) -> Filters:
         field=choice("bereich", fields(), "field"),
         goal=choice("ziel", vocabulary.GOALS, "goal"),
         time_model=choice("zeitmodell", vocabulary.TIME_MODELS, "time_model"),
+        format=choice("lernform", FORMAT_LABELS, "format"),
+        employment_status=choice("erwerb", EMPLOYMENT_LABELS, "employment_status"),
+        age_band=choice("alter", vocabulary.AGE_BANDS, "age_band"),
+        without_demo=choice("demo", (WITHOUT_DEMO,), "demo") == WITHOUT_DEMO,
         breakdown=choice("nach", BREAKDOWNS, "breakdown") or "field",
         problems=tuple(problems),
     )

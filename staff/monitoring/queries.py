@@ -73,16 +73,21 @@ def field_expr() -> sa.ColumnElement[str]:
     return sa.func.substr(d.c.target_kldb, sa.literal_column("1"), sa.literal_column("2"))
 
 
+#: filters and breakdowns that are a column of both tables under the same name
+PLAIN = ("municipality", "goal", "time_model", "format", "employment_status", "age_band")
+
+
+def _plain(table: sa.Table, filters: Filters) -> list[sa.ColumnElement[bool]]:
+    cond = [table.c[name] == getattr(filters, name) for name in PLAIN if getattr(filters, name)]
+    if filters.without_demo:
+        cond.append(table.c.simulated == sa.false())
+    return cond
+
+
 def _where(filters: Filters) -> list[sa.ColumnElement[bool]]:
-    cond = [d.c.day >= filters.start, d.c.day <= filters.end]
-    if filters.municipality:
-        cond.append(d.c.municipality == filters.municipality)
+    cond = [d.c.day >= filters.start, d.c.day <= filters.end, *_plain(d, filters)]
     if filters.field:
         cond.append(d.c.target_kldb.like(f"{filters.field}%"))
-    if filters.goal:
-        cond.append(d.c.goal == filters.goal)
-    if filters.time_model:
-        cond.append(d.c.time_model == filters.time_model)
     return cond
 
 
@@ -91,13 +96,7 @@ def _dimension(engine: Engine, name: str, filters: Filters) -> sa.ColumnElement[
         return period_expr(engine, filters.unit)
     if name == "field":
         return field_expr()
-    columns = {
-        "municipality": d.c.municipality,
-        "goal": d.c.goal,
-        "time_model": d.c.time_model,
-        "target": d.c.target_kldb,
-    }
-    return columns[name]
+    return d.c.target_kldb if name == "target" else d.c[name]
 
 
 def _flag_sum(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
@@ -105,8 +104,8 @@ def _flag_sum(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
 
 
 def grouped(engine: Engine, filters: Filters, dims: Iterable[str]) -> dict[tuple[str, ...], Counts]:
-    """Counts per combination of ``dims`` (``period``, ``field``, ``municipality``, ``goal``,
-    ``time_model``, ``target`` = the target KldB code) over the filtered rows. Missing values are ``"_unknown"``; municipalities
+    """Counts per combination of ``dims`` (``period``, ``field``, ``target`` = the target KldB
+    code, or a column of :data:`PLAIN`) over the filtered rows. Missing values are ``"_unknown"``; municipalities
     outside the Landkreis are merged into ``"_outside"``."""
     names = list(dims)
     keys = [_dimension(engine, n, filters).label(f"k{i}") for i, n in enumerate(names)]
@@ -141,25 +140,14 @@ def _monthly_dimension(engine: Engine, name: str) -> sa.ColumnElement[Any]:
         return sa.func.strftime(_lit("%Y-%m"), agg.c.month)
     if name == "field":
         return sa.func.substr(agg.c.target_group, sa.literal_column("1"), sa.literal_column("2"))
-    columns = {
-        "municipality": agg.c.municipality,
-        "goal": agg.c.goal,
-        "time_model": agg.c.time_model,
-        "target": agg.c.target_group,
-    }
-    return columns[name]
+    return agg.c.target_group if name == "target" else agg.c[name]
 
 
 def _monthly_where(filters: Filters) -> list[sa.ColumnElement[bool]]:
     cond = [agg.c.month >= filters.start.replace(day=1), agg.c.month <= filters.end]
-    if filters.municipality:
-        cond.append(agg.c.municipality == filters.municipality)
+    cond += _plain(agg, filters)
     if filters.field:
         cond.append(agg.c.target_group.like(f"{filters.field}%"))
-    if filters.goal:
-        cond.append(agg.c.goal == filters.goal)
-    if filters.time_model:
-        cond.append(agg.c.time_model == filters.time_model)
     return cond
 
 
@@ -220,7 +208,43 @@ def demand_by_target(engine: Engine, filters: Filters) -> dict[str, int]:
     return dict(out)
 
 
+def terms_without_offer(engine: Engine, filters: Filters) -> dict[str, int]:
+    """Requests that found no offer, per closed-vocabulary search term (``knowledge.search_terms``;
+    rows without a term – written before revision 0006 – are left out)."""
+    query = (
+        sa.select(d.c.search_term, sa.func.count())
+        .where(*_where(filters), d.c.offers_found == 0, d.c.search_term.is_not(None))
+        .group_by(d.c.search_term)
+    )
+    monthly = (
+        sa.select(agg.c.search_term, sa.func.sum(agg.c.no_offer))
+        .where(*_monthly_where(filters), agg.c.search_term.is_not(None), agg.c.no_offer > 0)
+        .group_by(agg.c.search_term)
+    )
+    out: dict[str, int] = defaultdict(int)
+    with engine.connect() as conn:
+        found = list(conn.execute(query))
+        if filters.unit == MONTH:
+            found += conn.execute(monthly)
+        for term, n in found:
+            out[str(term)] += int(n)
+    return dict(out)
+
+
 def demand_for_codes(by_target: dict[str, int], codes: Iterable[str]) -> dict[str, int]:
     """Requests whose target lies inside each code (prefix match, as the shortage table's
     entries cover their groups)."""
     return {code: sum(n for t, n in by_target.items() if t.startswith(code)) for code in codes}
+
+
+def has_simulated(engine: Engine) -> bool:
+    """Whether any raw row or monthly count comes from signed demo conversations (the pages
+    then show a banner, the exports a note)."""
+    with engine.connect() as conn:
+        for table in (d, agg):
+            found = conn.execute(
+                sa.select(table.c.id).where(table.c.simulated == sa.true()).limit(1)
+            ).first()
+            if found is not None:
+                return True
+    return False

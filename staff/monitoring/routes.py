@@ -24,7 +24,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from knowledge.shortage import load_shortages
-from staff.monitoring import charts, export, queries, report, supply, tables
+from staff.monitoring import charts, coverage, export, queries, report, supply, tables, terms
 from staff.monitoring import filters as flt
 from staff.monitoring.settings import MonitoringSettings
 from staff.settings import BASE_PATH
@@ -40,6 +40,9 @@ OVERVIEW = (
     "beratung",
     "rangfolge-beratung",
     "engpass",
+    "suchbegriffe",
+    "abdeckung",
+    "luecken",
 )
 
 
@@ -53,10 +56,14 @@ class Builder:
         self.settings = settings
         self.k = settings.k
         self.filters = flt.parse(request.query_params, self.today)
+        #: signed demo conversations in the database (banner on the pages, note in the exports)
+        self.simulated = queries.has_simulated(self.engine)
         self._grouped: dict[tuple[str, ...], dict[tuple[str, ...], queries.Counts]] = {}
         self.supply_available = True
         self._by_place: tuple[tables.Table, tables.Table | None, tables.Table | None] | None = None
         self._linked: tuple[tables.Table, tables.Table] | None = None
+        self._coverage: coverage.Coverage | None = None
+        self.coverage_available = True
         #: a view by weeks that starts before the raw rows: from this day on it is complete
         self.weeks_complete_from: dt.date | None = None
         if self.filters.unit == flt.WEEK:
@@ -109,6 +116,23 @@ class Builder:
         self.supply_available = offers is not None
         return tables.shortage_table(entries, demand, offers, self.k, self.filters.municipality)
 
+    def search_terms(self) -> tables.Table:
+        return terms.terms_table(queries.terms_without_offer(self.engine, self.filters), self.k)
+
+    def offer_coverage(self) -> coverage.Coverage | None:
+        if self._coverage is None and self.coverage_available:
+            self._coverage = coverage.fetch(self.settings, self.today)
+            self.coverage_available = self._coverage is not None
+        return self._coverage
+
+    def coverage(self) -> tables.Table:
+        f = self.filters
+        return coverage.coverage_table(self.offer_coverage(), f.field, f.municipality)
+
+    def gaps(self) -> tables.Table:
+        found = self.offer_coverage()
+        return coverage.gaps_table(found, self.grouped("municipality", "field"), self.k)
+
     def by_place(self) -> tuple[tables.Table, tables.Table | None, tables.Table | None]:
         if self._by_place is None:
             entries = load_shortages()
@@ -136,6 +160,9 @@ class Builder:
             "beratung": self.human,
             "rangfolge-beratung": self.human_ranking,
             "engpass": self.shortage,
+            "suchbegriffe": self.search_terms,
+            "abdeckung": self.coverage,
+            "luecken": self.gaps,
             "engpass-nachfrage": lambda: self._place_table(0),
             "engpass-angebot": lambda: self._place_table(1),
             "engpass-verhaeltnis": lambda: self._place_table(2),
@@ -159,12 +186,25 @@ class Builder:
             ("Berufsbereich", flt.label("field", f.field) if f.field else None),
             ("Ziel", flt.label("goal", f.goal) if f.goal else None),
             ("Zeitmodell", flt.label("time_model", f.time_model) if f.time_model else None),
+            *(
+                (flt.BREAKDOWN_LABELS[n], flt.label(n, getattr(f, n)) if getattr(f, n) else None)
+                for n in ("format", "employment_status", "age_band")
+            ),
+            ("Demo-Daten", "ohne" if f.without_demo else None),
         ]
+        demo = []
+        if self.simulated:
+            demo = [
+                "Ohne die simulierten Demo-Daten (sie sind in der Datenbank vorhanden)"
+                if f.without_demo
+                else "Enthält simulierte Demo-Daten (erfundene Gespräche, keine echte Nachfrage)"
+            ]
         return [
             "Bildungslotse – Bildungsmonitoring, anonyme Nachfrage (ohne Nachrichtentext, ohne Bezug zu einem Gespräch)",
             f"Zeitraum: {periods[0].label} bis {periods[-1].label} "
             f"({f.start.strftime('%d.%m.%Y')} bis {f.end.strftime('%d.%m.%Y')})",
             "Filter: " + (", ".join(f"{n}: {v}" for n, v in chosen if v) or "keine"),
+            *demo,
             *(
                 [
                     f"Wochen vor dem {self.weeks_complete_from.strftime('%d.%m.%Y')} ohne die "
@@ -209,7 +249,7 @@ def build_router(settings: MonitoringSettings) -> APIRouter:
             built.notes(),
             f"{periods[0].label} bis {periods[-1].label}",
             built.k,
-            built.supply_available,
+            built.supply_available and built.coverage_available,
             built.today,
         )
         start, end = built.filters.start.isoformat(), built.filters.end.isoformat()
@@ -233,8 +273,11 @@ def build_router(settings: MonitoringSettings) -> APIRouter:
             table = make()
         except LookupError:
             return render(request, "error.html", 503, problem="search_unavailable")
+        if table.id in ("abdeckung", "luecken") and not built.coverage_available:
+            return render(request, "error.html", 503, problem="search_unavailable")
         writer, media_type = FORMATS[format]
-        name = f"bildungsmonitoring-{table.id}-{built.filters.start.isoformat()}-bis-{built.filters.end.isoformat()}.{format}"
+        demo = "demo-daten-" if built.simulated and not built.filters.without_demo else ""
+        name = f"bildungsmonitoring-{demo}{table.id}-{built.filters.start.isoformat()}-bis-{built.filters.end.isoformat()}.{format}"
         return Response(
             writer(table, built.notes()),
             media_type=media_type,
@@ -257,11 +300,14 @@ def _page(
         charts={name: json.dumps(spec) for name, spec in charts.specs(found).items()},
         k=built.k,
         supply_available=built.supply_available,
+        coverage_available=built.coverage_available,
         weeks_complete_from=built.weeks_complete_from,
         municipalities=flt.municipalities(),
         fields=flt.fields(),
         goals=flt.vocabulary.GOALS,
         time_models=flt.vocabulary.TIME_MODELS,
+        choices=flt.CHOICES,
+        simulated_present=built.simulated,
         breakdowns=flt.BREAKDOWN_LABELS,
         filter_query=urlencode(built.filters.query()),
         report_link=f"{BASE_PATH}/analyst/bericht.pdf?{urlencode(built.filters.query())}",

@@ -86,8 +86,7 @@ def _matrix(
 def _order(kind: str, keys: set[str]) -> list[str]:
     fixed = {
         "municipality": [*flt.municipalities(), flt.OUTSIDE],
-        "goal": list(flt.vocabulary.GOALS),
-        "time_model": list(flt.vocabulary.TIME_MODELS),
+        **{name: list(values) for name, values in flt.CHOICES.items()},
     }.get(kind)
     known = fixed if fixed is not None else sorted(k for k in keys if k != flt.UNKNOWN)
     return [k for k in known if k in keys] + [k for k in [flt.UNKNOWN] if k in keys]

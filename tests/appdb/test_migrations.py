@@ -13,7 +13,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from appdb import legacy, migrate
-from appdb.schema import callback_requests, demand_records, metadata
+from appdb.schema import callback_requests, demand_monthly, demand_records, metadata
 from appdb.urls import app_db_url, with_installed_driver
 from tests.pg_support import fresh_database, url_of
 
@@ -155,6 +155,85 @@ def test_the_monitoring_revision_goes_back_to_the_consultation_schema(dbs) -> No
     assert _differences(dbs.app_url) == []
 
 
+def test_the_demand_columns_revision_keeps_rows_and_goes_back_cleanly(dbs) -> None:
+    """0004 -> 0005 on filled demand tables: old rows get no format, employment status or age
+    band and count as real (simulated false); back to 0004 removes exactly those columns."""
+    import datetime as dt
+
+    migrate.downgrade(dbs.app_url, "0004")
+    engine = sa.create_engine(dbs.app_url)
+    old_row = {
+        "day": dt.date(2026, 11, 2),
+        "municipality": "Haar",
+        "goal": "umschulung",
+        "target_kldb": "82102",
+        "time_model": "teilzeit",
+        "offers_found": 2,
+        "asked_for_human": False,
+    }
+    old_table = sa.table("demand_records", *(sa.column(c) for c in old_row))
+    old_monthly = {
+        "month": dt.date(2024, 1, 1),
+        "requests": 7,
+        "unmet": 1,
+        "no_offer": 0,
+        "human": 0,
+    }
+    monthly_table = sa.table("demand_monthly", *(sa.column(c) for c in old_monthly))
+    with engine.begin() as conn:
+        conn.execute(old_table.insert().values(**old_row))
+        conn.execute(monthly_table.insert().values(**old_monthly))
+    migrate.upgrade(dbs.app_url)
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(demand_records)).mappings().one()
+        monthly = conn.execute(sa.select(demand_monthly)).mappings().one()
+    assert (row["format"], row["employment_status"], row["age_band"]) == (None, None, None)
+    assert row["simulated"] is False and monthly["simulated"] is False
+    assert row["municipality"] == "Haar" and monthly["requests"] == 7
+    assert _differences(dbs.app_url) == []
+    migrate.downgrade(dbs.app_url, "0004")
+    inspector = sa.inspect(engine)
+    columns = {c["name"] for c in inspector.get_columns("demand_records")}
+    indexes = {i["name"] for i in inspector.get_indexes("demand_records")}
+    with engine.connect() as conn:
+        kept = conn.execute(sa.select(sa.func.count()).select_from(old_table)).scalar_one()
+    engine.dispose()
+    assert columns == {"id", *old_row}
+    assert indexes == {"ix_demand_records_day", "ix_demand_records_municipality_day"}
+    assert kept == 1
+    migrate.upgrade(dbs.app_url)
+    assert _differences(dbs.app_url) == []
+
+
+def test_the_search_term_revision_keeps_rows_and_goes_back_cleanly(dbs) -> None:
+    """0005 -> 0006 adds an empty search_term to filled demand tables; back removes only it."""
+    import datetime as dt
+
+    migrate.downgrade(dbs.app_url, "0005")
+    engine = sa.create_engine(dbs.app_url)
+    old_row = {
+        "day": dt.date(2026, 11, 2),
+        "offers_found": 0,
+        "asked_for_human": False,
+        "format": "online",
+    }
+    old_table = sa.table("demand_records", *(sa.column(c) for c in old_row))
+    with engine.begin() as conn:
+        conn.execute(old_table.insert().values(**old_row))
+    migrate.upgrade(dbs.app_url)
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(demand_records)).mappings().one()
+    assert row["search_term"] is None and row["format"] == "online"
+    assert _differences(dbs.app_url) == []
+    migrate.downgrade(dbs.app_url, "0005")
+    for table in ("demand_records", "demand_monthly"):
+        columns = {c["name"] for c in sa.inspect(engine).get_columns(table)}
+        assert "search_term" not in columns and "simulated" in columns
+    engine.dispose()
+    migrate.upgrade(dbs.app_url)
+    assert _differences(dbs.app_url) == []
+
+
 def test_an_unmigrated_database_differs_from_the_schema(tmp_path: Path) -> None:
     """The comparison is not vacuous: an empty database lacks both tables."""
     diffs = _differences(f"sqlite:///{tmp_path / 'empty.db'}")
@@ -231,7 +310,10 @@ def test_import_legacy_copies_rows_from_the_old_tracker_database(tmp_path: Path)
             *(
                 sa.Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable)
                 for c in table.columns
-                if c.name not in ("office_id", "done_at", "done_by")
+                if c.name
+                not in ("office_id", "done_at", "done_by")
+                + ("format", "employment_status", "age_band", "simulated")  # revision 0005
+                + ("search_term",)  # revision 0006
             ),
         )
     old_tables.create_all(old)

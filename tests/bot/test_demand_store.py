@@ -39,7 +39,11 @@ def test_write_and_read_back_sqlite(sqlite_url: str) -> None:
     assert demand_store.write(url, RECORD)
     second = dataclasses.replace(RECORD, municipality=None, offers_found=0, asked_for_human=True)
     assert demand_store.write(url, second)
-    assert demand_store.read_all(url) == [RECORD, second]
+    third = dataclasses.replace(
+        RECORD, format="online", employment_status="arbeitslos", age_band="ab_45", simulated=True
+    )
+    assert demand_store.write(url, third)
+    assert demand_store.read_all(url) == [RECORD, second, third]
 
 
 def test_table_has_no_column_that_identifies_a_person(sqlite_url: str) -> None:
@@ -55,6 +59,11 @@ def test_table_has_no_column_that_identifies_a_person(sqlite_url: str) -> None:
         "time_model",
         "offers_found",
         "asked_for_human",
+        "format",
+        "employment_status",
+        "age_band",
+        "simulated",
+        "search_term",  # a closed-vocabulary id (knowledge.search_terms), never typed text
     }
     assert not columns & {"sender_id", "text", "message", "timestamp"}
 

@@ -65,12 +65,3 @@ async def test_out_of_scope_reads_issue_from_metadata(tracker_from, dispatcher, 
     )
     await ActionHandleOutOfScope().run(dispatcher, tracker, domain)
     assert dispatcher.messages[0]["response"] == "utter_input_empty"
-
-
-def test_custom_payload_is_wrapped_for_socketio_only() -> None:
-    from bot.actions.utils.channel import custom_payload
-
-    payload = {"type": "recommendations", "items": []}
-    assert custom_payload(payload, "socketio") == {"data": payload}
-    assert custom_payload(payload, "rest") == payload
-    assert custom_payload(payload, None) == payload

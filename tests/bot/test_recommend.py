@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import pytest
-
 from bot.actions import constants as c
 from bot.actions.recommend import (
     ActionExplainRecommendation,
@@ -14,6 +12,7 @@ from bot.actions.recommend import (
     ActionRecommendOffers,
 )
 from i18n.reasons import rendered_reasons
+from rendering import render
 from tests.bot.responses import rendered
 
 TODAY_DATE = dt.date(2026, 11, 26)  # BL_TODAY of tests/bot/conftest.py
@@ -24,16 +23,18 @@ def slot_events(events: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def custom_payloads(dispatcher, kind: str = "recommendations") -> list[dict[str, Any]]:
-    """Custom payloads of one type (REST shape or socket.io ``{"data": ...}`` shape)."""
-    return [
-        m["custom"].get("data", m["custom"]) for m in dispatcher.messages if is_payload(m, kind)
-    ]
+    """Custom payloads of one type."""
+    return [m["custom"] for m in dispatcher.messages if is_payload(m, kind)]
 
 
 def is_payload(message: dict[str, Any], kind: str) -> bool:
-    """True if the bot message carries a custom payload of type ``kind`` (any channel shape)."""
-    custom = message.get("custom") or {}
-    return custom.get("data", custom).get("type") == kind
+    """True if the bot message carries a custom payload of type ``kind``."""
+    return (message.get("custom") or {}).get("type") == kind
+
+
+def complete_text(message: dict[str, Any], channel: str = "text") -> str:
+    """What a text client shows for the message (the rendering layer, rendering/)."""
+    return "\n".join(part.text for part in render(message, channel))
 
 
 def message_of(dispatcher, kind: str) -> dict[str, Any]:
@@ -62,10 +63,15 @@ async def test_recommendation_message_has_text_and_payload(
         assert item["time_model"] in ("teilzeit", "berufsbegleitend")  # Teilzeit-compatible only
         assert all(code.startswith("821") for code in item["kldb_targets"])
         assert item["reasons"] and all({"code", "text"} == set(r) for r in item["reasons"])
-    text = message["text"]
+    for item in payload["items"]:  # channel-neutral: the text is the lead, the list is rendered
+        assert item["title"] not in message["text"]
+    assert message["text"] == f"{payload['lead']}\n{payload['footer']}"
+    text = complete_text(message)
     for number, item in enumerate(payload["items"], start=1):
         assert f"{number}. „{item['title']}“" in text
         assert item["provider"] in text
+        if item["url"]:
+            assert item["url"] in text
     assert "Nächster Start: 15.01.2027" in text  # German date of demo-alten-002
 
     slots = slot_events(events)
@@ -73,27 +79,21 @@ async def test_recommendation_message_has_text_and_payload(
     assert [i["offer_id"] for i in slots["last_search"]["items"]] == slots["shown_offer_ids"]
 
 
-async def test_socketio_gets_payload_under_data_and_no_duplicate_list(
-    search_server, tracker_from, dispatcher, domain
+async def test_messages_are_the_same_whatever_the_input_channel(
+    search_server, tracker_from, domain
 ):
-    import json
-    from pathlib import Path
+    """No channel branching in the actions: socket.io, REST or Telegram get one message shape."""
+    from rasa_sdk.executor import CollectingDispatcher
 
-    state = json.loads(
-        (Path(__file__).parent / "data" / "altenpflege_profile.json").read_text(encoding="utf-8")
-    )
-    state["input_channel"] = "socketio"
-    await ActionRecommendOffers().run(dispatcher, tracker_from(state), domain)
-
-    message = message_of(dispatcher, "recommendations")
-    payload = message["custom"]["data"]  # Rasa's socket.io channel emits json_message as kwargs
-    assert payload["type"] == "recommendations"
-    assert 3 <= len(payload["items"]) <= 5
-    assert "passende Angebote" in message["text"]
-    for item in payload["items"]:
-        assert item["title"] not in message["text"], (
-            "cards show the offers; the text must not repeat them"
+    sent = []
+    for channel in ("socketio", "rest", "telegram"):
+        dispatcher = CollectingDispatcher()
+        await ActionRecommendOffers().run(
+            dispatcher, tracker_from(_state(input_channel=channel)), domain
         )
+        sent.append(dispatcher.messages)
+    assert sent[0] == sent[1] == sent[2]
+    assert all("data" not in m.get("custom", {}) for m in sent[0])
 
 
 async def test_request_carries_profile_filters(search_server, tracker_from, dispatcher, domain):
@@ -195,7 +195,7 @@ async def test_more_results_excludes_shown_offers(search_server, tracker_from, d
     new_ids = [i["offer_id"] for i in custom_payloads(more)[0]["items"]]
     assert new_ids and not set(new_ids) & set(first["shown_offer_ids"][:2])
     assert events["shown_offer_ids"] == first["shown_offer_ids"][:2] + new_ids
-    assert more.messages[0]["text"].splitlines()[1].startswith("3. ")  # numbering continues
+    assert complete_text(more.messages[0]).splitlines()[1].startswith("3. ")  # numbering continues
 
 
 async def test_more_results_when_exhausted(search_server, tracker_from, dispatcher, domain):
@@ -279,40 +279,46 @@ async def test_career_changer_gets_the_learning_path_before_the_offers(
         for offer in step["offers"]:
             real = catalogue.by_id(offer["offer_id"])  # only offers that exist
             assert real is not None and real.is_current(TODAY_DATE)
-            assert offer["title"] in path_message["text"]
+            assert offer["title"] in complete_text(path_message)
     # ordered for the profile's municipality (Unterhaching): place-bound offers within 25 km first
     first = payload["steps"][0]["offers"][0]
     assert first["distance_km"] is None or first["distance_km"] <= 25
-    text = path_message["text"]
+    text = complete_text(path_message)
     assert text.startswith("Ein möglicher Lernweg für Sie")
     assert "Dauer: 12 Monate (1 Jahr); DQR-Niveau 3." in text
     assert "Agentur für Arbeit München" in text and "(Stand: 26.11.2026)" in text
 
 
-async def test_socketio_path_payload_under_data_and_short_text(
+async def test_page_gets_the_path_lead_text_clients_the_steps(
     search_server, tracker_from, dispatcher, domain
 ):
     await ActionRecommendOffers().run(
         dispatcher, tracker_from(_state(input_channel="socketio")), domain
     )
     message = message_of(dispatcher, "learning_path")
-    payload = message["custom"]["data"]
-    assert set(message["custom"]) == {"data"}
-    assert payload["steps"] and "in der Übersicht" in message["text"]
+    payload = message["custom"]
+    page = complete_text(message, "page")
+    assert payload["steps"] and "in der Übersicht" in page
+    assert "in der Übersicht" not in complete_text(message)
     for step in payload["steps"]:
         for offer in step["offers"]:
-            assert offer["title"] not in message["text"], "the page lists the steps"
+            assert offer["title"] not in page, "the page lists the steps"
+            assert offer["title"] in complete_text(message, "twilio")
 
 
-async def test_rasa_socketio_channel_delivers_the_path_payload(search_server, tracker_from, domain):
-    """The dispatcher output through Rasa's own RemoteAction and SocketIOOutput code."""
+async def test_project_socketio_output_sends_page_and_text_forms(
+    search_server, tracker_from, domain
+):
+    """The dispatcher output through Rasa's own RemoteAction code and the project's socket.io
+    output channel: the page gets lead text + payloads, any other client the complete text."""
     import copy
     import inspect
 
     import socketio
     from rasa.core.actions.action import RemoteAction
-    from rasa.core.channels.socketio import SocketIOOutput
     from rasa_sdk.executor import CollectingDispatcher
+
+    from bot.channels.output import RenderingSocketIOOutput
 
     class RecordingServer:
         """Records emits bound to python-socketio's real ``AsyncServer.emit`` signature."""
@@ -330,23 +336,32 @@ async def test_rasa_socketio_channel_delivers_the_path_payload(search_server, tr
     await ActionRecommendOffers().run(
         dispatcher, tracker_from(_state(input_channel="socketio")), domain
     )
-    server = RecordingServer()
-    output = SocketIOOutput(server, "bot_uttered")
-    responses = copy.deepcopy(dispatcher.messages)
-    for bot in await RemoteAction._utter_responses(responses, output, None, None):
-        await output.send_response("test-user", bot.message())
+    sent = {}
+    for form in ("page", "text"):
+        server = RecordingServer()
+        output = RenderingSocketIOOutput(server, "bot_uttered", lambda _, f=form: f)
+        responses = copy.deepcopy(dispatcher.messages)
+        for bot in await RemoteAction._utter_responses(responses, output, None, None):
+            await output.send_response("test-user", bot.message())
+        assert all(e["event"] == "bot_uttered" and e["room"] == "test-user" for e in server.emitted)
+        sent[form] = [e["data"] for e in server.emitted]
 
-    payloads = [e["data"] for e in server.emitted if isinstance(e.get("data"), dict)]
-    kinds = [p.get("type") for p in payloads if "type" in p]
+    kinds = [m["custom"]["type"] for m in sent["page"] if "custom" in m]
     assert kinds == ["learning_path", "recommendations"]  # the path comes first
-    path_event = next(e for e in server.emitted if e["data"].get("type") == "learning_path")
-    assert path_event["event"] == "bot_uttered" and path_event["room"] == "test-user"
-    assert path_event["data"]["steps"] and "text" not in path_event["data"]
-    texts = [p["text"] for p in payloads if "text" in p]
-    assert any(t.startswith("Ein möglicher Lernweg") for t in texts)
-    # the unwrapped (REST) shape would be passed to emit() as keyword arguments and fail
-    with pytest.raises(TypeError):
-        await output.send_custom_json("test-user", dict(path_event["data"]))
+    page_text = "\n".join(m.get("text", "") for m in sent["page"])
+    assert page_text.startswith("Ein möglicher Lernweg") and "in der Übersicht" in page_text
+    offers = next(
+        m["custom"]
+        for m in sent["page"]
+        if "custom" in m and m["custom"]["type"] == "recommendations"
+    )
+    assert not any(i["title"] in page_text for i in offers["items"])
+
+    assert not any("custom" in m for m in sent["text"])  # a widget gets text only
+    widget_text = "\n".join(m.get("text", "") for m in sent["text"])
+    assert all(i["title"] in widget_text for i in offers["items"])
+    assert "Dauer: 12 Monate (1 Jahr); DQR-Niveau 3." in widget_text
+    assert "in der Übersicht" not in widget_text
 
 
 async def test_target_without_code_still_gets_the_meister_path(
@@ -365,7 +380,7 @@ async def test_target_without_code_still_gets_the_meister_path(
     bonus = {"code": "meisterbonus", "label": "Meisterbonus Bayern"}
     assert bonus in payload["steps"][-1]["funding"]
     message = message_of(dispatcher, "learning_path")
-    assert "stmwi.bayern.de/wirtschaft/ausbildung-beruf/meisterbonus" in message["text"]
+    assert "stmwi.bayern.de/wirtschaft/ausbildung-beruf/meisterbonus" in complete_text(message)
     # the person's trade (Elektro, 26x) leads the master courses
     assert "Elektro" in payload["steps"][-1]["offers"][0]["title"]
 
@@ -427,6 +442,7 @@ async def test_recommendation_turn_writes_one_anonymous_demand_record(
     assert record.time_model == tracker.get_slot("time_model")
     assert record.offers_found == len(shown)
     assert record.asked_for_human is False
+    assert record.search_term is None  # offers were found: no term is kept
     assert tracker.sender_id not in repr(record)
 
 
@@ -450,6 +466,38 @@ async def test_demand_record_notes_an_earlier_request_for_a_person_and_zero_hits
     (record,) = demand_store.read_all(load_settings().app_db_url)
     assert record.offers_found == 0
     assert record.asked_for_human is True
+    assert record.search_term == "kldb:83112"  # the closed-vocabulary term, never typed text
+
+
+async def test_demand_record_holds_format_employment_band_and_the_channel_flag(
+    search_server, tracker_from, dispatcher, domain, monkeypatch
+):
+    """Format wish, employment status and the age as a band only (issue 14); ``simulated`` only
+    with the REST channel's marker, never from what a client put into the metadata."""
+    from bot.actions.clients import demand_store
+    from bot.actions.settings import load_settings
+    from bot.channels import simulation
+
+    secret = "demo-secret-for-the-test-0123456789"
+    monkeypatch.setenv(simulation.SECRET_VARIABLE, secret)
+    url = load_settings().app_db_url
+    tracker = tracker_from("altenpflege_profile")
+    tracker.slots.update(format="online", employment_status="Ich bin arbeitslos", age_group="52")
+    mark = simulation.marker(secret.encode(), tracker.sender_id)
+    tracker.latest_message["metadata"] = {"simulated": mark}
+    await ActionRecommendOffers().run(dispatcher, tracker, domain)
+    tracker = tracker_from("altenpflege_profile")
+    tracker.slots.update(employment_status="unbekannt", age_group="unbekannt")
+    tracker.latest_message["metadata"] = {"simulated": True, "simulation": {"mac": "x"}}
+    await ActionRecommendOffers().run(dispatcher, tracker, domain)
+    first, second = demand_store.read_all(url)
+    assert (first.format, first.employment_status, first.age_band) == (
+        "online",
+        "arbeitslos",
+        "ab_45",
+    )
+    assert first.simulated is True
+    assert (second.employment_status, second.age_band, second.simulated) == (None, None, False)
 
 
 async def test_no_demand_record_when_the_search_is_down(

@@ -22,6 +22,7 @@ from bot.actions.utils import formatting
 from bot.actions.utils import paths as path_render
 from bot.actions.utils.profile import Profile
 from i18n import catalogue
+from rendering import render
 from tests.bot.responses import rendered
 from tests.bot.responses import variations as _variations
 
@@ -185,9 +186,10 @@ async def test_recommendations_action_answers_in_english(
     tracker.slots[c.SLOT_REPLY_LANGUAGE] = "en"
     await ActionRecommendOffers().run(dispatcher, tracker, domain)
     message = next(m for m in dispatcher.messages if m["custom"].get("type") == "recommendations")
-    assert message["text"].startswith("Here are ")
-    assert "Next start: 2027-01-15." in message["text"]
-    assert 'Ask "Why does this fit?"' in message["text"]
+    text = "\n".join(part.text for part in render(message, "text"))  # the text clients' form
+    assert text.startswith("Here are ") and message["text"].startswith("Here are ")
+    assert "Next start: 2027-01-15." in text
+    assert 'Ask "Why does this fit?"' in text
 
 
 async def test_recommendations_action_in_plain_language(
@@ -198,7 +200,8 @@ async def test_recommendations_action_in_plain_language(
     await ActionRecommendOffers().run(dispatcher, tracker, domain)
     message = next(m for m in dispatcher.messages if m["custom"].get("type") == "recommendations")
     assert message["text"].startswith("Ich habe ")
-    assert "Der Kurs beginnt am 15.01.2027." in message["text"]
+    text = "\n".join(part.text for part in render(message, "twilio"))
+    assert "Der Kurs beginnt am 15.01.2027." in text
 
 
 async def test_explanation_without_offers_in_english(tracker_from, dispatcher, domain):

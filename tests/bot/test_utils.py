@@ -109,6 +109,7 @@ def test_recommendation_item_has_exactly_the_contract_keys():
         "shortage_occupation",
         "url",
         "next_start",
+        "distance_km",
         "reasons",
     ]
     assert item["reasons"] == [

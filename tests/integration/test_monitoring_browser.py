@@ -30,9 +30,11 @@ from tests.integration.test_staff_browser import (  # noqa: F401  (fixtures by n
     fits_320,
     page,
 )
+from tests.prereq import require_module
 from tests.staff.monitoring_support import random_rows
 
 pytestmark = [pytest.mark.integration, pytest.mark.app]
+pypdf = require_module("pypdf", "make test-venvs")
 
 
 @dataclass
@@ -85,7 +87,10 @@ def test_analyst_sees_tables_and_charts(page: Any, accounts: Accounts) -> None: 
     sign_in(page, accounts.analyst, accounts.password)
     page.goto(f"{STAFF}/analyst")
     assert page.url == f"{STAFF}/analyst"
-    assert page.locator("main table caption").count() == 7
+    # seven demand tables, the catalogue coverage from the running search service (and the gap
+    # list when the data have a gap)
+    assert page.locator("main table caption").count() >= 8
+    assert page.locator("#caption-abdeckung").count() == 1
     page.wait_for_selector("figure.chart canvas", timeout=15_000)
     assert page.locator("figure.chart canvas").count() >= 2
     assert axe_findings(page) == []
@@ -100,6 +105,12 @@ def test_analyst_sees_tables_and_charts(page: Any, accounts: Accounts) -> None: 
     with page.expect_download() as download:
         page.click("a[href*='tabelle=nachfrage'][href*='format=xlsx']")
     assert download.value.suggested_filename.endswith(".xlsx")
+    with page.expect_download() as report:
+        page.click("a[href*='/analyst/bericht.pdf']")
+    assert report.value.suggested_filename.startswith("bildungsmonitoring-bericht-")
+    reader = pypdf.PdfReader(report.value.path())
+    text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+    assert "Bildungsmonitoring: Nachfrage nach Weiterbildung" in text and "Katalogabdeckung" in text
 
 
 def test_counsellor_is_refused(page: Any, accounts: Accounts) -> None:  # noqa: F811

@@ -22,6 +22,10 @@ PLACES = ("Haar", "Unterhaching", "Garching b.München", "Ottobrunn", "München"
 TARGETS = ("82102", "82101", "83112", "83132", "43412", "52122", "29302", None)
 GOALS = ("umschulung", "weiterbildung", "wiedereinstieg", "aufstieg", None)
 TIME_MODELS = ("vollzeit", "teilzeit", "berufsbegleitend", None)
+#: the dimensions of revision 0005 (format wish, employment status, age band)
+FORMATS = ("praesenz", "online", "hybrid", "egal", None)
+EMPLOYMENT = ("beschaeftigt", "arbeitslos", "elternzeit", None, None)
+AGE_BANDS = ("unter_25", "25_bis_44", "ab_45", "unter_45", None, None)
 
 
 def row(day: dt.date, **values: Any) -> dict[str, Any]:
@@ -33,13 +37,35 @@ def row(day: dt.date, **values: Any) -> dict[str, Any]:
         "time_model": "teilzeit",
         "offers_found": 5,
         "asked_for_human": False,
+        "format": None,
+        "employment_status": None,
+        "age_band": None,
+        "simulated": False,
     }
     data.update(values)
     return data
 
 
-def random_rows(seed: int, count: int, first: dt.date, days: int) -> list[dict[str, Any]]:
+def random_rows(
+    seed: int, count: int, first: dt.date, days: int, simulated: float = 0.0
+) -> list[dict[str, Any]]:
+    """Random rows; the dimensions of revision 0005 and the demo flag (share ``simulated``) come
+    from a second generator, so the older columns are the same as before for a seed."""
     rnd = random.Random(seed)
+    extra = random.Random(seed + 1_000_003)
+    return [{**found, **_extra(extra, simulated)} for found in _base_rows(rnd, count, first, days)]
+
+
+def _extra(rnd: random.Random, simulated: float) -> dict[str, Any]:
+    return {
+        "format": rnd.choice(FORMATS),
+        "employment_status": rnd.choice(EMPLOYMENT),
+        "age_band": rnd.choice(AGE_BANDS),
+        "simulated": rnd.random() < simulated,
+    }
+
+
+def _base_rows(rnd: random.Random, count: int, first: dt.date, days: int) -> list[dict[str, Any]]:
     return [
         row(
             first + dt.timedelta(days=rnd.randrange(days)),

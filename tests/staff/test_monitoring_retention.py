@@ -37,6 +37,9 @@ DIMS = (
     ("period", "municipality"),
     ("period", "goal"),
     ("period", "time_model"),
+    ("period", "format"),
+    ("period", "employment_status"),
+    ("period", "age_band"),
     ("municipality",),
     ("municipality", "field"),
 )
@@ -129,7 +132,7 @@ def _views(engine: sa.Engine, f: flt.Filters) -> dict[str, object]:
 
 
 def test_views_by_month_are_the_same_before_and_after_the_retention(engine: sa.Engine) -> None:
-    rows = random_rows(5, 1500, dt.date(2024, 6, 1), 900)
+    rows = random_rows(5, 1500, dt.date(2024, 6, 1), 900, simulated=0.1)
     rows += [row(dt.date(2025, 3, 3), target_kldb="83112")] * 7  # a shortage code (8311)
     insert(engine, rows)
     filters = [
@@ -138,7 +141,22 @@ def test_views_by_month_are_the_same_before_and_after_the_retention(engine: sa.E
         flt.parse({"von": "2024-06", "bis": "2026-05", "gemeinde": "Haar", "nach": "goal"}, TODAY),
         flt.parse({"von": "2024-06", "bis": "2026-05", "bereich": "82"}, TODAY),
         flt.parse({"von": "2025-01", "bis": "2025-12", "ziel": "umschulung"}, TODAY),
+        flt.parse(
+            {"von": "2024-06", "bis": "2026-05", "lernform": "online", "nach": "age_band"}, TODAY
+        ),
+        flt.parse(
+            {
+                "von": "2024-06",
+                "bis": "2026-05",
+                "erwerb": "arbeitslos",
+                "demo": "ohne",
+                "alter": "ab_45",
+                "nach": "employment_status",
+            },
+            TODAY,
+        ),  # fmt: skip
     ]
+    assert not any(f.problems for f in filters)
     before = [_views(engine, f) for f in filters]
     deleted = purge_demand_records(engine, 12, TODAY)  # raw rows from 2025-12-01 on
     assert 0 < deleted < len(rows)

@@ -17,6 +17,11 @@ const state = {
   texts: null, // Promise: the catalogue texts are loaded (or could not be)
 };
 
+/* The page renders the structured payloads (cards, learning path) itself; it says so to the
+   bot's channels, which then send the lead text + payload instead of the complete text form
+   that other clients get (rendering/, docs/channels.md). */
+const RICH = "page";
+
 const actions = {
   send: (text, shownText) => sendMessage(text, shownText),
   deleteConversation: () => deleteConversation(),
@@ -51,7 +56,7 @@ function connect() {
 
     socket.on("connect", () => {
       setStatus("");
-      socket.emit("session_request", { session_id: state.senderId });
+      socket.emit("session_request", { session_id: state.senderId, rich: RICH });
     });
     socket.on("session_confirm", () => {
       if (settled) return;
@@ -71,7 +76,7 @@ async function sendRest(text) {
     const response = await fetch(`${state.config.rasaUrl}/webhooks/rest/webhook`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ sender: state.senderId, message: text }),
+      body: JSON.stringify({ sender: state.senderId, message: text, rich: RICH }),
     });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     const messages = await response.json();
@@ -109,7 +114,7 @@ async function deleteConversation() {
     return;
   }
   state.senderId = storeSessionId(newSessionId());
-  if (state.socket) state.socket.emit("session_request", { session_id: state.senderId });
+  if (state.socket) state.socket.emit("session_request", { session_id: state.senderId, rich: RICH });
   el.log.replaceChildren();
   renderSystem(t("deleted"));
 }

@@ -3,8 +3,10 @@
 Each recommendation turn writes one row to ``demand_records`` (:mod:`appdb.schema`) in the
 application database (``APP_DB_URL``, default ``sqlite:///app.db``; created by
 ``python -m appdb upgrade``, never here). A row holds only the day (no
-time), municipality, goal, target KldB code, time model, how many fitting offers were found and
-whether the user asked for a person: no message text, no sender id, nothing that links it to a
+time), municipality, goal, target KldB code, time model, format wish, employment status and
+age band (the latter two only when the funding questions collected them; a band, never an
+age), how many fitting offers were found, whether the user asked for a person and whether the
+conversation was a signed demo conversation (``simulated``): no message text, no sender id, nothing that links it to a
 conversation, so it stays when a conversation is deleted (issue 5, item 7).
 
 Writing never breaks a turn: a database error is logged (without any user data; a missing table
@@ -38,6 +40,12 @@ class DemandRecord:
     time_model: str | None
     offers_found: int
     asked_for_human: bool
+    format: str | None = None
+    employment_status: str | None = None
+    age_band: str | None = None
+    simulated: bool = False
+    #: closed-vocabulary term when the search found nothing (knowledge.search_terms)
+    search_term: str | None = None
 
 
 def write(url: str, record: DemandRecord) -> bool:

@@ -29,8 +29,9 @@ from bot.actions.utils.style import (
 )
 from i18n import plural, text
 from i18n.reasons import rendered_reasons
-from knowledge.schema import FORMATS, ONLINE_MUNICIPALITY, TIME_MODELS
 from knowledge.vocabulary import RELAX_KLDB_GROUP, RELAX_WIDER_AREA, WIDER_AREA_FACTOR
+from rendering import lines as text_lines
+from rendering import render
 
 # re-exported for the modules that still import them from here (utils.paths, utils.nearby)
 __all__ = [
@@ -49,6 +50,7 @@ __all__ = [
     "profile_summary",
     "quoted",
     "recommendation_item",
+    "recommendations_payload",
     "recommendations_text",
     "relaxation_note",
     "reply_style",
@@ -56,7 +58,7 @@ __all__ = [
     "style_of_slots",
 ]
 
-MAX_REASONS_IN_TEXT = 2
+MAX_REASONS_IN_TEXT = text_lines.MAX_REASONS_IN_TEXT
 
 
 def _raw_reasons(raw: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -82,6 +84,7 @@ def recommendation_item(raw: Mapping[str, Any], style: str = STYLE_DE) -> dict[s
         "shortage_occupation": bool(raw.get("shortage_occupation", False)),
         "url": raw.get("url"),
         "next_start": raw.get("next_start"),
+        "distance_km": raw.get("distance_km"),
         "reasons": rendered_reasons(_raw_reasons(raw), style),
     }
 
@@ -112,78 +115,9 @@ def profile_summary(profile: Profile, reach_km: float, style: str = STYLE_DE) ->
     return ", ".join(parts)
 
 
-def _is_online(raw: Mapping[str, Any]) -> bool:
-    place = str(raw.get("municipality") or "")
-    return not place or place == ONLINE_MUNICIPALITY or raw.get("format") == "online"
-
-
-def _place_text(raw: Mapping[str, Any], style: str = STYLE_DE) -> str:
-    if _is_online(raw):
-        return text("offers.online", style)
-    place = str(raw.get("municipality") or "")
-    km = format_km(raw.get("distance_km"), style)
-    return text("offers.place_km", style, place=place, km=km) if km else place
-
-
-def _start_text(item: Mapping[str, Any], style: str) -> str:
-    start = format_date(item["next_start"], style)
-    return text("offers.next_start", style, date=start) if start else text("offers.no_start", style)
-
-
-def _reason_texts(item: Mapping[str, Any], style: str) -> str:
-    reasons = [r["text"] for r in item["reasons"][:MAX_REASONS_IN_TEXT]]
-    return text("offers.reason_join", style).join(reasons)
-
-
-def _plain_offer_line(number: int, item: Mapping[str, Any], raw: Mapping[str, Any]) -> str:
-    """Einfache Sprache: one piece of information per sentence."""
-    style = STYLE_PLAIN
-    sentences = [
-        text("offers.plain_title", style, number=number, title=quoted(item["title"], style))
-    ]
-    if item["provider"]:
-        sentences.append(text("offers.plain_provider", style, provider=item["provider"]))
-    if _is_online(raw):
-        sentences.append(text("offers.plain_online", style))
-    else:
-        sentences.append(text("offers.plain_place", style, place=_place_text(raw, style)))
-    if item["format"] == "hybrid":
-        sentences.append(text("offers.plain_hybrid", style))
-    if item["time_model"] in TIME_MODELS:
-        sentences.append(
-            text(
-                "offers.plain_time",
-                style,
-                time_model=label("time_model", item["time_model"], style),
-            )
-        )
-    sentences.append(_start_text(item, style))
-    reasons = _reason_texts(item, style)
-    if reasons:
-        sentences.append(text("offers.why", style, reasons=reasons).strip())
-    return " ".join(sentences)
-
-
 def offer_line(number: int, raw: Mapping[str, Any], style: str = STYLE_DE) -> str:
-    """One numbered list entry: title, provider, place, format/time model, next start, reasons."""
-    item = recommendation_item(raw, style)
-    if style == STYLE_PLAIN:
-        return _plain_offer_line(number, item, raw)
-    details = [item["provider"], _place_text(raw, style)]
-    if item["format"] in FORMATS and item["format"] != "online":
-        details.append(label("format", item["format"], style))
-    if item["time_model"] in TIME_MODELS:
-        details.append(label("time_model", item["time_model"], style))
-    reasons = _reason_texts(item, style)
-    return text(
-        "offers.line",
-        style,
-        number=number,
-        title=quoted(item["title"], style),
-        details=", ".join(d for d in details if d),
-        start=_start_text(item, style),
-        why=text("offers.why", style, reasons=reasons) if reasons else "",
-    )
+    """One numbered list entry of a search hit (the line itself is :func:`rendering.lines.offer_line`)."""
+    return text_lines.offer_line(number, recommendation_item(raw, style), style)
 
 
 def relaxation_note(codes: Sequence[str], reach_km: float, style: str = STYLE_DE) -> str | None:
@@ -198,6 +132,57 @@ def relaxation_note(codes: Sequence[str], reach_km: float, style: str = STYLE_DE
     return text("offers.relax_note", style, notes=text("offers.relax_join", style).join(notes))
 
 
+def recommendations_payload(
+    hits: Sequence[Mapping[str, Any]],
+    profile: Profile,
+    reach_km: float,
+    relaxed: Sequence[str] = (),
+    more: bool = False,
+    start_number: int = 1,
+    style: str = STYLE_DE,
+    notes: Sequence[str] = (),
+    lead_text: str | None = None,
+) -> dict[str, Any]:
+    """The channel-neutral recommendations payload: the items with everything their text line
+    needs, the ``lead`` (first line and ``notes``) and the ``footer`` (few results, what was
+    relaxed, example data, follow-up). :mod:`rendering` composes lead + numbered offers + footer
+    for text channels; the own page shows lead + footer and cards.
+
+    ``notes`` (e.g. what an upgrade wish was mapped to) follow the first line; ``lead_text``
+    replaces the first line (a list that is not "passend", such as alternatives to the target,
+    must not be introduced as such).
+    """
+    count = len(hits)
+    lead = plural("offers.lead_more" if more else "offers.lead", count, style)
+    summary = profile_summary(profile, reach_km, style)
+    if lead_text:
+        head = [lead_text]
+    elif style == STYLE_PLAIN:  # the summary would make the first sentence long
+        head = [f"{lead}."]
+    else:
+        head = [f"{lead}{f' ({summary})' if summary else ''}:"]
+    head += list(notes)
+    footer = []
+    if count < c.MIN_RESULTS:
+        footer.append(text("offers.few", style))
+    note = relaxation_note(relaxed, reach_km, style)
+    if note:
+        footer.append(note)
+    if any("title" in (hit.get("example_fields") or ()) for hit in hits):
+        footer.append(text("offers.example_course", style))  # the course itself is invented
+    elif any(hit.get("example_fields") for hit in hits):
+        footer.append(text("offers.example_data", style))
+    footer.append(text("offers.follow_up", style))
+    return {
+        "type": c.PAYLOAD_RECOMMENDATIONS,
+        "items": [recommendation_item(h, style) for h in hits],
+        "start_number": start_number,
+        "style": style,
+        "lead": "\n".join(head),
+        "footer": "\n".join(footer),
+    }
+
+
 def recommendations_text(
     hits: Sequence[Mapping[str, Any]],
     profile: Profile,
@@ -210,36 +195,14 @@ def recommendations_text(
     notes: Sequence[str] = (),
     lead_text: str | None = None,
 ) -> str:
-    """The readable message that accompanies the recommendation payload.
-
-    ``with_list=False`` leaves out the numbered offer list, for channels that render the payload as cards.
-    ``notes`` (e.g. what an upgrade wish was mapped to, or that a list holds alternatives) follow
-    the first line; ``lead_text`` replaces the first line (a list that is not "passend", such
-    as alternatives to the target, must not be introduced as such).
-    """
-    count = len(hits)
-    lead = plural("offers.lead_more" if more else "offers.lead", count, style)
-    summary = profile_summary(profile, reach_km, style)
-    if lead_text:
-        lines = [lead_text]
-    elif style == STYLE_PLAIN:  # the summary would make the first sentence long
-        lines = [f"{lead}."]
-    else:
-        lines = [f"{lead}{f' ({summary})' if summary else ''}:"]
-    lines += list(notes)
-    if with_list:
-        lines += [offer_line(start_number + i, hit, style) for i, hit in enumerate(hits)]
-    if count < c.MIN_RESULTS:
-        lines.append(text("offers.few", style))
-    note = relaxation_note(relaxed, reach_km, style)
-    if note:
-        lines.append(note)
-    if any("title" in (hit.get("example_fields") or ()) for hit in hits):
-        lines.append(text("offers.example_course", style))  # the course itself is invented
-    elif any(hit.get("example_fields") for hit in hits):
-        lines.append(text("offers.example_data", style))
-    lines.append(text("offers.follow_up", style))
-    return "\n".join(lines)
+    """The complete text of the recommendations as a text client gets it (``with_list=False``:
+    the lead and footer only, the message text the action sends with the payload)."""
+    payload = recommendations_payload(
+        hits, profile, reach_km, relaxed, more, start_number, style, notes, lead_text
+    )
+    if not with_list:
+        return f"{payload['lead']}\n{payload['footer']}"
+    return "\n".join(part.text for part in render({"custom": payload}, "text", style))
 
 
 def explanation_text(

@@ -78,7 +78,7 @@ def _current_events(events: Sequence[Mapping[str, Any]]) -> list[Mapping[str, An
 def _payload(event: Mapping[str, Any]) -> Mapping[str, Any] | None:
     custom = (event.get("data") or {}).get("custom")
     if isinstance(custom, Mapping) and isinstance(custom.get("data"), Mapping):
-        custom = custom["data"]  # socket.io wraps the payload (utils/channel.py)
+        custom = custom["data"]  # stored before the rendering layer: socket.io shape
     return custom if isinstance(custom, Mapping) else None
 
 

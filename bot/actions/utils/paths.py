@@ -1,7 +1,8 @@
 """Pure rendering of a resolved learning path (``knowledge.paths.ResolvedPath``).
 
-Two outputs for one bot message: a readable text and the custom payload
-``{"type": "learning_path", ...}`` that the chat page renders as an ordered list of steps.
+One channel-neutral bot message: the custom payload ``{"type": "learning_path", ...}`` (with
+``lead`` and ``footer`` lines) that the chat page renders as an ordered list of steps and from which
+:mod:`rendering` composes the complete text for text channels (the step lines live there).
 Every funding statement names the office that decides and the source with its "Stand" date.
 No I/O and no tracker access here.
 
@@ -17,9 +18,10 @@ from typing import Any
 
 from bot.actions.constants import PAYLOAD_LEARNING_PATH
 from bot.actions.utils.style import STYLE_DE, STYLE_EN
-from i18n import format_date, format_date_de, quoted, text
+from i18n import quoted, text
 from knowledge.paths import LinkedOffer, ResolvedPath, ResolvedStep
 from knowledge.schema import COURSE_TYPES, FORMATS
+from rendering import lines, render
 
 DISCLAIMER = text("path.disclaimer")
 EXAMPLE_DATA_NOTE = text("path.example_data")
@@ -75,16 +77,6 @@ def total_text(resolved: ResolvedPath, style: str = STYLE_DE) -> str:
     return _t("total_min" if resolved.total_is_minimum else "total_about", style, months=months)
 
 
-def _course_types(step: ResolvedStep, style: str = STYLE_DE) -> str:
-    labels = [COURSE_TYPES.get(t, t) for t in step.step.course_types]
-    return _t("or", style).join(labels) if labels else _t("procedure_types", style)
-
-
-def _funding_labels(step: ResolvedStep, resolved: ResolvedPath) -> list[str]:
-    labels = {note.code: note.label for note in resolved.funding}
-    return [labels.get(code, code) for code in step.step.funding]
-
-
 def offer_place(offer: LinkedOffer, style: str = STYLE_DE) -> str:
     """ "Haar (8,2 km)", "online" or "München"."""
     if offer.format == "online" or offer.municipality == "online":
@@ -97,72 +89,16 @@ def offer_place(offer: LinkedOffer, style: str = STYLE_DE) -> str:
 
 
 def offer_line(offer: LinkedOffer, style: str = STYLE_DE) -> str:
-    start = format_date(offer.next_start, style)
-    start_text = _t("next_start", style, date=start) if start else ""
-    place = offer_place(offer, style)
-    return f"{quoted(offer.title, style)} ({offer.provider}, {place}{start_text})"
+    """„Title“ (Provider, Place, nächster Start …) – :func:`rendering.lines.path_offer_line`."""
+    return lines.path_offer_line(_offer_item(offer, style), style)
 
 
-def step_line(step: ResolvedStep, resolved: ResolvedPath, style: str = STYLE_DE) -> str:
-    """One numbered step with duration, DQR level, funding, note and linked offers."""
-    s = step.step
-    parts = [
-        _t(
-            "step",
-            style,
-            number=step.number,
-            title=s.title,
-            optional=_t("optional", style) if s.optional else "",
-            types=_course_types(step, style),
-            duration=step_duration_text(step, style),
-            dqr=dqr_text(s.dqr_level, style),
-        )
-    ]
-    funding = _funding_labels(step, resolved)
-    if funding:
-        parts.append(_t("funding", style, labels=", ".join(funding)))
-    if s.note:
-        parts.append(s.note)
-    if step.offers:
-        more = step.offer_total - len(step.offers)
-        more_text = _t("more_offers", style, count=more) if more > 0 else ""
-        listed = "; ".join(offer_line(o, style) for o in step.offers)
-        parts.append(_t("offers", style, listed=listed, more=more_text))
-    elif s.links_offers:
-        parts.append(_t("no_offer", style))
-    return " ".join(parts)
-
-
-def funding_lines(resolved: ResolvedPath, style: str = STYLE_DE) -> list[str]:
-    """ "Wer entscheidet" per funding instrument, each with its source URLs and Stand."""
-    by_id = {src.id: src for src in resolved.sources}
-    lines = []
-    for note in resolved.funding:
-        sources = [by_id[s] for s in note.source_ids if s in by_id]
-        cited = "; ".join(
-            f"{src.url} {_t('stand', style, date=format_date_de(src.stand))}" for src in sources
-        )
-        lines.append(_t("funding_line", style, label=note.label, office=note.office, cited=cited))
-    return lines
-
-
-def sources_line(resolved: ResolvedPath, style: str = STYLE_DE) -> str:
-    """URLs cited by the path and its steps (funding sources are cited with each office)."""
-    cited = set(resolved.path.source_ids)
-    for step in resolved.path.steps:
-        cited.update(step.source_ids)
-    stand = format_date_de(resolved.stand)
-    urls = "; ".join(src.url for src in resolved.sources if src.id in cited)
-    return _t("sources", style, stand=stand, urls=urls)
-
-
-def learning_path_text(
-    resolved: ResolvedPath, *, with_steps: bool = True, style: str = STYLE_DE
-) -> str:
-    """The message text; ``with_steps=False`` for channels that render the payload as a list."""
+def _head_and_footer(resolved: ResolvedPath, style: str) -> tuple[list[str], list[str]]:
+    """The lines before the steps (lead, summary, start and target) and after them (example
+    data, disclaimer)."""
     path = resolved.path
     steps = len(resolved.steps)
-    lines = [
+    head = [
         _t(
             "lead",
             style,
@@ -174,18 +110,21 @@ def learning_path_text(
         _t("summary", style, summary=path.summary),
         _t("origin_target", style, origin=path.origin.label, target=path.target.label),
     ]
-    if with_steps:
-        lines += [step_line(step, resolved, style) for step in resolved.steps]
-        if resolved.funding:
-            lines.append(_t("who_decides", style))
-            lines += funding_lines(resolved, style)
-        lines.append(sources_line(resolved, style))
-    else:
-        lines.append(_t("see_overview", style))
+    footer = []
     if any(o.example_data for step in resolved.steps for o in step.offers):
-        lines.append(_t("example_data", style))
-    lines.append(_t("disclaimer", style))
-    return "\n".join(lines)
+        footer.append(_t("example_data", style))
+    footer.append(_t("disclaimer", style))
+    return head, footer
+
+
+def learning_path_text(
+    resolved: ResolvedPath, *, with_steps: bool = True, style: str = STYLE_DE
+) -> str:
+    """The complete text as a text client gets it (steps, who decides, sources – composed by
+    :mod:`rendering`); ``with_steps=False``: what the own page shows above the list."""
+    message = {"custom": learning_path_payload(resolved, style)}
+    channel = "text" if with_steps else "page"
+    return "\n".join(part.text for part in render(message, channel, style))
 
 
 def _offer_item(offer: LinkedOffer, style: str = STYLE_DE) -> dict[str, Any]:
@@ -233,8 +172,15 @@ def learning_path_payload(resolved: ResolvedPath, style: str = STYLE_DE) -> dict
     durations, DQR, notes, disclaimer) follow ``style``; the path data stays as it is."""
     by_id = {src.id: src for src in resolved.sources}
     path = resolved.path
+    cited = set(path.source_ids)
+    for step in path.steps:
+        cited.update(step.source_ids)
+    head, footer = _head_and_footer(resolved, style)
     return {
         "type": PAYLOAD_LEARNING_PATH,
+        "style": style,
+        "lead": "\n".join(head),
+        "footer": "\n".join(footer),
         "path_id": path.id,
         "title": path.title,
         "summary": path.summary,
@@ -258,7 +204,7 @@ def learning_path_payload(resolved: ResolvedPath, style: str = STYLE_DE) -> dict
             for note in resolved.funding
         ],
         "sources": [
-            {"title": src.title, "url": src.url, "stand": _iso(src.stand)}
+            {"title": src.title, "url": src.url, "stand": _iso(src.stand), "cited": src.id in cited}
             for src in resolved.sources
         ],
         "stand": _iso(resolved.stand),

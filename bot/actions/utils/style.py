@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.actions import constants as c
 from i18n import STYLE_DE, STYLE_EN, STYLE_PLAIN, STYLES, format_date, format_date_de, label, quoted
-from i18n import text as catalogue_text
+from rendering import lines
 
 __all__ = [
     "STYLE_DE",
@@ -43,14 +43,5 @@ def style_of_slots(slots: Mapping[str, Any]) -> str:
 
 
 def format_km(value: Any, style: str = STYLE_DE) -> str | None:
-    """12.34 -> "12 km" (German decimal comma below 10 km: "3,5 km"; English "3.5 km")."""
-    try:
-        km = float(value)
-    except (TypeError, ValueError):
-        return None
-    if km < 1:
-        return catalogue_text("offers.under_1_km", style)
-    if km < 10:
-        number = f"{km:.1f}"
-        return (number if style == STYLE_EN else number.replace(".", ",")) + " km"
-    return f"{km:.0f} km"
+    """12.34 -> "12 km" (German decimal comma below 10 km); see :func:`rendering.lines.format_km`."""
+    return lines.format_km(value, style)

@@ -44,9 +44,9 @@ export function renderChoices(buttons, onChoose) {
 }
 
 /**
- * Finds a structured payload ({type: ...}) in a bot message. Rasa delivers it as "custom"
- * (REST), as "attachment" (socket.io), or – for custom JSON of the form {"data": {...}} on
- * socket.io – as the message itself.
+ * Finds a structured payload ({type: ...}) in a bot message. The bot's channels send it as
+ * "custom" next to the lead text (socket.io and REST, once the page declared "rich": "page");
+ * "custom.data", "attachment" and the message itself are the shapes of older Rasa channels.
  */
 export function findPayload(message) {
   const custom = message.custom;

@@ -1,4 +1,5 @@
 """POST /offers/lookup: offers by catalogue id, with the reasons they fit a profile.
+POST /offers/coverage: counts of current offers within reach per municipality, field, format and time model.
 
 For callers that already know the offers (the staff app's plan builder adds an offer by its
 id, a comparison shows chosen offers side by side): no retrieval, no hard filters, the items
@@ -15,9 +16,11 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, ConfigDict, Field
 
+from knowledge import geo
 from search import facts, ranking
 from search.app.api.deps import HolderDep, SettingsDep
 from search.app.schemas import ProfileIn, SearchItem, SearchRequest
+from search.coverage import coverage
 from search.params import UnknownPlaceError, to_params
 from search.service import IndexUnavailableError, item_payload
 
@@ -81,3 +84,57 @@ def lookup(
             item_payload(ranked, params.profile, params.filters.today, None, params.filters)
         )
     return OfferLookupResponse.model_validate({"items": items, "missing": missing})
+
+
+class CoverageRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    municipalities: list[Annotated[str, Field(min_length=1, max_length=100)]] | None = Field(
+        default=None,
+        max_length=40,
+        description="Places to count for; default: the municipalities of the Landkreis.",
+    )
+    max_distance_km: float | None = Field(
+        default=None, gt=0, le=200, description="Reach in km; default: the service's reach."
+    )
+    today: dt.date | None = Field(default=None, description="Reference date for start dates.")
+
+
+class CoverageRow(BaseModel):
+    municipality: str
+    field: str = Field(
+        description='KldB Berufshauptgruppe (2 digits) the offers lead to; "" = all offers, each once.'
+    )
+    format: str
+    time_model: str
+    offers: int = Field(ge=1)
+
+
+class CoverageResponse(BaseModel):
+    reach_km: float
+    today: dt.date
+    rows: list[CoverageRow] = Field(description="Only combinations with at least one offer.")
+
+
+@router.post("/coverage", response_model=CoverageResponse)
+def offer_coverage(
+    req: CoverageRequest, holder: HolderDep, settings: SettingsDep
+) -> CoverageResponse:
+    try:
+        store = holder.snapshot().store
+    except IndexUnavailableError as exc:
+        raise HTTPException(status_code=503, detail=f"Suchindex nicht verfügbar: {exc}") from exc
+    places = []
+    for name in req.municipalities or geo.landkreis_municipalities():
+        official = geo.official_name(name)
+        if official is None:
+            raise HTTPException(status_code=422, detail=str(UnknownPlaceError(name)))
+        places.append(official)
+    reach = req.max_distance_km or settings.default_reach_km
+    today = req.today or dt.date.today()
+    counts = coverage(store.offers.values(), list(dict.fromkeys(places)), reach, today)
+    rows = [
+        CoverageRow(municipality=m, field=f, format=fmt, time_model=tm, offers=n)
+        for (m, f, fmt, tm), n in sorted(counts.items())
+    ]
+    return CoverageResponse(reach_km=reach, today=today, rows=rows)
