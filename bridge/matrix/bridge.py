@@ -56,7 +56,7 @@ from bridge.matrix.rasa import (
     BotUnavailable,
     structured_payload,
 )
-from bridge.matrix.render import choices_of, content_of, render_message, resolve_choice
+from bridge.matrix.render import content_of, render_message
 from bridge.matrix.settings import MatrixSettings
 from bridge.matrix.store import BridgeStore
 
@@ -96,7 +96,6 @@ class MatrixBridge:
         self._fresh = self.store.sync_token is None
         self._started_ms = int(time.time() * 1000)
         self._warned: OrderedDict[str, float] = OrderedDict()
-        self._choices: OrderedDict[str, list[str]] = OrderedDict()
         self._pending: dict[str, tuple[MatrixRoom, MegolmEvent, float]] = {}
         self._stop = asyncio.Event()
         self._skipped = 0  # events delivered again (restarts) and not answered twice
@@ -289,7 +288,6 @@ class MatrixBridge:
             logger.info("message limit reached for a sender; message dropped")
             return
         text = body[: self.settings.max_message_chars + 1]
-        text = resolve_choice(text, self._choices.pop(sender, []))
         try:
             answers = await self.bot.send(sender, text)
         except BotUnavailable as exc:
@@ -302,14 +300,10 @@ class MatrixBridge:
     async def _deliver(self, room_id: str, sender: str, answer: dict[str, Any]) -> None:
         for text, html in render_message(answer):
             await self._send(room_id, text, html)
-        choices = choices_of(answer)
-        if choices:
-            _remember(self._choices, sender, choices)
         payload = structured_payload(answer)
         if payload is not None and payload.get("type") == PAYLOAD_DELETE_CONVERSATION:
             deleted = await self.bot.delete_conversation(sender)
             self.store.forget(sender)
-            self._choices.pop(sender, None)
             logger.info(
                 "conversation deletion on request (stored conversation deleted: %s)", deleted
             )

@@ -14,7 +14,7 @@ import i18n
 from bot.channels.entry_settings import is_valid_session_id
 from bot.channels.sender_ids import pseudonym
 from bridge.matrix.rasa import structured_payload
-from bridge.matrix.render import _fallback, choices_of, content_of, resolve_choice
+from bridge.matrix.render import content_of, render_message
 from bridge.matrix.settings import is_configured, load_settings
 from bridge.matrix.store import SECONDS_PER_DAY, BridgeStore
 from tests.matrix.matrix_support import MATRIX_PYTHON, ROOT
@@ -57,7 +57,7 @@ def test_store_mapping_first_contact_retention_and_forget(tmp_path: Path) -> Non
     assert store.touch("a" * 32, "!room:x") is True, "after 'Daten löschen': notice again"
 
 
-def test_fallback_rendering_numbers_choices_and_maps_numbers_back() -> None:
+def test_rendering_numbers_choices_and_gives_html() -> None:
     message = {
         "text": "Wie möchten Sie lernen?",
         "buttons": [
@@ -65,15 +65,12 @@ def test_fallback_rendering_numbers_choices_and_maps_numbers_back() -> None:
             {"title": "Teilzeit", "payload": '/inform{"time_model": "teilzeit"}'},
         ],
     }
-    [(text, html)] = _fallback(message)
-    assert text == "Wie möchten Sie lernen?\n\n1) Vollzeit\n2) Teilzeit"
-    assert html is None
-    payloads = choices_of(message)
-    assert resolve_choice("2", payloads) == '/inform{"time_model": "teilzeit"}'
-    assert resolve_choice(" 1) ", payloads) == '/inform{"time_model": "vollzeit"}'
-    assert resolve_choice("3", payloads) == "3"
-    assert resolve_choice("2 Kinder", payloads) == "2 Kinder"
-    assert _fallback({"custom": {"type": "x"}}) == []
+    [(text, html)] = render_message(message)
+    assert text == "Wie möchten Sie lernen?\n1) Vollzeit\n2) Teilzeit"
+    assert html is not None and "<br>" in html
+    assert render_message({"custom": {"type": "delete_conversation"}}) == []
+    escaped = render_message({"text": "<script>x</script>"})[0][1] or ""
+    assert "<script>" not in escaped
 
 
 def test_content_uses_matrix_html_only_when_given() -> None:
