@@ -98,6 +98,12 @@ async def test_encrypted_dm_gets_notice_offers_and_deletion(
 
         assert bridge.running()
         assert_clean_log(bridge.log(), citizen_user, room, sender, "Unterhaching", "Teilzeit")
+        stack_log = ROOT / "results" / "stack.log"  # Rasa, actions, web (scripts/with_stack.py)
+        if stack_log.exists():
+            text = stack_log.read_text(encoding="utf-8", errors="replace")
+            assert citizen_user not in text and room not in text, (
+                "Matrix ids must not reach the stack"
+            )
     finally:
         bridge.stop()
 
