@@ -159,8 +159,8 @@ test-stories: $(MODEL) ## conversation tests (Rasa test stories), failing on pre
 	$(BOT)/rasa test core --model $(MODEL) --stories tests/conversations --fail-on-prediction-errors \
 		--out results/stories
 
-test-integration: setup test-venvs chromium ## start the real stack and run API, REST-conversation and browser tests
-	$(APP)/python scripts/with_stack.py -- bash -c '$(APP)/python -m pytest -q -m integration \
+test-integration: setup test-venvs chromium ## start the real stack (with local fakes of the Telegram and Twilio APIs) and run API, REST-conversation, channel (incl. Matrix) and browser tests
+	$(APP)/python -m tests.integration.messenger_fakes -- $(APP)/python scripts/with_stack.py -- bash -c '$(APP)/python -m pytest -q -m integration \
 		tests/search tests/web tests/integration tests/security && $(BOT)/python -m pytest -q -m integration tests/bot \
 		&& $(MATRIX_TESTS) -m "not slow"'
 

@@ -17,6 +17,12 @@ PROXY_BURST              40                  burst above the rate before 429
 PROXY_CONN_LIMIT         20                  open connections per client
 PROXY_DELETE_RATE        6r/m                conversation deletions per client
 PROXY_BODY_LIMIT         16k                 largest request body (413 above)
+PROXY_WEBHOOK_RATE       30r/s               requests per sender address on the messenger webhooks
+                                             (/webhooks/telegram|twilio/webhook: Telegram's and
+                                             Twilio's servers carry all users; per-user limits are
+                                             the channels', docs/channels.md)
+PROXY_WEBHOOK_BURST      100                 burst above that rate before 429
+PROXY_WEBHOOK_BODY_LIMIT 32k                 largest messenger webhook body (413 above)
 FRAME_ANCESTORS          'self'              CSP frame-ancestors: sites that may embed the page
 STAFF_ALLOW              (anywhere)          addresses/CIDRs that may reach the staff pages /staff/
                                              (e.g. 10.0.0.0/8); others get 403
@@ -80,6 +86,9 @@ class ProxySettings:
     conn_limit: int
     delete_rate: str
     body_limit: str
+    webhook_rate: str
+    webhook_burst: int
+    webhook_body_limit: str
     frame_ancestors: tuple[str, ...]
     staff_allow: tuple[str, ...]
     directory: Path
@@ -126,6 +135,13 @@ def load_proxy_settings(env: Mapping[str, str] | None = None) -> ProxySettings:
         ),
         body_limit=_checked(
             env.get("PROXY_BODY_LIMIT", "16k").strip(), _SIZE_RE, "PROXY_BODY_LIMIT"
+        ),
+        webhook_rate=_checked(
+            env.get("PROXY_WEBHOOK_RATE", "30r/s").strip(), _RATE_RE, "PROXY_WEBHOOK_RATE"
+        ),
+        webhook_burst=int(env.get("PROXY_WEBHOOK_BURST", "100")),
+        webhook_body_limit=_checked(
+            env.get("PROXY_WEBHOOK_BODY_LIMIT", "32k").strip(), _SIZE_RE, "PROXY_WEBHOOK_BODY_LIMIT"
         ),
         frame_ancestors=tuple(_checked(a, _ANCESTOR_RE, "FRAME_ANCESTORS") for a in ancestors),
         staff_allow=tuple(str(n) for n in networks(env.get("STAFF_ALLOW", ""))),
@@ -197,6 +213,9 @@ def render(cfg: ProxySettings) -> str:
         "DELETE_RATE": cfg.delete_rate,
         "DELETE_BURST": "3",
         "BODY_LIMIT": cfg.body_limit,
+        "WEBHOOK_RATE": cfg.webhook_rate,
+        "WEBHOOK_BURST": str(cfg.webhook_burst),
+        "WEBHOOK_BODY_LIMIT": cfg.webhook_body_limit,
         "SOCKETIO_BODY_LIMIT": str(cfg.entry.socketio_max_packet_bytes),
         "CSP": _nginx_string(content_security_policy(cfg))[1:-1],
         "RASA_PORT": str(cfg.rasa_port),

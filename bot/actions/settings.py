@@ -5,7 +5,8 @@ Variables (all optional; defaults suit a local ``honcho start``):
 ==================  ==========================  =============================================
 variable            default                     meaning
 ==================  ==========================  =============================================
-SEARCH_URL          http://localhost:8000       base URL of the search service (POST /search)
+SEARCH_URL          http://127.0.0.1:$SEARCH_PORT  base URL of the search service (POST /search;
+                                                SEARCH_PORT defaults to 8000)
 SEARCH_TIMEOUT_S    3.0                         total timeout of one search call in seconds
 REACH_KM            25                          radius around the user's municipality in km
 BL_TODAY            (unset -> today's date)     ISO date overriding "today" (tests, demos)
@@ -50,7 +51,16 @@ from typing import Any
 
 from appdb.urls import DEFAULT_APP_DB_URL, app_db_url
 
-DEFAULT_SEARCH_URL = "http://localhost:8000"
+DEFAULT_SEARCH_URL = "http://127.0.0.1:8000"
+
+
+def default_search_url() -> str:
+    """The search service of this machine's stack: 127.0.0.1 on ``SEARCH_PORT`` (the Procfile's
+    port), so a stack started on other ports never asks another stack's service."""
+    port = os.environ.get("SEARCH_PORT", "").strip()
+    return f"http://127.0.0.1:{port}" if port.isdigit() else DEFAULT_SEARCH_URL
+
+
 DEFAULT_SEARCH_TIMEOUT_S = 3.0
 DEFAULT_REACH_KM = 25.0
 DEFAULT_CALLBACK_RETENTION_DAYS = 30
@@ -132,7 +142,7 @@ def load_settings() -> Settings:
     if today:
         dt.date.fromisoformat(today)  # fail early on a malformed override
     return Settings(
-        search_url=(os.environ.get("SEARCH_URL", "").strip() or DEFAULT_SEARCH_URL).rstrip("/"),
+        search_url=(os.environ.get("SEARCH_URL", "").strip() or default_search_url()).rstrip("/"),
         search_timeout_s=_positive("SEARCH_TIMEOUT_S", DEFAULT_SEARCH_TIMEOUT_S),
         reach_km=_positive("REACH_KM", DEFAULT_REACH_KM),
         today_override=today,

@@ -245,7 +245,7 @@ class MatrixBridge:
             if self.store.touch(sender, room.room_id):
                 await self._send_notice(room.room_id)
             if self.limiter.allow(sender, event.event_id):
-                await self._send(room.room_id, i18n.text("matrix.unsupported"))
+                await self._send(room.room_id, i18n.text("channel.text_only"))
 
     async def _on_undecrypted(self, room: MatrixRoom, event: MegolmEvent) -> None:
         """No key (yet) for an encrypted message: ask for it and try again after later syncs."""
@@ -284,7 +284,7 @@ class MatrixBridge:
         if not self.limiter.allow(sender, event_id):
             if time.monotonic() - self._warned.get(sender, -1e9) > 60.0:
                 _remember(self._warned, sender, time.monotonic())
-                await self._send(room_id, i18n.text("matrix.rate_limited"))
+                await self._send(room_id, i18n.text("channel.rate_limited"))
             logger.info("message limit reached for a sender; message dropped")
             return
         text = body[: self.settings.max_message_chars + 1]
@@ -310,7 +310,12 @@ class MatrixBridge:
 
     async def _send_notice(self, room_id: str) -> None:
         """The privacy notice of the page (first contact, again after deletion or retention)."""
-        await self._send(room_id, i18n.text("matrix.notice", days=self.settings.retention_days))
+        await self._send(
+            room_id,
+            i18n.text(
+                "channel.privacy_notice", channel="Matrix", days=self.settings.retention_days
+            ),
+        )
 
     async def _send(self, room_id: str, text: str, html: str | None = None) -> None:
         try:

@@ -57,17 +57,6 @@ def _lit(text: str) -> sa.ColumnElement[str]:
     return sa.literal_column(f"'{text}'")
 
 
-def period_expr(engine: Engine, unit: str) -> sa.ColumnElement[str]:
-    """The period key of ``day``: "YYYY-MM" for months, the Monday "YYYY-MM-DD" for weeks."""
-    if engine.dialect.name == "postgresql":
-        if unit == "month":
-            return sa.func.to_char(d.c.day, _lit("YYYY-MM"))
-        return sa.func.to_char(sa.func.date_trunc(_lit("week"), d.c.day), _lit("YYYY-MM-DD"))
-    if unit == "month":
-        return sa.func.strftime(_lit("%Y-%m"), d.c.day)
-    return sa.func.date(d.c.day, _lit("-6 days"), _lit("weekday 1"))
-
-
 def field_expr() -> sa.ColumnElement[str]:
     """The KldB Berufshauptgruppe (first two digits) of the target occupation."""
     return sa.func.substr(d.c.target_kldb, sa.literal_column("1"), sa.literal_column("2"))
@@ -91,45 +80,73 @@ def _where(filters: Filters) -> list[sa.ColumnElement[bool]]:
     return cond
 
 
-def _dimension(engine: Engine, name: str, filters: Filters) -> sa.ColumnElement[Any]:
-    if name == "period":
-        return period_expr(engine, filters.unit)
+def _dimension(name: str) -> sa.ColumnElement[Any]:
     if name == "field":
         return field_expr()
     return d.c.target_kldb if name == "target" else d.c[name]
 
 
-def _flag_sum(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
-    return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+def _flag_count(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
+    """Rows of the group meeting ``condition`` (SQL ``count(*) FILTER (WHERE …)``)."""
+    return sa.func.count().filter(condition)
+
+
+def _period_of(day: object, unit: str) -> str:
+    """The period key of a day: "YYYY-MM" for months, the Monday "YYYY-MM-DD" for weeks."""
+    if isinstance(day, str):  # SQLite without type information
+        day = dt.date.fromisoformat(day[:10])
+    assert isinstance(day, dt.date)
+    if unit == MONTH:
+        return f"{day.year:04d}-{day.month:02d}"
+    return (day - dt.timedelta(days=day.weekday())).isoformat()
+
+
+def _tuned(conn: sa.Connection) -> None:
+    """PostgreSQL settings of this transaction for the aggregates: enough memory to hash the
+    groups instead of sorting them on disk, and no JIT compilation (it costs more than it saves
+    on these short queries on two cores). Measured in docs/benchmarks.md."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SET LOCAL work_mem = '32MB'")
+        conn.exec_driver_sql("SET LOCAL jit = off")
 
 
 def grouped(engine: Engine, filters: Filters, dims: Iterable[str]) -> dict[tuple[str, ...], Counts]:
     """Counts per combination of ``dims`` (``period``, ``field``, ``target`` = the target KldB
     code, or a column of :data:`PLAIN`) over the filtered rows. Missing values are ``"_unknown"``; municipalities
-    outside the Landkreis are merged into ``"_outside"``."""
+    outside the Landkreis are merged into ``"_outside"``.
+
+    The raw rows are grouped by ``day`` for the period (a plain column: the planner estimates its
+    groups well and nothing is computed per row); the days are added up to periods here."""
     names = list(dims)
-    keys = [_dimension(engine, n, filters).label(f"k{i}") for i, n in enumerate(names)]
+    raw_dims = [d.c.day if n == "period" else _dimension(n) for n in names]
     query = (
         sa.select(
-            *keys,
+            *[dim.label(f"k{i}") for i, dim in enumerate(raw_dims)],
             sa.func.count().label("requests"),
-            _flag_sum(d.c.offers_found < MIN_FITTING).label("unmet"),
-            _flag_sum(d.c.offers_found == 0).label("no_offer"),
-            _flag_sum(d.c.asked_for_human == sa.true()).label("human"),
+            _flag_count(d.c.offers_found < MIN_FITTING).label("unmet"),
+            _flag_count(d.c.offers_found == 0).label("no_offer"),
+            _flag_count(d.c.asked_for_human == sa.true()).label("human"),
         )
         .where(*_where(filters))
-        .group_by(*[_dimension(engine, n, filters) for n in names])
+        .group_by(*raw_dims)
     )
     out: dict[tuple[str, ...], Counts] = defaultdict(Counts)
     with engine.connect() as conn:
-        found = list(conn.execute(query))
-        if filters.unit == MONTH:
-            found += conn.execute(_monthly(engine, filters, names))
-        for row in found:
-            key = tuple(_bucket(n, row[i]) for i, n in enumerate(names))
+        _tuned(conn)
+        for row in conn.execute(query):
+            key = tuple(
+                _period_of(row[i], filters.unit) if n == "period" else _bucket(n, row[i])
+                for i, n in enumerate(names)
+            )
             out[key].add(
                 Counts(int(row.requests), int(row.unmet), int(row.no_offer), int(row.human))
             )
+        if filters.unit == MONTH:
+            for row in conn.execute(_monthly(engine, filters, names)):
+                key = tuple(_bucket(n, row[i]) for i, n in enumerate(names))
+                out[key].add(
+                    Counts(int(row.requests), int(row.unmet), int(row.no_offer), int(row.human))
+                )
     return dict(out)
 
 
@@ -200,6 +217,7 @@ def demand_by_target(engine: Engine, filters: Filters) -> dict[str, int]:
     )
     out: dict[str, int] = defaultdict(int)
     with engine.connect() as conn:
+        _tuned(conn)
         found = list(conn.execute(query))
         if filters.unit == MONTH:
             found += conn.execute(monthly)
@@ -223,6 +241,7 @@ def terms_without_offer(engine: Engine, filters: Filters) -> dict[str, int]:
     )
     out: dict[str, int] = defaultdict(int)
     with engine.connect() as conn:
+        _tuned(conn)
         found = list(conn.execute(query))
         if filters.unit == MONTH:
             found += conn.execute(monthly)

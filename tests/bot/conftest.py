@@ -30,7 +30,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from appdb.engine import dispose_all
 from bot.actions import constants as c
 from bot.actions.clients.search_client import SearchClient, SearchError
-from bot.actions.settings import DEFAULT_SEARCH_URL
+from bot.actions.settings import default_search_url
 from tests.appdb_support import make_template, migrated_sqlite
 from tests.prereq import missing
 
@@ -272,7 +272,7 @@ async def stopped_search_server(
 @pytest.fixture
 async def real_search_url(monkeypatch) -> str:
     """URL of the running search service (integration tests); fails under CI=true when it is down."""
-    url = os.environ.get("SEARCH_URL") or DEFAULT_SEARCH_URL
+    url = os.environ.get("SEARCH_URL") or default_search_url()
     try:
         health = await SearchClient(url, 2.0).health()
     except SearchError as exc:

@@ -10,11 +10,19 @@ from bot.actions.settings import load_settings
 
 
 def test_defaults(monkeypatch):
-    for name in ("SEARCH_URL", "SEARCH_TIMEOUT_S", "REACH_KM", "BL_TODAY"):
+    for name in ("SEARCH_URL", "SEARCH_PORT", "SEARCH_TIMEOUT_S", "REACH_KM", "BL_TODAY"):
         monkeypatch.delenv(name, raising=False)
     s = load_settings()
-    assert (s.search_url, s.search_timeout_s, s.reach_km) == ("http://localhost:8000", 3.0, 25.0)
+    assert (s.search_url, s.search_timeout_s, s.reach_km) == ("http://127.0.0.1:8000", 3.0, 25.0)
     assert s.today() == dt.date.today()
+
+
+def test_the_search_url_follows_the_search_port(monkeypatch):
+    monkeypatch.delenv("SEARCH_URL", raising=False)
+    monkeypatch.setenv("SEARCH_PORT", "9300")
+    assert load_settings().search_url == "http://127.0.0.1:9300"
+    monkeypatch.setenv("SEARCH_URL", "http://search.internal:80/")
+    assert load_settings().search_url == "http://search.internal:80"
 
 
 def test_overrides(monkeypatch):

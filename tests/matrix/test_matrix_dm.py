@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import i18n
 from bot.channels.sender_ids import pseudonym
 from tests.matrix.conftest import BOT_PASSWORD, CITIZEN_PASSWORD, rasa_get
 from tests.matrix.matrix_support import ROOT, Bridge, Citizen, Synapse, bridge_env, login_token
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.integration
 
 SECRET = "matrix-test-sender-secret-0123456789abcdef"
 FIRST = "Ich arbeite im Einzelhandel in Unterhaching und will in die Altenpflege wechseln"
-NOTICE_START = "Willkommen beim Bildungslotsen!"
+NOTICE_START = "Willkommen beim Bildungslotsen"
 
 
 def offer_titles() -> set[str]:
@@ -151,9 +152,7 @@ async def test_bridge_with_an_access_token_answers_text_and_refuses_images(
             image = {"msgtype": "m.image", "body": "bild.png", "file": file}
             await me.client.room_send(room, "m.room.message", image, ignore_unverified_devices=True)
             await me.replies(1, quiet=1.0)
-            assert me.since(mark) == [
-                "Ich kann nur Textnachrichten lesen. Bitte schreiben Sie mir Ihre Frage als Text."
-            ]
+            assert me.since(mark) == [i18n.text("channel.text_only")]
             assert not me.undecryptable
         assert token not in bridge.log()
     finally:

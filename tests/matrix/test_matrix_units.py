@@ -113,8 +113,9 @@ def test_pseudonym_is_a_valid_rest_sender() -> None:
 
 @pytest.mark.parametrize("style", i18n.STYLES)
 def test_catalogue_has_the_bridge_texts(style: str) -> None:
-    assert "30" in i18n.text("matrix.notice", style, days=30)
-    for key in ("matrix.rate_limited", "matrix.unsupported", "matrix.unavailable"):
+    notice = i18n.text("channel.privacy_notice", style, channel="Matrix", days=30)
+    assert "30" in notice and "Matrix" in notice
+    for key in ("channel.rate_limited", "channel.text_only", "matrix.unavailable"):
         assert i18n.text(key, style)
 
 

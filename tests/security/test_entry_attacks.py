@@ -54,6 +54,10 @@ NOT_ROUTED = [
     ("GET", "/webhooks/rest/"),
     ("GET", "/webhooks/socketio/"),
     ("GET", "/webhooks/telegram/set_webhook"),
+    ("GET", "/webhooks/telegram/"),  # the messenger channels' health routes
+    ("GET", "/webhooks/twilio/"),
+    ("GET", "/webhooks/telegram/webhook"),  # their webhooks: POST only
+    ("GET", "/webhooks/twilio/webhook"),
     ("POST", "/webhook"),  # action server
     ("GET", "/actions"),
     ("POST", "/search"),  # search service
