@@ -12,7 +12,8 @@ MATRIX_DEVICE_NAME              Bildungslotse             display name of the bo
 MATRIX_STORE_DIR                var/matrix                crypto store and bridge state (keep it: see docs)
 MATRIX_RETENTION_DAYS           WEB_RETENTION_DAYS or 30  days the pseudonym -> room mapping is kept after the
                                                           last message
-MATRIX_MESSAGES_PER_MINUTE      10                        messages one sender may send per minute
+MATRIX_MESSAGES_PER_MINUTE      CHANNEL_MESSAGES_PER_MINUTE messages one sender may send per minute (the
+                                or 20                     messenger channels' setting by default)
 MATRIX_RASA_URL                 http://127.0.0.1:$RASA_PORT   Rasa (the REST channel on the internal address)
 MATRIX_WEB_URL                  http://127.0.0.1:$WEB_PORT    the page server (its deletion API)
 CHANNEL_SENDER_SECRET           (required when configured) key of the sender pseudonyms
@@ -90,7 +91,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> MatrixSettings:
         device_name=env.get("MATRIX_DEVICE_NAME", "").strip() or "Bildungslotse",
         store_dir=Path(env.get("MATRIX_STORE_DIR", "").strip() or DEFAULT_STORE_DIR),
         retention_days=_positive_int(env, "MATRIX_RETENTION_DAYS", retention),
-        messages_per_minute=_positive_int(env, "MATRIX_MESSAGES_PER_MINUTE", 10),
+        messages_per_minute=_positive_int(
+            env, "MATRIX_MESSAGES_PER_MINUTE", _positive_int(env, "CHANNEL_MESSAGES_PER_MINUTE", 20)
+        ),
         max_message_chars=load_entry_settings(env).max_message_chars,
         rasa_url=(env.get("MATRIX_RASA_URL", "").strip() or f"http://127.0.0.1:{rasa_port}").rstrip(
             "/"

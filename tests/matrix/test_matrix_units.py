@@ -102,6 +102,8 @@ def test_settings_come_from_the_environment_only() -> None:
     assert s.webhook_url == "http://127.0.0.1:9205/webhooks/rest/webhook"
     assert s.web_url == "http://127.0.0.1:9281"
     assert s.retention_days == 14 and s.max_message_chars == 500
+    assert s.messages_per_minute == 20
+    assert load_settings({**env, "CHANNEL_MESSAGES_PER_MINUTE": "7"}).messages_per_minute == 7
     assert "secret-token" not in repr(s)
 
 
