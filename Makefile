@@ -38,6 +38,24 @@ help: ## show this help
 	$(APP)/pip install -q -r requirements/app.txt -c requirements/app.lock
 	touch $@
 
+# the Matrix bridge (bridge/matrix): its own environment, matrix-nio needs aiohttp >= 3.10 (Rasa 3.6: < 3.10)
+.venv-matrix/.installed: requirements/matrix.txt requirements/matrix.lock
+	rm -rf .venv-matrix
+	$$(scripts/find-python.sh 3.11) -m venv .venv-matrix
+	.venv-matrix/bin/pip install -q -r requirements/matrix.txt -c requirements/matrix.lock
+	touch $@
+
+.venv-matrix/.installed-test: .venv-matrix/.installed requirements/matrix-test.txt requirements/matrix.lock
+	.venv-matrix/bin/pip install -q -r requirements/matrix-test.txt -c requirements/matrix.lock
+	touch $@
+
+# TEST ONLY: the Matrix homeserver of tests/matrix (matrix-synapse, AGPL-3.0: never shipped or imported)
+.venv-synapse/.installed: requirements/synapse.txt requirements/synapse.lock
+	rm -rf .venv-synapse
+	$$(scripts/find-python.sh 3.11) -m venv .venv-synapse
+	.venv-synapse/bin/pip install -q -r requirements/synapse.txt -c requirements/synapse.lock
+	touch $@
+
 # test and lint tools (pytest, playwright, ruff, mypy …) stay out of the runtime environments
 .venv-app/.installed-test: .venv-app/.installed requirements/app-test.txt requirements/app.lock
 	$(APP)/pip install -q -r requirements/app-test.txt -c requirements/app.lock
@@ -47,7 +65,7 @@ help: ## show this help
 	$(BOT)/pip install -q -r requirements/bot-test.txt -c requirements/bot.lock
 	touch $@
 
-test-venvs: venvs .venv-app/.installed-test .venv-bot/.installed-test tests/staff/oidc/node_modules/.installed staff/static/vendor/.built
+test-venvs: venvs .venv-app/.installed-test .venv-bot/.installed-test .venv-matrix/.installed-test .venv-synapse/.installed tests/staff/oidc/node_modules/.installed staff/static/vendor/.built
 
 # a real OpenID Connect provider (npm oidc-provider) for the staff sign-in tests
 tests/staff/oidc/node_modules/.installed: tests/staff/oidc/package.json tests/staff/oidc/package-lock.json
@@ -67,7 +85,7 @@ web/node_modules/.installed: web/package.json web/package-lock.json
 	npm ci --prefix web --no-audit --no-fund --loglevel=error
 	touch $@
 
-venvs: .venv-bot/.installed .venv-app/.installed web/node_modules/.installed ## create both virtualenvs and install the page's npm packages
+venvs: .venv-bot/.installed .venv-app/.installed .venv-matrix/.installed web/node_modules/.installed ## create the virtualenvs (bot, app, Matrix bridge) and install the page's npm packages
 
 # the public entry: Debian's nginx (apt-get when root, otherwise a message naming the package)
 nginx:
@@ -141,16 +159,26 @@ test-stories: $(MODEL) ## conversation tests (Rasa test stories), failing on pre
 	$(BOT)/rasa test core --model $(MODEL) --stories tests/conversations --fail-on-prediction-errors \
 		--out results/stories
 
-test-integration: setup test-venvs chromium ## start the real stack (with local fakes of the Telegram and Twilio APIs) and run API, REST-conversation, channel and browser tests
+test-integration: setup test-venvs chromium ## start the real stack (with local fakes of the Telegram and Twilio APIs) and run API, REST-conversation, channel (incl. Matrix) and browser tests
 	$(APP)/python -m tests.integration.messenger_fakes -- $(APP)/python scripts/with_stack.py -- bash -c '$(APP)/python -m pytest -q -m integration \
-		tests/search tests/web tests/integration tests/security && $(BOT)/python -m pytest -q -m integration tests/bot'
+		tests/search tests/web tests/integration tests/security && $(BOT)/python -m pytest -q -m integration tests/bot \
+		&& $(MATRIX_TESTS) -m "not slow"'
+
+# the Matrix channel against a real homeserver (synapse from .venv-synapse, started by the tests on 127.0.0.1)
+MATRIX_TESTS := .venv-matrix/bin/python -m pytest -q -p no:cacheprovider tests/matrix
+
+test-matrix: setup test-venvs ## only the Matrix channel (also part of test-integration): encrypted DM through a real synapse to the real stack
+	$(APP)/python scripts/with_stack.py -- $(MATRIX_TESTS) -m "not slow"
+
+test-slow: setup test-venvs ## slow tests (not in make test): Matrix homeserver restart and bridge restart without double answers
+	$(APP)/python scripts/with_stack.py -- $(MATRIX_TESTS) -m slow
 
 docs-screenshots: setup test-venvs chromium ## screenshots of the staff app for docs/counsellor-guide.md (real stack, Chromium; not in make test)
 	$(APP)/python scripts/with_stack.py -- $(APP)/python scripts/docs_screenshots.py
 
 test: setup test-venvs chromium validate test-unit test-nlu test-stories test-integration ## set up and run every test (CI runs this)
 
-LINT_PATHS := knowledge search web eval nlu bot scripts tests appdb i18n proxy staff rendering
+LINT_PATHS := knowledge search web eval nlu bot scripts tests appdb i18n proxy staff rendering bridge
 TYPED := knowledge search web eval appdb i18n proxy staff rendering
 
 lint: .venv-app/.installed-test ## ruff check, ruff format --check, mypy on the typed packages
@@ -158,8 +186,10 @@ lint: .venv-app/.installed-test ## ruff check, ruff format --check, mypy on the 
 	$(APP)/ruff format --check $(LINT_PATHS)
 	$(MAKE) --no-print-directory lint-mypy
 
-lint-mypy: .venv-app/.installed-test
+lint-mypy: .venv-app/.installed-test .venv-matrix/.installed
 	$(APP)/mypy $(TYPED)
+	# the bridge against its own environment's packages (matrix-nio lives only in .venv-matrix)
+	$(APP)/mypy --python-executable .venv-matrix/bin/python bridge
 
 # ---------------------------------------------------------------- benchmarks
 bench: setup ## measure start-up, per-turn latency, search latency and memory (writes docs/benchmarks.md figures)
@@ -201,4 +231,4 @@ eval: build/e5-small-ft/.built ## search quality: nDCG@10, MRR, recall@10 of BM2
 clean: ## remove generated artefacts (keeps the virtualenvs)
 	rm -rf build models results rasa.db
 
-.PHONY: help docs-screenshots venvs nginx pdf-libs test-venvs lint lint-mypy setup migrate run chromium validate test-unit test-nlu test-stories test-integration test bench bench-scale bench-encoder bench-load bench-monitoring profile-turn demo-data demo-data-remove eval clean
+.PHONY: help test-matrix test-slow docs-screenshots venvs nginx pdf-libs test-venvs lint lint-mypy setup migrate run chromium validate test-unit test-nlu test-stories test-integration test bench bench-scale bench-encoder bench-load bench-monitoring profile-turn demo-data demo-data-remove eval clean

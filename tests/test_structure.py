@@ -34,6 +34,7 @@ PACKAGES = (
     "proxy",
     "staff",
     "rendering",
+    "bridge",
 )
 MAX_LINES = 400
 
