@@ -28,20 +28,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.channels.entry_settings import load_entry_settings
+from bot.channels.entry_settings import int_setting, load_entry_settings
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_STORE_DIR = REPO_ROOT / "var" / "matrix"
-
-
-def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    value = int(raw)
-    if value < 1:
-        raise ValueError(f"{name} must be at least 1, got {value}")
-    return value
 
 
 @dataclass(frozen=True)
@@ -82,7 +72,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> MatrixSettings:
         raise ValueError("MATRIX_HOMESERVER, MATRIX_USER_ID and a token or password are needed")
     rasa_port = env.get("RASA_PORT", "").strip() or "5005"
     web_port = env.get("WEB_PORT", "").strip() or "8081"
-    retention = _positive_int(env, "WEB_RETENTION_DAYS", 30)
+    retention = int_setting(env, "WEB_RETENTION_DAYS", 30)
     return MatrixSettings(
         homeserver=env["MATRIX_HOMESERVER"].rstrip("/"),
         user_id=env["MATRIX_USER_ID"],
@@ -90,9 +80,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> MatrixSettings:
         password=env.get("MATRIX_PASSWORD") or None,
         device_name=env.get("MATRIX_DEVICE_NAME", "").strip() or "Bildungslotse",
         store_dir=Path(env.get("MATRIX_STORE_DIR", "").strip() or DEFAULT_STORE_DIR),
-        retention_days=_positive_int(env, "MATRIX_RETENTION_DAYS", retention),
-        messages_per_minute=_positive_int(
-            env, "MATRIX_MESSAGES_PER_MINUTE", _positive_int(env, "CHANNEL_MESSAGES_PER_MINUTE", 20)
+        retention_days=int_setting(env, "MATRIX_RETENTION_DAYS", retention),
+        messages_per_minute=int_setting(
+            env, "MATRIX_MESSAGES_PER_MINUTE", int_setting(env, "CHANNEL_MESSAGES_PER_MINUTE", 20)
         ),
         max_message_chars=load_entry_settings(env).max_message_chars,
         rasa_url=(env.get("MATRIX_RASA_URL", "").strip() or f"http://127.0.0.1:{rasa_port}").rstrip(
