@@ -170,7 +170,7 @@ MATRIX_TESTS := .venv-matrix/bin/python -m pytest -q -p no:cacheprovider tests/m
 test-matrix: setup test-venvs ## only the Matrix channel (also part of test-integration): encrypted DM through a real synapse to the real stack
 	$(APP)/python scripts/with_stack.py -- $(MATRIX_TESTS) -m "not slow"
 
-test-slow: setup test-venvs ## slow tests (not in make test): Matrix homeserver restart and bridge restart without double answers
+test-slow: setup test-venvs ## slow tests (not in make test): Matrix homeserver and bridge restarts, message limit, access-token login
 	$(APP)/python scripts/with_stack.py -- $(MATRIX_TESTS) -m slow
 
 docs-screenshots: setup test-venvs chromium ## screenshots of the staff app for docs/counsellor-guide.md (real stack, Chromium; not in make test)

@@ -109,6 +109,7 @@ async def test_encrypted_dm_gets_notice_offers_and_deletion(
         bridge.stop()
 
 
+@pytest.mark.slow  # make test-slow: make test keeps one encrypted DM (issue 15's time budget)
 async def test_per_sender_message_limit_answers_in_german(
     stack: str, synapse: Synapse, bot_user: str, citizen_user: str, work_dir: Path
 ) -> None:
@@ -126,6 +127,7 @@ async def test_per_sender_message_limit_answers_in_german(
         bridge.stop()
 
 
+@pytest.mark.slow
 async def test_bridge_with_an_access_token_answers_text_and_refuses_images(
     stack: str, synapse: Synapse, bot_user: str, citizen_user: str, work_dir: Path
 ) -> None:
