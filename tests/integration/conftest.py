@@ -10,8 +10,13 @@ import pytest
 
 from tests.prereq import missing
 
-RASA_URL = os.environ.get("BL_RASA_URL", "http://127.0.0.1:5005")
-SEARCH_URL = os.environ.get("BL_SEARCH_URL", "http://127.0.0.1:8000")
+# the stack's own ports (the Procfile's variables) unless a test run names other URLs
+RASA_URL = (
+    os.environ.get("BL_RASA_URL") or f"http://127.0.0.1:{os.environ.get('RASA_PORT', '5005')}"
+)
+SEARCH_URL = (
+    os.environ.get("BL_SEARCH_URL") or f"http://127.0.0.1:{os.environ.get('SEARCH_PORT', '8000')}"
+)
 
 
 @pytest.fixture(scope="session")
