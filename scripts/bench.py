@@ -141,6 +141,7 @@ def _rss_by_process(root_pid: int) -> dict[str, float]:
             for name in (
                 "rasa run actions",
                 "run_rasa",
+                "bot.rasa_server",
                 "rasa run",
                 "nginx",
                 "search.app.main",

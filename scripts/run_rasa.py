@@ -6,7 +6,8 @@ Settings: RASA_PORT (5005), RASA_ENDPOINTS (endpoints.yml), RASA_ENABLE_API (fal
 RASA_ENABLE_API=true the HTTP API is switched on with JWT (RS256) only: RASA_JWT_PUBLIC_KEY names the
 PEM public key; tokens are signed elsewhere with the private key (``scripts/rasa_api_token.py``), which
 Rasa never sees. Rasa listens on 127.0.0.1 only and gets no ``--cors`` (the proxy makes the page
-same-origin); no secret appears on the command line. Stdlib only.
+same-origin); no secret appears on the command line. Rasa runs as ``python -m bot.rasa_server`` (Rasa's
+command line with a cheaper check of the action server's answers, see that module). Stdlib only.
 """
 
 from __future__ import annotations
@@ -64,9 +65,10 @@ def main() -> int:
     except ValueError as exc:
         print(f"rasa: {exc}", file=sys.stderr)
         return 2
-    rasa = ROOT / ".venv-bot" / "bin" / "rasa"
+    python = ROOT / ".venv-bot" / "bin" / "python"
     os.chdir(ROOT)
-    os.execv(str(rasa), [str(rasa), *args])
+    # Rasa's own command line, with the action-answer check of bot/rasa_server.py
+    os.execv(str(python), [str(python), "-m", "bot.rasa_server", *args])
     return 1  # not reached
 
 
