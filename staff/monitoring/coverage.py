@@ -105,14 +105,16 @@ def gaps_table(coverage: Coverage | None, demand: dict[tuple[str, ...], Counts],
     berufsbegleitend offer of the field within reach; the most offers overall first."""
     rows = []
     if coverage is not None:
+        # offers per (place, field) and time model, added up once (not once per demand pair)
+        per_pair: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for (m, f, _fmt, time_model), n in coverage.items():
+            per_pair[(m, f)][time_model] += n
+        places = set(flt.municipalities())
         for (place, field), counts in demand.items():
-            if place not in flt.municipalities() or field == flt.UNKNOWN or counts.requests < k:
+            if place not in places or field == flt.UNKNOWN or counts.requests < k:
                 continue
-            by_model: dict[str, int] = defaultdict(int)
-            for (m, f, _fmt, time_model), n in coverage.items():
-                if m == place and f == field:
-                    by_model[time_model] += n
-            if any(by_model[t] for t in FLEXIBLE):
+            by_model = per_pair.get((place, field), {})
+            if any(by_model.get(t) for t in FLEXIBLE):
                 continue
             label = f"{place} – {flt.label('field', field)}"
             rows.append(Row(label, (sum(by_model.values()), 0)))
