@@ -168,6 +168,11 @@ class Builder:
             "engpass-verhaeltnis": lambda: self._place_table(2),
         }
 
+    def overview(self) -> dict[str, tables.Table]:
+        """The tables of the overview page (and of the board report), in page order."""
+        makers = self.by_id()
+        return {name: makers[name]() for name in OVERVIEW}
+
     def export_links(self, names: list[str]) -> dict[str, dict[str, str]]:
         query = self.filters.query()
         return {
@@ -227,8 +232,7 @@ def build_router(settings: MonitoringSettings) -> APIRouter:
     @router.get("", include_in_schema=False)
     def overview(request: Request, session: Analyst) -> Response:
         built = Builder(request, settings)
-        makers = built.by_id()
-        found = {name: makers[name]() for name in OVERVIEW}
+        found = built.overview()
         return _page(request, built, "monitoring.html", found)
 
     @router.get("/engpass", include_in_schema=False)
@@ -241,8 +245,7 @@ def build_router(settings: MonitoringSettings) -> APIRouter:
     @router.get("/bericht.pdf", include_in_schema=False)
     def board_report(request: Request, session: Analyst) -> Response:
         built = Builder(request, settings)
-        makers = built.by_id()
-        found = {name: makers[name]() for name in OVERVIEW}
+        found = built.overview()
         periods = built.filters.periods()
         pdf = report.render_pdf(
             report.ReportData(
