@@ -91,11 +91,9 @@ def _flag_count(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
     return sa.func.count().filter(condition)
 
 
-def _period_of(day: object, unit: str) -> str:
-    """The period key of a day: "YYYY-MM" for months, the Monday "YYYY-MM-DD" for weeks."""
-    if isinstance(day, str):  # SQLite without type information
-        day = dt.date.fromisoformat(day[:10])
-    assert isinstance(day, dt.date)
+def _period_of(day: dt.date, unit: str) -> str:
+    """The period key of a day (the ``Date`` column, a ``date`` on both engines): "YYYY-MM" for
+    months, the Monday "YYYY-MM-DD" for weeks."""
     if unit == MONTH:
         return f"{day.year:04d}-{day.month:02d}"
     return (day - dt.timedelta(days=day.weekday())).isoformat()
